@@ -1,0 +1,359 @@
+"""Tests for tousu.domain.calendar: working days, official holidays and deadlines.
+
+Holiday facts are those of chinesecalendar 1.11.0 (covers 2004..2026; 2027 unknown).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import chinese_calendar
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tousu.domain.calendar import (
+    UNITS,
+    Deadline,
+    WorkCalendar,
+    compute_due,
+    compute_warn,
+)
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+UTC = timezone.utc
+CAL = WorkCalendar()
+
+
+def shanghai(y: int, m: int, d: int, hh: int = 10, mm: int = 0) -> datetime:
+    return datetime(y, m, d, hh, mm, tzinfo=SHANGHAI)
+
+
+def local_midnight(y: int, m: int, d: int) -> datetime:
+    """Local midnight in Shanghai, expressed in UTC (as compute_due returns it)."""
+    return datetime(y, m, d, tzinfo=SHANGHAI).astimezone(UTC)
+
+
+def due_working_days(start: datetime, n: int, calendar: WorkCalendar = CAL) -> Deadline:
+    return compute_due(start, n, "working_days", SHANGHAI, calendar)
+
+
+# --- Spring Festival 2026: Feb 15 (Sun) .. Feb 23 (Mon) off; Sat Feb 14 and Sat Feb 28 worked --
+
+
+def test_spring_festival_make_up_saturday_counts_and_holiday_is_skipped() -> None:
+    deadline = due_working_days(shanghai(2026, 2, 13), 3)
+    # Sat Feb 14 (make-up) = day 1, Tue Feb 24 = day 2, Wed Feb 25 = day 3.
+    assert deadline == Deadline(local_midnight(2026, 2, 26), provisional=False)
+    assert deadline.due_at == datetime(2026, 2, 25, 16, 0, tzinfo=UTC)
+    assert deadline.due_at.utcoffset() == timedelta(0)
+
+
+@pytest.mark.parametrize(
+    ("n", "expected"),
+    [(1, date(2026, 2, 14)), (2, date(2026, 2, 24)), (3, date(2026, 2, 25))],
+)
+def test_spring_festival_each_working_day(n: int, expected: date) -> None:
+    assert CAL.add_working_days(date(2026, 2, 13), n) == (expected, False)
+
+
+def test_complaint_accepted_during_spring_festival_is_due_after_the_holiday() -> None:
+    deadline = due_working_days(shanghai(2026, 2, 16), 1)
+    assert deadline == Deadline(local_midnight(2026, 2, 25), provisional=False)
+
+
+def test_make_up_saturday_after_spring_festival() -> None:
+    # Fri Feb 27 + 1 working day -> Sat Feb 28 is a make-up working day.
+    assert CAL.add_working_days(date(2026, 2, 27), 1) == (date(2026, 2, 28), False)
+
+
+def test_day_reports_make_up_and_holiday() -> None:
+    assert CAL.day(date(2026, 2, 14)) == (True, True)  # Saturday, make-up working day
+    assert CAL.day(date(2026, 2, 16)) == (False, True)  # Monday, Spring Festival
+    assert CAL.is_workday(date(2026, 2, 24)) is True
+    assert CAL.is_workday(date(2026, 2, 21)) is False
+
+
+# --- Mid-autumn Sep 25-27 and National Day Oct 1-7 2026; Sun Sep 20 and Sat Oct 10 worked ------
+
+
+@pytest.mark.parametrize(
+    ("accepted", "n", "expected"),
+    [
+        (date(2026, 9, 18), 1, date(2026, 9, 20)),  # Fri -> Sun Sep 20 make-up day
+        (date(2026, 9, 24), 1, date(2026, 9, 28)),  # Thu -> Mon, skipping Mid-autumn
+        (date(2026, 9, 30), 1, date(2026, 10, 8)),  # Wed -> after National Day
+        (date(2026, 9, 30), 3, date(2026, 10, 10)),  # Oct 8, 9, Sat Oct 10 make-up day
+        (date(2026, 9, 30), 4, date(2026, 10, 12)),  # Sun Oct 11 is off again
+        (date(2026, 10, 3), 2, date(2026, 10, 9)),  # accepted during the holiday
+    ],
+)
+def test_national_day_2026(accepted: date, n: int, expected: date) -> None:
+    assert CAL.add_working_days(accepted, n) == (expected, False)
+    deadline = due_working_days(shanghai(accepted.year, accepted.month, accepted.day), n)
+    following = expected + timedelta(days=1)
+    assert deadline == Deadline(
+        local_midnight(following.year, following.month, following.day), provisional=False
+    )
+
+
+# --- New Year 2027: not covered by chinese_calendar 1.11.0 ----------------------------------
+
+
+def test_known_year() -> None:
+    assert CAL.known_year(2026) is True
+    assert CAL.known_year(2004) is True
+    assert CAL.known_year(2027) is False
+    assert CAL.known_year(2003) is False
+    assert WorkCalendar(loaded_years={2027}).known_year(2027) is True
+
+
+def test_unknown_year_uses_weekend_rule() -> None:
+    assert CAL.day(date(2027, 1, 1)) == (True, False)  # Friday, holidays not yet known
+    assert CAL.day(date(2027, 1, 2)) == (False, False)  # Saturday
+    assert WorkCalendar(loaded_years=[2027]).day(date(2027, 1, 1)) == (True, True)
+
+
+@pytest.mark.parametrize(
+    ("calendar", "due_day", "provisional"),
+    [
+        # Weekend rule only: Dec 31, Fri Jan 1, Mon Jan 4.
+        (WorkCalendar(), 5, True),
+        # Admin loaded 2027 and it has no holiday around New Year: same date, now final.
+        (WorkCalendar(loaded_years={2027}), 5, False),
+        # Official list loaded with Jan 1 off: Dec 31, Jan 4, Jan 5.
+        (WorkCalendar({date(2027, 1, 1): False}, loaded_years={2027}), 6, False),
+        # Jan 1 off, Sat Jan 2 a make-up working day: Dec 31, Jan 2, Jan 4.
+        (
+            WorkCalendar({date(2027, 1, 1): False, date(2027, 1, 2): True}, loaded_years={2027}),
+            5,
+            False,
+        ),
+        # An override alone does not make the rest of 2027 known.
+        (WorkCalendar({date(2027, 1, 1): False}), 6, True),
+    ],
+)
+def test_new_year_2027(calendar: WorkCalendar, due_day: int, provisional: bool) -> None:
+    deadline = due_working_days(shanghai(2026, 12, 30), 3, calendar)
+    assert deadline == Deadline(local_midnight(2027, 1, due_day), provisional)
+
+
+def test_deadline_wholly_in_2026_is_not_provisional() -> None:
+    # Due at midnight Jan 1 2027, but every day examined is in 2026.
+    assert due_working_days(shanghai(2026, 12, 30), 1) == Deadline(
+        local_midnight(2027, 1, 1), provisional=False
+    )
+    assert due_working_days(shanghai(2026, 12, 1), 20).provisional is False
+
+
+def test_zero_working_days_on_an_unknown_year_is_provisional() -> None:
+    assert CAL.add_working_days(date(2027, 3, 3), 0) == (date(2027, 3, 3), True)
+    assert CAL.add_working_days(date(2026, 3, 3), 0) == (date(2026, 3, 3), False)
+
+
+# --- Organisation overrides ----------------------------------------------------------------
+
+
+def test_company_holiday_on_a_weekday_pushes_deadline_one_working_day() -> None:
+    start = shanghai(2026, 3, 9)  # Monday
+    assert due_working_days(start, 3).due_at == local_midnight(2026, 3, 13)
+    company_holiday = WorkCalendar({date(2026, 3, 10): False})
+    assert due_working_days(start, 3, company_holiday) == Deadline(
+        local_midnight(2026, 3, 14), provisional=False
+    )
+
+
+def test_working_saturday_pulls_deadline_in() -> None:
+    start = shanghai(2026, 3, 12)  # Thursday
+    assert due_working_days(start, 2).due_at == local_midnight(2026, 3, 17)  # Fri 13, Mon 16
+    working_saturday = WorkCalendar({date(2026, 3, 14): True})
+    assert due_working_days(start, 2, working_saturday).due_at == local_midnight(2026, 3, 15)
+
+
+def test_override_beats_official_calendar() -> None:
+    # The organisation does not work the Feb 14 make-up Saturday.
+    calendar = WorkCalendar({date(2026, 2, 14): False})
+    assert calendar.day(date(2026, 2, 14)) == (False, True)
+    assert due_working_days(shanghai(2026, 2, 13), 3, calendar).due_at == local_midnight(
+        2026, 2, 27
+    )
+
+
+def test_override_on_start_day_does_not_matter() -> None:
+    calendar = WorkCalendar({date(2026, 3, 9): False})
+    assert calendar.add_working_days(date(2026, 3, 9), 1) == (date(2026, 3, 10), False)
+
+
+# --- Other units ---------------------------------------------------------------------------
+
+
+def test_minutes_and_hours_are_exact_durations_in_utc() -> None:
+    start = shanghai(2026, 2, 13, 23, 30)
+    assert compute_due(start, 90, "minutes", SHANGHAI, CAL) == Deadline(
+        datetime(2026, 2, 13, 17, 0, tzinfo=UTC), provisional=False
+    )
+    # Hours ignore holidays: 48 hours into the Spring Festival.
+    assert compute_due(start, 48, "hours", SHANGHAI, CAL) == Deadline(
+        datetime(2026, 2, 15, 15, 30, tzinfo=UTC), provisional=False
+    )
+    assert compute_due(start, 0, "minutes", SHANGHAI, CAL).due_at == start
+
+
+def test_hours_are_elapsed_time_across_a_dst_change() -> None:
+    berlin = ZoneInfo("Europe/Berlin")
+    start = datetime(2026, 3, 28, 12, 0, tzinfo=berlin)  # clocks go forward on Mar 29
+    due = compute_due(start, 24, "hours", berlin, CAL).due_at
+    assert due.astimezone(berlin) == datetime(2026, 3, 29, 13, 0, tzinfo=berlin)
+
+
+def test_natural_days_end_at_local_midnight_and_count_holidays() -> None:
+    start = shanghai(2026, 2, 13, 23, 30)
+    assert compute_due(start, 0, "natural_days", SHANGHAI, CAL) == Deadline(
+        local_midnight(2026, 2, 14), provisional=False
+    )
+    assert compute_due(start, 3, "natural_days", SHANGHAI, CAL).due_at == local_midnight(
+        2026, 2, 17
+    )
+
+
+def test_natural_days_use_the_local_date() -> None:
+    # 17:00 UTC on Feb 13 is already 01:00 on Feb 14 in Shanghai.
+    start = datetime(2026, 2, 13, 17, 0, tzinfo=UTC)
+    assert compute_due(start, 0, "natural_days", SHANGHAI, CAL).due_at == local_midnight(
+        2026, 2, 15
+    )
+
+
+def test_natural_days_into_an_unknown_year_are_not_provisional() -> None:
+    deadline = compute_due(shanghai(2026, 12, 30), 5, "natural_days", SHANGHAI, CAL)
+    assert deadline == Deadline(local_midnight(2027, 1, 5), provisional=False)
+
+
+def test_zero_working_days_is_the_end_of_the_start_day() -> None:
+    # Even on a holiday.
+    assert due_working_days(shanghai(2026, 2, 16), 0) == Deadline(
+        local_midnight(2026, 2, 17), provisional=False
+    )
+
+
+def test_compute_warn() -> None:
+    due = datetime(2026, 2, 25, 16, 0, tzinfo=UTC)
+    assert compute_warn(due, 120) == datetime(2026, 2, 25, 14, 0, tzinfo=UTC)
+    assert compute_warn(due, 0) == due
+
+
+# --- Invalid input -------------------------------------------------------------------------
+
+
+def test_bad_unit_is_named_in_the_error() -> None:
+    with pytest.raises(ValueError, match="'weeks'"):
+        compute_due(shanghai(2026, 3, 9), 1, "weeks", SHANGHAI, CAL)
+
+
+def test_negative_amount_is_rejected() -> None:
+    for unit in UNITS:
+        with pytest.raises(ValueError, match="amount must be >= 0"):
+            compute_due(shanghai(2026, 3, 9), -1, unit, SHANGHAI, CAL)
+
+
+def test_naive_start_is_rejected() -> None:
+    with pytest.raises(ValueError, match="timezone-aware"):
+        compute_due(datetime(2026, 3, 9, 10, 0), 1, "hours", SHANGHAI, CAL)
+
+
+def test_negative_working_days_is_rejected() -> None:
+    with pytest.raises(ValueError, match=">= 0"):
+        CAL.add_working_days(date(2026, 3, 9), -1)
+
+
+# --- Properties ----------------------------------------------------------------------------
+
+
+def _library_covers(year: int) -> bool:
+    """Independent oracle for chinese_calendar's coverage."""
+    try:
+        chinese_calendar.is_workday(date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+PROPERTY = settings(max_examples=200, deadline=None)
+start_dates = st.dates(min_value=date(2004, 1, 1), max_value=date(2028, 12, 31))
+amounts = st.integers(min_value=0, max_value=40)
+loaded = st.sets(st.sampled_from([2027, 2028]))
+zones = st.sampled_from(
+    [SHANGHAI, ZoneInfo("UTC"), ZoneInfo("Europe/Berlin"), ZoneInfo("America/New_York")]
+)
+
+
+def days_between(start: date, end: date) -> list[date]:
+    """Every day in (start, end]."""
+    return [start + timedelta(days=i) for i in range(1, (end - start).days + 1)]
+
+
+@PROPERTY
+@given(start=start_dates, n=amounts)
+def test_property_exactly_n_working_days_ending_on_a_working_day(start: date, n: int) -> None:
+    result, _ = CAL.add_working_days(start, n)
+    assert sum(CAL.is_workday(d) for d in days_between(start, result)) == n
+    if n >= 1:
+        assert result > start
+        assert CAL.is_workday(result)
+    else:
+        assert result == start
+
+
+@PROPERTY
+@given(start=start_dates, n=amounts)
+def test_property_monotone(start: date, n: int) -> None:
+    assert CAL.add_working_days(start, n + 1)[0] > CAL.add_working_days(start, n)[0]
+
+
+@PROPERTY
+@given(start=start_dates, n=amounts, loaded_years=loaded)
+def test_property_provisional_iff_an_examined_year_is_unknown(
+    start: date, n: int, loaded_years: set[int]
+) -> None:
+    calendar = WorkCalendar(loaded_years=loaded_years)
+    result, provisional = calendar.add_working_days(start, n)
+    examined = days_between(start, result) if n >= 1 else [start]
+    unknown = [d for d in examined if not (_library_covers(d.year) or d.year in loaded_years)]
+    assert provisional == bool(unknown)
+
+
+@PROPERTY
+@given(
+    start=start_dates,
+    n=amounts,
+    day_off=st.dates(min_value=date(2004, 1, 1), max_value=date(2029, 3, 31)),
+)
+def test_property_a_day_off_never_brings_the_deadline_forward(
+    start: date, n: int, day_off: date
+) -> None:
+    before, _ = CAL.add_working_days(start, n)
+    after, _ = WorkCalendar({day_off: False}).add_working_days(start, n)
+    assert after >= before
+
+
+@PROPERTY
+@given(
+    start=st.datetimes(
+        min_value=datetime(2004, 1, 1),
+        max_value=datetime(2028, 12, 31, 23, 59),
+        timezones=zones,
+        allow_imaginary=False,
+    ),
+    n=amounts,
+    tz=zones,
+)
+def test_property_working_days_never_earlier_than_natural_days_and_due_at_midnight(
+    start: datetime, n: int, tz: ZoneInfo
+) -> None:
+    working = compute_due(start, n, "working_days", tz, CAL).due_at
+    natural = compute_due(start, n, "natural_days", tz, CAL).due_at
+    assert working >= natural > start
+    for due in (working, natural):
+        assert due.utcoffset() == timedelta(0)
+        assert due.astimezone(tz).time() == time(0)

@@ -1,0 +1,483 @@
+"""Every change to a case, one function per action.
+
+Each public function checks the actor's right and the policy, changes the case, appends an
+event to the hash chain, starts, stops or moves clocks and queues notifications, all in one
+transaction: either all of it happens or none of it does. Views, the API, the CLI and the
+worker call these; nothing else writes a case.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from contextlib import contextmanager
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tousu.domain.policy import OWNER, SYSTEM, TERMINAL_STATES, Policy, Refusal
+from tousu.notify import outbox
+from tousu.org.models import Membership, Unit
+from tousu.org.services import current_policy, org_timezone, work_calendar
+
+from . import clocks
+from .errors import InvalidInput, NotFound, Refused, StaleCase
+from .events import append_event, plain
+from .guards import unmet
+from .models import Case, CaseCounter, Clock, Lateness
+from .selectors import actor_roles
+
+PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{4,30}$")
+
+
+def refusal_message(refusal: Refusal, policy: Policy) -> str:
+    p = refusal.params
+    messages = {
+        "unknown_action": lambda: _("Unknown action: %(action)s.") % p,
+        "wrong_state": lambda: _("This case is %(state)s: “%(action)s” is not possible now.") % {
+            "state": policy.states.get(p["state"], p["state"]), "action": p["action"]},
+        "no_right": lambda: _("You do not have the right to “%(action)s” on this case.") % p,
+        "top_of_ladder": lambda: _("This case is already at the top of the escalation ladder."),
+        "beyond_authority": lambda: _(
+            "This compensation is beyond your authority: it needs %(role)s (level %(level)s). "
+            "Escalate the case.") % p,
+        "beyond_any_authority": lambda: _("No one in the escalation ladder may grant %(amount)s.") % p,
+    }
+    return messages.get(refusal.code, lambda: refusal.code)()
+
+
+def required(value, field: str, label: str) -> str:
+    value = (value or "").strip() if isinstance(value, str) or value is None else value
+    if not value:
+        raise InvalidInput(_("%(field)s is required.") % {"field": label}, field=field)
+    return value
+
+
+class Step:
+    """One action under way on a locked case: collect changes, then record them as events."""
+
+    def __init__(self, *, case: Case, actor, roles: set[str], policy: Policy, action: str, now: datetime):
+        self.case, self.actor, self.roles, self.policy = case, actor, roles, policy
+        self.action, self.now = action, now
+        self.pending: dict = {}
+        self.recorded: list[str] = []
+        self._calendar = None
+
+    @property
+    def calendar(self):
+        if self._calendar is None:
+            self._calendar = work_calendar()
+        return self._calendar
+
+    def set(self, **fields) -> None:
+        self.pending.update(fields)
+
+    def record(self, action: str | None = None, *, note: str = "", outcome: str = "") -> None:
+        """Apply the pending changes, append their event and run the clock rules."""
+        action = action or self.action
+        case = self.case
+        old, new = {}, {}
+        for name, value in self.pending.items():
+            before = getattr(case, name)
+            if before != value:
+                old[name], new[name] = plain(before), plain(value)
+                setattr(case, name, value)
+        self.pending = {}
+        append_event(case, actor=self.actor, action=action, at=self.now, old=old, new=new, note=note)
+        events = [action] + ([f"{action}:{outcome}"] if outcome else [])
+        clocks.apply(case, self.policy, events, self.now, self.calendar, org_timezone())
+        if "owner" in new and case.owner.email:
+            outbox.queue(recipient=case.owner.email, case=case,
+                         subject=_("Complaint %(number)s is now yours") % {"number": case.number},
+                         body=f"{case.subject}\n\n{note}")
+        self.recorded.append(action)
+
+
+def _lock(case_id: int) -> Case:
+    try:
+        return (Case.objects.select_for_update(of=("self",))
+                .select_related("owner", "receiving_unit", "handling_unit", "target_unit").get(pk=case_id))
+    except (Case.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+@contextmanager
+def acting(action: str, *, actor, case_id: int, expected_version: int | None = None, now=None):
+    """Lock the case, check version, right and policy; yield a Step; save it all on exit."""
+    policy = current_policy()
+    with transaction.atomic():
+        case = _lock(case_id)
+        roles = {SYSTEM} if actor is None else actor_roles(actor, case, policy)
+        if not roles:
+            raise NotFound()  # not theirs to see: reveal nothing
+        if expected_version is not None and case.version != expected_version:
+            raise StaleCase()
+        try:
+            spec = policy.check(action, case.state, roles)
+        except Refusal as refusal:
+            raise Refused(refusal_message(refusal, policy)) from None
+        problems = unmet(case, spec.requires)
+        if problems:
+            raise Refused(problems[0])
+        step = Step(case=case, actor=actor, roles=roles, policy=policy, action=action,
+                    now=now or timezone.now())
+        yield step
+        if spec.to_state and not step.recorded:
+            step.pending.setdefault("state", spec.to_state)
+        if step.pending or not step.recorded:
+            step.record()
+        case.version = F("version") + 1
+        case.save()
+        case.refresh_from_db(fields=["version"])
+
+
+def _holder(policy: Policy, level: int, start_unit: Unit):
+    """The person holding the ladder role of `level`, looked for from `start_unit` upwards
+    (and, for a step with a unit kind, in the units of that kind beside each ancestor)."""
+    step = policy.step(level)
+    ancestors = list(reversed(start_unit.ancestor_ids()))
+    for unit_id in ancestors:
+        units = Unit.objects.filter(pk=unit_id)
+        if step.unit_kind:
+            units = Unit.objects.filter(kind=step.unit_kind).filter(pk=unit_id) | \
+                Unit.objects.filter(kind=step.unit_kind, parent_id=unit_id)
+        member = (Membership.objects.filter(unit__in=units, role__code=step.role, user__is_active=True)
+                  .select_related("user").order_by("pk").first())
+        if member:
+            return member.user
+    raise Refused(_("No one holds the role %(role)s for this case: ask an administrator to name one.")
+                  % {"role": policy.roles[step.role].name})
+
+
+def _escalate(step: Step, note: str) -> None:
+    """Climb one level and hand the case to the holder of the next role."""
+    try:
+        next_step = step.policy.next_step(step.case.level)
+    except Refusal as refusal:
+        raise Refused(refusal_message(refusal, step.policy)) from None
+    holder = _holder(step.policy, next_step.level, step.case.handling_unit)
+    step.set(level=next_step.level, owner=holder, state="in_progress")
+    step.record("escalate", note=note)
+
+
+def _next_number(year: int, prefix: str = "TS") -> str:
+    counter, _created = CaseCounter.objects.select_for_update().get_or_create(year=year)
+    CaseCounter.objects.filter(pk=year).update(last=F("last") + 1)
+    counter.refresh_from_db()
+    return f"{prefix}-{year}-{counter.last:06d}"
+
+
+def _aware(value, field: str, label: str):
+    if value is None or value == "":
+        return None
+    if not isinstance(value, datetime):
+        raise InvalidInput(_("%(field)s must be a date and time.") % {"field": label}, field=field)
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, org_timezone())
+    return value
+
+
+def _choice(value: str, choices: dict, field: str, label: str, *, allow_blank: bool) -> str:
+    if not value and allow_blank:
+        return ""
+    if value not in choices:
+        raise InvalidInput(_("%(field)s must be one of: %(choices)s.") % {
+            "field": label, "choices": "、".join(choices.values())}, field=field)
+    return value
+
+
+# --- the actions ------------------------------------------------------------------------------
+
+def register_case(*, actor, unit: Unit, channel: str, subject: str, description: str,
+                  complainant_name: str, complainant_phone: str = "", complainant_email: str = "",
+                  complainant_address: str = "", stage: str = "", category: str = "",
+                  target_unit: Unit | None = None, occurred_at=None, place: str = "",
+                  people_involved: str = "", requested_resolution: str = "", requested_by=None,
+                  promised_reply_at=None, severity: int = 3, note: str = "", now=None) -> Case:
+    """Record a complaint. Whoever registers it owns it (首问负责制) until they hand it on."""
+    policy = current_policy()
+    now = now or timezone.now()
+    subject = required(subject, "subject", _("Subject"))[:200]
+    description = required(description, "description", _("Course of events"))
+    complainant_name = required(complainant_name, "complainant_name", _("Complainant"))[:100]
+    channel = _choice(channel, policy.channels, "channel", _("Channel"), allow_blank=False)
+    stage = _choice(stage, policy.stages, "stage", _("Stage"), allow_blank=True)
+    category = _choice(category, policy.categories, "category", _("Category"), allow_blank=True)
+    phone = (complainant_phone or "").strip()
+    if phone and not PHONE_RE.match(phone):
+        raise InvalidInput(_("The phone number may hold only digits, spaces, '-' and a leading '+'."),
+                           field="complainant_phone")
+    email = (complainant_email or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise InvalidInput(_("Enter a valid email address."), field="complainant_email") from None
+    if severity not in (1, 2, 3):
+        raise InvalidInput(_("Severity must be 1, 2 or 3."), field="severity")
+    requested_by = _aware(requested_by, "requested_by", _("Requested time"))
+    promised_reply_at = _aware(promised_reply_at, "promised_reply_at", _("Agreed reply time"))
+    occurred_at = _aware(occurred_at, "occurred_at", _("Time of the event"))
+    for value, field in ((requested_by, "requested_by"), (promised_reply_at, "promised_reply_at")):
+        if value is not None and value <= now:
+            raise InvalidInput(_("This time must be in the future."), field=field)
+
+    mine = [m for m in Membership.objects.filter(user=actor).select_related("unit", "role")
+            if unit.path.startswith(m.unit.path)] if actor is not None else []
+    if not mine:
+        raise Refused(_("You are not a member of %(unit)s and may not register complaints for it.")
+                      % {"unit": unit.name})
+    level = policy.level_of({m.role.code for m in mine})
+
+    with transaction.atomic():
+        case = Case.objects.create(
+            number=_next_number(timezone.localtime(now, org_timezone()).year),
+            tracking_code=secrets.token_urlsafe(9), channel=channel, stage=stage, category=category,
+            severity=severity, subject=subject, description=description, received_at=now,
+            received_by=actor, receiving_unit=unit, target_unit=target_unit, handling_unit=unit,
+            occurred_at=occurred_at, place=place.strip(), people_involved=people_involved.strip(),
+            complainant_name=complainant_name, complainant_phone=phone, complainant_email=email,
+            complainant_address=complainant_address.strip(),
+            requested_resolution=requested_resolution.strip(), requested_by=requested_by,
+            promised_reply_at=promised_reply_at, state="received", level=level, owner=actor)
+        step = Step(case=case, actor=actor, roles={OWNER}, policy=policy, action="register", now=now)
+        facts = {f: plain(getattr(case, f)) for f in (
+            "number", "channel", "stage", "category", "subject", "receiving_unit", "target_unit",
+            "owner", "level", "requested_by", "promised_reply_at")}
+        append_event(case, actor=actor, action="register", at=now, old={}, new=facts, note=note)
+        clocks.apply(case, policy, ["register"], now, step.calendar, org_timezone())
+        case.save()
+    return case
+
+
+def accept_case(*, actor, case_id: int, promised_reply_at=None, note: str = "",
+                expected_version: int | None = None, now=None) -> Case:
+    with acting("accept", actor=actor, case_id=case_id, expected_version=expected_version, now=now) as step:
+        promised = _aware(promised_reply_at, "promised_reply_at", _("Agreed reply time"))
+        if promised is not None:
+            if promised <= step.now:
+                raise InvalidInput(_("This time must be in the future."), field="promised_reply_at")
+            step.set(promised_reply_at=promised)
+        step.set(state="accepted")
+        step.record(note=note)
+    return step.case
+
+
+def add_note(*, actor, case_id: int, text: str, expected_version: int | None = None, now=None) -> Case:
+    with acting("note", actor=actor, case_id=case_id, expected_version=expected_version, now=now) as step:
+        step.record(note=required(text, "text", _("Note")))
+    return step.case
+
+
+def assign_case(*, actor, case_id: int, assignee, note: str = "",
+                expected_version: int | None = None, now=None) -> Case:
+    """Hand the case to another person who may handle it; the level stays."""
+    with acting("assign", actor=actor, case_id=case_id, expected_version=expected_version, now=now) as step:
+        if assignee is None or not actor_roles(assignee, step.case, step.policy) - {OWNER}:
+            raise InvalidInput(_("The person to assign must belong to a unit of this case."), field="assignee")
+        step.set(owner=assignee)
+        step.record(note=note)
+    return step.case
+
+
+def transfer_case(*, actor, case_id: int, unit: Unit, plan: str,
+                  expected_version: int | None = None, now=None) -> Case:
+    """Hand the case to the unit complained about; the head there must agree the plan."""
+    with acting("transfer", actor=actor, case_id=case_id, expected_version=expected_version, now=now) as step:
+        plan = required(plan, "plan", _("Plan"))
+        if unit is None or unit.pk == step.case.handling_unit_id:
+            raise InvalidInput(_("Choose another unit to transfer to."), field="unit")
+        level = max(step.case.level, step.policy.level_of(step.roles), 1)
+        holder = _holder(step.policy, level, unit)
+        step.set(target_unit=unit, handling_unit=unit, owner=holder, level=level,
+                 transfer_plan=plan, plan_agreed_by=None, state="in_progress")
+        step.record(note=plan)
+    return step.case
+
+
+def agree_plan(*, actor, case_id: int, note: str = "", expected_version: int | None = None, now=None) -> Case:
+    """The head of the unit complained about agrees the plan (both heads have then agreed)."""
+    with acting("agree_plan", actor=actor, case_id=case_id, expected_version=expected_version, now=now) as step:
+        if not Membership.objects.filter(user=actor, unit=step.case.handling_unit).exists():
+            raise Refused(_("Only the head of %(unit)s may agree this plan.")
+                          % {"unit": step.case.handling_unit.name})
+        step.set(plan_agreed_by=actor)
+        step.record(note=note)
+    return step.case
+
+
+def escalate_case(*, actor, case_id: int, reason: str, expected_version: int | None = None, now=None) -> Case:
+    """Climb the ladder one level; the holder of the next role becomes the owner."""
+    with acting("escalate", actor=actor, case_id=case_id, expected_version=expected_version, now=now) as step:
+        _escalate(step, required(reason, "reason", _("Reason")))
+    return step.case
+
+
+def propose_resolution(*, actor, case_id: int, resolution: str, compensation=0, at_fault: bool | None = None,
+                       responsible_employee=None, expected_version: int | None = None, now=None) -> Case:
+    with acting("propose_resolution", actor=actor, case_id=case_id, expected_version=expected_version,
+                now=now) as step:
+        resolution = required(resolution, "resolution", _("Resolution"))
+        try:
+            amount = Decimal(str(compensation or 0))
+        except InvalidOperation:
+            raise InvalidInput(_("Compensation must be a number."), field="compensation") from None
+        if amount < 0 or amount.is_nan() or amount.is_infinite():
+            raise InvalidInput(_("Compensation cannot be negative."), field="compensation")
+        try:
+            step.policy.check_authority(step.roles, amount)
+        except Refusal as refusal:
+            raise Refused(refusal_message(refusal, step.policy), field="compensation") from None
+        step.set(resolution=resolution, compensation=amount, at_fault=at_fault)
+        if responsible_employee is not None:
+            step.set(responsible_employee=responsible_employee)
+        step.record()
+    return step.case
+
+
+def reply_case(*, actor, case_id: int, text: str, expected_version: int | None = None, now=None) -> Case:
+    """Answer the customer; a new reply waits for a new call-back and a new signature."""
+    with acting("reply", actor=actor, case_id=case_id, expected_version=expected_version, now=now) as step:
+        text = required(text, "text", _("Reply"))
+        step.set(reply=text, replied_at=step.now, state="replied", callback_result="", callback_at=None,
+                 signed_off_by=None, signed_off_at=None)
+        step.record()
+        if step.case.complainant_email:
+            outbox.queue(recipient=step.case.complainant_email, case=step.case, body=text,
+                         subject=_("Reply to your complaint %(number)s") % {"number": step.case.number})
+    return step.case
+
+
+def record_callback(*, actor, case_id: int, result: str, note: str = "",
+                    expected_version: int | None = None, now=None) -> Case:
+    """The call-back (回访): satisfied confirms; not satisfied escalates by itself."""
+    with acting("record_callback", actor=actor, case_id=case_id, expected_version=expected_version,
+                now=now) as step:
+        outcomes = step.policy.callback_outcomes
+        if result not in outcomes:
+            raise InvalidInput(_("The call-back result must be one of: %(choices)s.")
+                               % {"choices": ", ".join(outcomes)}, field="result")
+        step.set(callback_result=result, callback_at=step.now)
+        effect = outcomes[result]
+        if effect == "confirm":
+            step.set(state="confirmed")
+        step.record(note=note, outcome=result)
+        if effect == "escalate":
+            _escalate(step, _("The customer is not satisfied."))
+    return step.case
+
+
+def sign_off_case(*, actor, case_id: int, note: str = "", expected_version: int | None = None, now=None) -> Case:
+    with acting("sign_off", actor=actor, case_id=case_id, expected_version=expected_version, now=now) as step:
+        step.set(signed_off_by=actor, signed_off_at=step.now)
+        step.record(note=note)
+    return step.case
+
+
+def close_case(*, actor, case_id: int, note: str = "", expected_version: int | None = None, now=None) -> Case:
+    with acting("close", actor=actor, case_id=case_id, expected_version=expected_version, now=now) as step:
+        step.set(state="closed", closed_at=step.now)
+        step.record(note=note)
+    return step.case
+
+
+def reopen_case(*, actor, case_id: int, reason: str, expected_version: int | None = None, now=None) -> Case:
+    with acting("reopen", actor=actor, case_id=case_id, expected_version=expected_version, now=now) as step:
+        reason = required(reason, "reason", _("Reason"))
+        step.set(state="in_progress", closed_at=None, reopen_count=step.case.reopen_count + 1,
+                 callback_result="", signed_off_by=None, signed_off_at=None)
+        step.record(note=reason)
+    return step.case
+
+
+def withdraw_case(*, actor, case_id: int, reason: str, expected_version: int | None = None, now=None) -> Case:
+    """The complainant withdrew the complaint."""
+    with acting("withdraw", actor=actor, case_id=case_id, expected_version=expected_version, now=now) as step:
+        reason = required(reason, "reason", _("Reason"))
+        step.set(state="withdrawn", reason=reason)
+        step.record(note=reason)
+    return step.case
+
+
+def reject_case(*, actor, case_id: int, reason: str, expected_version: int | None = None, now=None) -> Case:
+    """Not a complaint (不予受理), with the reason."""
+    with acting("reject", actor=actor, case_id=case_id, expected_version=expected_version, now=now) as step:
+        reason = required(reason, "reason", _("Reason"))
+        step.set(state="rejected", reason=reason)
+        step.record(note=reason)
+    return step.case
+
+
+# --- the worker's actions -----------------------------------------------------------------------
+
+def _claim(clock_id: int, field: str, now: datetime) -> Clock | None:
+    """Mark the clock warned/breached if nobody has; None when another worker got there first."""
+    due_field = "warn_at" if field == "warned_at" else "due_at"
+    claimed = Clock.objects.filter(pk=clock_id, state=Clock.RUNNING, **{f"{field}__isnull": True,
+                                                                         f"{due_field}__lte": now}
+                                   ).update(**{field: now})
+    if not claimed:
+        return None
+    return Clock.objects.select_related("case").get(pk=clock_id)
+
+
+def warn_clock(*, clock_id: int, now=None) -> bool:
+    """Warn the owner that a clock is about to fall due. True if this call did it."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        clock = _claim(clock_id, "warned_at", now)
+        if clock is None:
+            return False
+        with acting("clock", actor=None, case_id=clock.case_id, now=now) as step:
+            step.record("clock_warned", note=f"{clock.label} {clock.due_at.isoformat()}")
+            if step.case.owner.email:
+                outbox.queue(recipient=step.case.owner.email, case=step.case, body=clock.label,
+                             subject=_("Complaint %(number)s is due soon") % {"number": step.case.number})
+    return True
+
+
+def breach_clock(*, clock_id: int, now=None) -> bool:
+    """Record a clock's breach against the unit and the owner; escalate if the policy says so."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        clock = _claim(clock_id, "breached_at", now)
+        if clock is None:
+            return False
+        with acting("clock", actor=None, case_id=clock.case_id, now=now) as step:
+            case = step.case
+            Lateness.objects.create(case=case, clock=clock, unit=case.handling_unit, person=case.owner,
+                                    occurred_at=now)
+            step.record("clock_breached", note=clock.label)
+            try:
+                spec = step.policy.clock(clock.name)
+            except KeyError:
+                spec = None
+            at_top = case.level >= max(s.level for s in step.policy.ladder)
+            if spec and spec.on_breach == "escalate" and case.state not in TERMINAL_STATES and not at_top:
+                _escalate(step, _("Deadline missed: %(clock)s") % {"clock": clock.label})
+    return True
+
+
+def recompute_deadlines(*, now=None) -> int:
+    """After a year's holidays are loaded: recompute every open provisional clock from its start.
+    Each case that moves gets an event. Returns how many clocks changed."""
+    now = now or timezone.now()
+    policy, calendar, tz = current_policy(), work_calendar(), org_timezone()
+    changed = 0
+    case_ids = (Clock.objects.filter(state=Clock.RUNNING, provisional=True)
+                .values_list("case_id", flat=True).distinct())
+    for case_id in list(case_ids):
+        with acting("clock", actor=None, case_id=case_id, now=now) as step:
+            moved = {}
+            for clock in step.case.clocks.filter(state=Clock.RUNNING, provisional=True):
+                if clocks.recomputed(clock, policy, calendar, tz):
+                    moved[clock.name] = clock.due_at.isoformat()
+            changed += len(moved)
+            step.record("deadline_recomputed", note=", ".join(f"{k} → {v}" for k, v in moved.items()))
+    return changed

@@ -1,0 +1,51 @@
+"""Read-only views of cases for administrators: every change goes through cases/actions.py."""
+
+from django.contrib import admin
+
+from .models import Case, CaseEvent, Clock, Lateness
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class EventInline(admin.TabularInline):
+    model = CaseEvent
+    fields = ["seq", "at", "actor", "action", "old", "new", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ClockInline(admin.TabularInline):
+    model = Clock
+    fields = ["label", "state", "due_at", "warn_at", "warned_at", "breached_at", "provisional"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Case)
+class CaseAdmin(ReadOnlyAdmin):
+    list_display = ["number", "subject", "state", "level", "owner", "handling_unit", "received_at"]
+    list_filter = ["state", "channel", "stage", "level"]
+    search_fields = ["number", "subject"]
+    inlines = [ClockInline, EventInline]
+
+
+@admin.register(Lateness)
+class LatenessAdmin(ReadOnlyAdmin):
+    list_display = ["case", "clock", "unit", "person", "occurred_at"]

@@ -1,0 +1,80 @@
+"""Starting, stopping, pausing and resuming a case's clocks as the policy says.
+
+Due and warning times are computed once, here, and stored; nothing recomputes them on read."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from tousu.domain.calendar import WorkCalendar, compute_due, compute_warn
+from tousu.domain.policy import ClockSpec, Policy
+
+from .models import Case, Clock
+
+OPEN = (Clock.RUNNING, Clock.PAUSED)
+
+
+def deadline_for(spec: ClockSpec, case: Case, start: datetime, calendar: WorkCalendar, tz):
+    """(due_at, provisional) for a clock starting at `start`, or None when the clock has no
+    due time (a customer's requested time that was not given)."""
+    if spec.due_from:
+        due = getattr(case, spec.due_from)
+        return (due, False) if due else None
+    deadline = compute_due(start, spec.amount, spec.unit, tz, calendar)
+    return deadline.due_at, deadline.provisional
+
+
+def apply(case: Case, policy: Policy, events: list[str], now: datetime, calendar: WorkCalendar, tz) -> None:
+    """Do to the case's clocks what `events` (an action, and 'action:outcome') mean."""
+    for event in events:
+        found = policy.clocks_for(event, case.facts())
+        for spec in found["stop"]:
+            Clock.objects.filter(case=case, name=spec.name, state__in=OPEN).update(
+                state=Clock.STOPPED, stopped_at=now)
+        for spec in found["pause"]:
+            for clock in Clock.objects.filter(case=case, name=spec.name, state=Clock.RUNNING):
+                clock.state, clock.paused_at = Clock.PAUSED, now
+                clock.remaining_seconds = max(int((clock.due_at - now).total_seconds()), 0)
+                clock.save(update_fields=["state", "paused_at", "remaining_seconds"])
+        for spec in found["resume"]:
+            for clock in Clock.objects.filter(case=case, name=spec.name, state=Clock.PAUSED):
+                clock.state, clock.paused_at = Clock.RUNNING, None
+                clock.due_at = now + timedelta(seconds=clock.remaining_seconds or 0)
+                clock.warn_at = compute_warn(clock.due_at, spec.warn_minutes)
+                clock.save(update_fields=["state", "paused_at", "due_at", "warn_at"])
+        for spec in found["start"]:
+            start(case, spec, now, calendar, tz)
+    refresh_provisional(case)
+
+
+def start(case: Case, spec: ClockSpec, now: datetime, calendar: WorkCalendar, tz) -> Clock | None:
+    Clock.objects.filter(case=case, name=spec.name, state__in=OPEN).update(
+        state=Clock.STOPPED, stopped_at=now)
+    deadline = deadline_for(spec, case, now, calendar, tz)
+    if deadline is None:
+        return None
+    due_at, provisional = deadline
+    return Clock.objects.create(
+        case=case, name=spec.name, label=spec.label, started_at=now, due_at=due_at,
+        warn_at=compute_warn(due_at, spec.warn_minutes), provisional=provisional)
+
+
+def refresh_provisional(case: Case) -> None:
+    """The case shows a provisional deadline while any open clock is provisional."""
+    case.provisional_deadline = Clock.objects.filter(case=case, state__in=OPEN, provisional=True).exists()
+
+
+def recomputed(clock: Clock, policy: Policy, calendar: WorkCalendar, tz) -> bool:
+    """Recompute an open clock's due time from its start (after a year's holidays are loaded).
+    Returns whether it changed; the caller saves."""
+    try:
+        spec = policy.clock(clock.name)
+    except KeyError:
+        return False
+    deadline = deadline_for(spec, clock.case, clock.started_at, calendar, tz)
+    if deadline is None or deadline == (clock.due_at, clock.provisional):
+        return False
+    clock.due_at, clock.provisional = deadline
+    clock.warn_at = compute_warn(clock.due_at, spec.warn_minutes)
+    clock.save(update_fields=["due_at", "warn_at", "provisional"])
+    return True

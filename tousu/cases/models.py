@@ -1,0 +1,170 @@
+"""The case, its append-only events, its clocks and the lateness recorded against people.
+
+Nothing here changes a case: `actions.py` does, one function per action."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tousu.org.models import Unit
+
+User = settings.AUTH_USER_MODEL
+
+
+class CaseCounter(models.Model):
+    """The last number given out in a year (TS-2026-000123)."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+
+class Case(models.Model):
+    number = models.CharField(_("number"), max_length=32, unique=True)
+    tracking_code = models.CharField(_("tracking code"), max_length=32, unique=True)
+    kind = models.CharField(_("kind"), max_length=32, default="complaint")
+    channel = models.CharField(_("channel"), max_length=32)
+    stage = models.CharField(_("stage"), max_length=32, blank=True)
+    category = models.CharField(_("category"), max_length=50, blank=True)
+    severity = models.PositiveSmallIntegerField(_("severity"), default=3)
+    subject = models.CharField(_("subject"), max_length=200)
+    description = models.TextField(_("course of events"))
+
+    received_at = models.DateTimeField(_("received at"))
+    received_by = models.ForeignKey(User, models.PROTECT, related_name="+", verbose_name=_("first contact"))
+    receiving_unit = models.ForeignKey(Unit, models.PROTECT, related_name="+", verbose_name=_("receiving unit"))
+    target_unit = models.ForeignKey(Unit, models.PROTECT, null=True, blank=True, related_name="+",
+                                    verbose_name=_("unit complained about"))
+    handling_unit = models.ForeignKey(Unit, models.PROTECT, related_name="+", verbose_name=_("handling unit"))
+
+    # Facts the original text asks to record first.
+    occurred_at = models.DateTimeField(_("time of the event"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    people_involved = models.CharField(_("people involved"), max_length=300, blank=True)
+    complainant_name = models.CharField(_("complainant"), max_length=100)
+    complainant_phone = models.CharField(_("phone"), max_length=40, blank=True)
+    complainant_email = models.EmailField(_("email"), blank=True)
+    complainant_address = models.CharField(_("address"), max_length=300, blank=True)
+    requested_resolution = models.TextField(_("requested resolution"), blank=True)
+    requested_by = models.DateTimeField(_("requested time"), null=True, blank=True)
+    promised_reply_at = models.DateTimeField(_("reply time agreed with the customer"), null=True, blank=True)
+
+    state = models.CharField(_("state"), max_length=32, default="received", db_index=True)
+    level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    owner = models.ForeignKey(User, models.PROTECT, related_name="owned_cases", verbose_name=_("owner"))
+    responsible_employee = models.ForeignKey(User, models.SET_NULL, null=True, blank=True, related_name="+",
+                                             verbose_name=_("responsible employee"))
+
+    transfer_plan = models.TextField(_("agreed plan"), blank=True)
+    plan_agreed_by = models.ForeignKey(User, models.SET_NULL, null=True, blank=True, related_name="+",
+                                       verbose_name=_("plan agreed by"))
+    at_fault = models.BooleanField(_("at fault"), null=True, blank=True)
+    resolution = models.TextField(_("resolution"), blank=True)
+    compensation = models.DecimalField(_("compensation"), max_digits=12, decimal_places=2, default=0)
+    reply = models.TextField(_("reply"), blank=True)
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    callback_result = models.CharField(_("call-back result"), max_length=32, blank=True)
+    callback_at = models.DateTimeField(_("called back at"), null=True, blank=True)
+    signed_off_by = models.ForeignKey(User, models.SET_NULL, null=True, blank=True, related_name="+",
+                                      verbose_name=_("signed off by"))
+    signed_off_at = models.DateTimeField(_("signed off at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    reason = models.TextField(_("reason for rejection or withdrawal"), blank=True)
+    reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+
+    provisional_deadline = models.BooleanField(_("deadline provisional"), default=False)
+    version = models.PositiveIntegerField(default=1)
+    event_count = models.PositiveIntegerField(default=0)
+    last_event_hash = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        ordering = ["-received_at"]
+        indexes = [
+            models.Index(fields=["owner", "state"], name="case_owner_state"),
+            models.Index(fields=["handling_unit", "state"], name="case_unit_state"),
+            models.Index(fields=["-received_at"], name="case_received"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.subject}"
+
+    def facts(self) -> dict:
+        """What the policy's clock conditions look at."""
+        return {"stage": self.stage, "channel": self.channel, "category": self.category, "kind": self.kind}
+
+
+class CaseEvent(models.Model):
+    """One action on a case. Append-only: each row holds the hash of the one before, so an edit
+    or a deletion breaks the chain (`tousu verify-events`)."""
+
+    case = models.ForeignKey(Case, models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField()
+    actor = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
+    at = models.DateTimeField()
+    action = models.CharField(max_length=40)
+    old = models.JSONField(default=dict)
+    new = models.JSONField(default=dict)
+    note = models.TextField(blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["case", "seq"]
+        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="unique_event_seq")]
+
+
+class Clock(models.Model):
+    RUNNING, PAUSED, STOPPED = "running", "paused", "stopped"
+    STATES = [(RUNNING, _("running")), (PAUSED, _("paused")), (STOPPED, _("stopped"))]
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="clocks")
+    name = models.CharField(max_length=50)
+    label = models.CharField(max_length=200)
+    state = models.CharField(max_length=16, choices=STATES, default=RUNNING)
+    started_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    warn_at = models.DateTimeField()
+    warned_at = models.DateTimeField(null=True, blank=True)
+    breached_at = models.DateTimeField(null=True, blank=True)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    remaining_seconds = models.BigIntegerField(null=True, blank=True)
+    provisional = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("clock")
+        verbose_name_plural = _("clocks")
+        indexes = [
+            # The worker's two questions, each answered from a partial index whose size is
+            # what is pending, not how many cases exist.
+            models.Index(fields=["warn_at"], name="clock_to_warn",
+                         condition=Q(state="running", warned_at__isnull=True)),
+            models.Index(fields=["due_at"], name="clock_to_breach",
+                         condition=Q(state="running", breached_at__isnull=True)),
+            models.Index(fields=["case", "name"], name="clock_case_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} → {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class Lateness(models.Model):
+    """A breached clock recorded against the unit and the person who held the case."""
+
+    case = models.ForeignKey(Case, models.PROTECT, related_name="lateness")
+    clock = models.ForeignKey(Clock, models.PROTECT, related_name="lateness")
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="+")
+    person = models.ForeignKey(User, models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=32, default="clock_breach")
+    occurred_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("lateness")
+        verbose_name_plural = _("lateness records")
+        constraints = [models.UniqueConstraint(fields=["clock", "kind"], name="one_lateness_per_clock")]

@@ -1,0 +1,160 @@
+"""Working-day calendar and deadline arithmetic for complaint handling.
+
+Pure Python: the standard library plus ``chinese_calendar``; no Django.
+
+A day is a working day according to, in this order:
+
+1. the organisation's own override for that date (from the database);
+2. ``chinese_calendar`` when it covers the year (official holidays and the
+   make-up working days 调休 that fall on weekends);
+3. the weekend rule (Monday to Friday are working days).
+
+A year is *known* when ``chinese_calendar`` covers it or an administrator
+loaded its official holiday list into the database (``loaded_years``).
+Deadlines that depend on a day in an unknown year are *provisional*: they may
+move once that year's holidays are published and loaded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import chinese_calendar
+
+UNITS = ("minutes", "hours", "natural_days", "working_days")
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A computed deadline."""
+
+    due_at: datetime  # aware, UTC
+    provisional: bool  # True when any day examined fell in a year whose holidays are unknown
+
+
+@lru_cache(maxsize=None)
+def _library_covers(year: int) -> bool:
+    """Whether ``chinese_calendar`` has holiday data for ``year``."""
+    try:
+        chinese_calendar.is_workday(date(year, 1, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+def _weekend_rule(d: date) -> bool:
+    """Monday to Friday are working days."""
+    return d.weekday() < 5
+
+
+class WorkCalendar:
+    """Decides which days are working days, and adds working days to a date."""
+
+    def __init__(
+        self,
+        overrides: Mapping[date, bool] | None = None,
+        loaded_years: Iterable[int] = (),
+    ) -> None:
+        """Build a calendar.
+
+        overrides: organisation's own rows from the database, date -> True (a working day) /
+            False (a day off).
+        loaded_years: years for which an administrator loaded the official holiday list into the
+            database (so they count as known even when chinese_calendar does not cover them).
+        """
+        self._overrides: dict[date, bool] = dict(overrides or {})
+        self._loaded_years: frozenset[int] = frozenset(loaded_years)
+
+    def day(self, d: date) -> tuple[bool, bool]:
+        """Return ``(is_workday, known)`` for ``d``.
+
+        An override for ``d`` wins (known); else ``chinese_calendar`` if it covers ``d.year``
+        (known); else the weekend rule, known only when ``d.year`` is in ``loaded_years``.
+        """
+        if d in self._overrides:
+            return self._overrides[d], True
+        if _library_covers(d.year):
+            return chinese_calendar.is_workday(d), True
+        return _weekend_rule(d), d.year in self._loaded_years
+
+    def is_workday(self, d: date) -> bool:
+        """Whether ``d`` is a working day."""
+        return self.day(d)[0]
+
+    def known_year(self, year: int) -> bool:
+        """Whether the holidays of ``year`` are known (chinese_calendar or loaded by an admin)."""
+        return _library_covers(year) or year in self._loaded_years
+
+    def add_working_days(self, start: date, n: int) -> tuple[date, bool]:
+        """Return ``(date of the n-th working day after start, provisional)``.
+
+        ``start`` itself never counts. The result is provisional when any examined day (each day
+        in ``(start, result]``) is unknown. ``n == 0`` returns ``(start, not known(start))``.
+        Raises ``ValueError`` when ``n`` is negative.
+        """
+        if n < 0:
+            raise ValueError(f"number of working days must be >= 0, got {n}")
+        if n == 0:
+            _, known = self.day(start)
+            return start, not known
+        current = start
+        provisional = False
+        remaining = n
+        while remaining > 0:
+            current += timedelta(days=1)
+            workday, known = self.day(current)
+            provisional = provisional or not known
+            if workday:
+                remaining -= 1
+        return current, provisional
+
+
+def _start_of_day(d: date, tz: ZoneInfo) -> datetime:
+    """Local midnight at the start of ``d`` in ``tz``, as an aware UTC datetime."""
+    return datetime.combine(d, time(0), tzinfo=tz).astimezone(timezone.utc)
+
+
+def compute_due(
+    start: datetime, amount: int, unit: str, tz: ZoneInfo, calendar: WorkCalendar
+) -> Deadline:
+    """Compute the deadline ``amount`` ``unit``s after ``start``.
+
+    minutes/hours: ``start`` plus the exact elapsed duration.
+    natural_days: the end of the ``amount``-th day after the local date of ``start`` in ``tz``
+        (``amount == 0`` is the end of the start day).
+    working_days: the end of the ``amount``-th working day after the local date of ``start``
+        (the start day never counts; ``amount == 0`` is the end of the start day).
+
+    "End of day D" is local midnight starting D + 1. The result is in UTC.
+    Raises ``ValueError`` for a naive ``start``, a negative ``amount`` or an unknown ``unit``.
+    """
+    if start.tzinfo is None or start.utcoffset() is None:
+        raise ValueError(f"start must be timezone-aware, got naive datetime {start.isoformat()}")
+    if amount < 0:
+        raise ValueError(f"amount must be >= 0, got {amount}")
+    if unit not in UNITS:
+        raise ValueError(f"unknown unit {unit!r}; expected one of {', '.join(UNITS)}")
+
+    # Convert first: adding a timedelta to a datetime in a zone with DST moves the wall clock,
+    # not the elapsed time.
+    start_utc = start.astimezone(timezone.utc)
+    if unit == "minutes":
+        return Deadline(start_utc + timedelta(minutes=amount), False)
+    if unit == "hours":
+        return Deadline(start_utc + timedelta(hours=amount), False)
+
+    local_date = start.astimezone(tz).date()
+    if unit == "natural_days":
+        return Deadline(_start_of_day(local_date + timedelta(days=amount + 1), tz), False)
+
+    last_day, provisional = calendar.add_working_days(local_date, amount)
+    return Deadline(_start_of_day(last_day + timedelta(days=1), tz), provisional)
+
+
+def compute_warn(due_at: datetime, warn_minutes: int) -> datetime:
+    """The moment to warn: ``warn_minutes`` before ``due_at``."""
+    return due_at - timedelta(minutes=warn_minutes)

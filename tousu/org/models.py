@@ -1,0 +1,126 @@
+"""The organisation: its policy, units as a tree, roles with their authority, memberships,
+and the holiday rows that complete the working calendar."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Organisation(models.Model):
+    """The one organisation this installation serves; `policy` is the preset as loaded."""
+
+    name = models.CharField(_("name"), max_length=200)
+    preset = models.CharField(_("preset"), max_length=50)
+    timezone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai")
+    hotline = models.CharField(_("complaint hotline"), max_length=50, blank=True)
+    policy = models.JSONField(_("policy"), default=dict)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisation")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    """A node of the organisation tree (hotel > department; head office > branch > outlet).
+    `path` is the materialised path of ids ("/1/4/9/") so a subtree is one indexed prefix."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=50)
+    parent = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="children",
+                               verbose_name=_("parent unit"))
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        path = f"{self.parent.path if self.parent else '/'}{self.pk}/"
+        if path != self.path:
+            old = self.path
+            Unit.objects.filter(pk=self.pk).update(path=path)
+            self.path = path
+            if old:
+                for child in Unit.objects.filter(path__startswith=old).exclude(pk=self.pk):
+                    child.save()
+
+    def ancestor_ids(self) -> list[int]:
+        """Ids from the root down to this unit (itself included)."""
+        return [int(part) for part in self.path.strip("/").split("/") if part]
+
+
+class Role(models.Model):
+    """A role from the preset with its authority; editable in the admin."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    max_compensation = models.DecimalField(_("highest compensation it may grant"), max_digits=12,
+                                           decimal_places=2, default=0)
+    can_sign_off = models.BooleanField(_("may sign off"), default=False)
+    can_close = models.BooleanField(_("may close"), default=False)
+    sees_personal_data = models.BooleanField(_("sees personal data"), default=False)
+    sees_all_units = models.BooleanField(_("sees every unit"), default=False)
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="memberships",
+                             verbose_name=_("person"))
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="memberships", verbose_name=_("unit"))
+    role = models.ForeignKey(Role, models.PROTECT, related_name="memberships", verbose_name=_("role"))
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [models.UniqueConstraint(fields=["user", "unit", "role"], name="unique_membership")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.unit} · {self.role}"
+
+
+class HolidayYear(models.Model):
+    """A year whose official holiday list an administrator has loaded: from then on the
+    calendar treats that year as known and deadlines reaching it are no longer provisional."""
+
+    year = models.PositiveIntegerField(_("year"), unique=True)
+    loaded_at = models.DateTimeField(_("loaded at"), auto_now_add=True)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("holiday year")
+        verbose_name_plural = _("holiday years")
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class Holiday(models.Model):
+    """One day that differs from the national calendar or from the weekend rule."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_workday = models.BooleanField(_("is a working day"), default=False)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"

@@ -1,0 +1,113 @@
+"""Reading the organisation's policy and calendar, and setting an organisation up from a preset."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from tousu.domain.calendar import WorkCalendar
+from tousu.domain.policy import Policy, PolicyError, RoleSpec, parse_policy, read_preset
+
+from .models import Holiday, HolidayYear, Membership, Organisation, Role, Unit
+
+
+class NotInitialised(RuntimeError):
+    pass
+
+
+def organisation() -> Organisation:
+    org = Organisation.objects.order_by("pk").first()
+    if org is None:
+        raise NotInitialised(_("No organisation yet: run `tousu init --preset hotel` (or bank, telecom)."))
+    return org
+
+
+def current_policy() -> Policy:
+    """The stored policy, with each role's authority as edited in the admin."""
+    policy = parse_policy(organisation().policy)
+    for role in Role.objects.all():
+        policy.roles[role.code] = RoleSpec(
+            code=role.code,
+            name=role.name,
+            max_compensation=role.max_compensation,
+            sign_off=role.can_sign_off,
+            close=role.can_close,
+            personal_data=role.sees_personal_data,
+            all_units=role.sees_all_units,
+        )
+    return policy
+
+
+def org_timezone() -> ZoneInfo:
+    return ZoneInfo(organisation().timezone)
+
+
+def work_calendar() -> WorkCalendar:
+    overrides = dict(Holiday.objects.values_list("date", "is_workday"))
+    years = HolidayYear.objects.values_list("year", flat=True)
+    return WorkCalendar(overrides=overrides, loaded_years=years)
+
+
+@transaction.atomic
+def apply_preset(name: str) -> Organisation:
+    """Load a preset: the policy, its roles and its units. Running it again updates them."""
+    doc = read_preset(name)
+    parse_policy(doc)  # refuse a broken preset before writing anything
+    info = doc.get("organisation", {})
+    org = Organisation.objects.order_by("pk").first() or Organisation()
+    org.name = info.get("name", name)
+    org.preset = name
+    org.timezone = info.get("timezone", "Asia/Shanghai")
+    org.hotline = info.get("hotline", "")
+    org.policy = doc
+    org.save()
+    for code, spec in doc.get("roles", {}).items():
+        Role.objects.update_or_create(code=code, defaults={
+            "name": spec.get("name", code),
+            "max_compensation": Decimal(str(spec.get("max_compensation", 0))),
+            "can_sign_off": bool(spec.get("sign_off", False)),
+            "can_close": bool(spec.get("close", False)),
+            "sees_personal_data": bool(spec.get("personal_data", False)),
+            "sees_all_units": bool(spec.get("all_units", False)),
+        })
+    for spec in doc.get("units", []):
+        parent = Unit.objects.get(code=spec["parent"]) if spec.get("parent") else None
+        unit, _created = Unit.objects.get_or_create(code=spec["code"], defaults={
+            "name": spec["name"], "kind": spec.get("kind", ""), "parent": parent})
+        if (unit.name, unit.kind, unit.parent_id) != (spec["name"], spec.get("kind", ""), parent and parent.pk):
+            unit.name, unit.kind, unit.parent = spec["name"], spec.get("kind", ""), parent
+            unit.save()
+    return org
+
+
+def create_person(*, username: str, name: str, unit: Unit, roles: list[str], password: str,
+                  email: str = "", is_staff: bool = False):
+    """A person with memberships in `unit` for each role code."""
+    User = get_user_model()
+    user, _created = User.objects.get_or_create(username=username, defaults={
+        "first_name": name, "email": email, "is_staff": is_staff})
+    user.set_password(password)
+    user.save()
+    for code in roles:
+        try:
+            role = Role.objects.get(code=code)
+        except Role.DoesNotExist as exc:
+            raise PolicyError(f"unknown role {code!r} for {username}") from exc
+        Membership.objects.get_or_create(user=user, unit=unit, role=role)
+    return user
+
+
+def create_preset_people(password: str) -> dict:
+    """The preset's demo people ([[demo.people]]), by username."""
+    doc = organisation().policy
+    people = {}
+    for spec in doc.get("demo", {}).get("people", []):
+        people[spec["username"]] = create_person(
+            username=spec["username"], name=spec["name"], unit=Unit.objects.get(code=spec["unit"]),
+            roles=spec["roles"], password=password, email=f"{spec['username']}@example.com",
+            is_staff=True)
+    return people
