@@ -127,9 +127,9 @@ def acting(action: str, *, actor, case_id: int, expected_version: int | None = N
             raise Refused(problems[0])
         step = Step(case=case, actor=actor, roles=roles, policy=policy, action=action,
                     now=now or timezone.now())
+        if spec.to_state:
+            step.set(state=spec.to_state)  # the action may still set another state
         yield step
-        if spec.to_state and not step.recorded:
-            step.pending.setdefault("state", spec.to_state)
         if step.pending or not step.recorded:
             step.record()
         case.version = F("version") + 1

@@ -1,0 +1,27 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from tousu.domain.policy import PolicyError
+from tousu.org.services import apply_preset
+
+
+class Command(BaseCommand):
+    help = _("Create the database tables and load an organisation preset (hotel, bank, telecom).")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--preset", required=True, help=_("hotel, bank or telecom"))
+        parser.add_argument("--demo", action="store_true", help=_("Also load demo people and complaints."))
+
+    def handle(self, *args, preset, demo, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        try:
+            org = apply_preset(preset)
+        except PolicyError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(_("Loaded preset %(preset)s for %(name)s.") % {"preset": preset, "name": org.name})
+        if demo:
+            from tousu.demo import load_demo
+
+            load_demo()
+            self.stdout.write(_("Loaded demo people and complaints."))
