@@ -1,0 +1,29 @@
+"""The demo a new user sees: a dozen complaints in various states, made by the real actions."""
+
+import pytest
+from django.core.management import call_command
+
+from tousu.cases.events import verify_all
+from tousu.cases.models import Case
+from tousu.demo import complaint_texts, redact
+
+
+@pytest.mark.parametrize("preset", ["hotel", "bank", "telecom"])
+def test_demo_has_a_dozen_complaints_in_various_states(db, preset, capsys):
+    call_command("demo", preset=preset, setup_only=True)
+    states = set(Case.objects.values_list("state", flat=True))
+    assert Case.objects.count() == 12
+    assert {"received", "accepted", "in_progress", "replied", "confirmed", "closed",
+            "rejected", "withdrawn"} <= states
+    assert list(verify_all()) == []
+    out = capsys.readouterr().out
+    assert "admin" in out and "demo1234" in out
+
+
+def test_names_in_demo_texts_are_redacted():
+    assert redact("前台冯小姐态度差，王经理不理，电话13912345678") == "前台某小姐态度差，某经理不理，电话****"
+
+
+def test_demo_texts_fall_back_to_built_in_list(monkeypatch, tmp_path):
+    monkeypatch.setenv("TOUSU_SHARED_DATA", str(tmp_path))
+    assert len(complaint_texts()) >= 6
