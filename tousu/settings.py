@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "tousu.org",
     "tousu.cases",
     "tousu.notify",
+    "tousu.api",
 ]
 
 MIDDLEWARE = [
