@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "tousu.cases",
     "tousu.notify",
     "tousu.api",
+    "tousu.web",
+    "tousu.portal",
 ]
 
 MIDDLEWARE = [
