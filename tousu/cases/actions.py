@@ -162,8 +162,18 @@ def _escalate(step: Step, note: str) -> None:
     except Refusal as refusal:
         raise Refused(refusal_message(refusal, step.policy)) from None
     holder = _holder(step.policy, next_step.level, step.case.handling_unit)
-    step.set(level=next_step.level, owner=holder, state="in_progress")
+    # A case not yet accepted stays so: its new owner accepts it (and agrees the reply time).
+    state = "received" if step.case.state == "received" else "in_progress"
+    step.set(level=next_step.level, owner=holder, state=state)
     step.record("escalate", note=note)
+
+
+def _at_top(step: Step) -> bool:
+    try:
+        step.policy.next_step(step.case.level)
+    except Refusal:
+        return True
+    return False
 
 
 def _next_number(year: int, prefix: str = "TS") -> str:
@@ -365,6 +375,9 @@ def record_callback(*, actor, case_id: int, result: str, note: str = "",
                                % {"choices": ", ".join(outcomes)}, field="result")
         step.set(callback_result=result, callback_at=step.now)
         effect = outcomes[result]
+        if effect == "escalate" and _at_top(step):
+            effect = "handle_again"  # nobody is higher: the top of the ladder handles it again
+            step.set(state="in_progress")
         if effect == "confirm":
             step.set(state="confirmed")
         step.record(note=note, outcome=result)
@@ -417,14 +430,26 @@ def reject_case(*, actor, case_id: int, reason: str, expected_version: int | Non
 # --- the worker's actions -----------------------------------------------------------------------
 
 def _claim(clock_id: int, field: str, now: datetime) -> Clock | None:
-    """Mark the clock warned/breached if nobody has; None when another worker got there first."""
+    """Mark the clock warned/breached if nobody has; None when it is not ours to act on now.
+
+    The case is locked first, as every other action does (case, then its clocks): locking the
+    clock first would deadlock against a person closing the case at the same moment. A case
+    someone else holds is skipped (SKIP LOCKED on PostgreSQL); the next round retries it. The
+    conditional UPDATE then decides: a count of 0 means another worker got there first."""
+    case_id = Clock.objects.filter(pk=clock_id).values_list("case_id", flat=True).first()
+    if case_id is None:
+        return None
+    held = (Case.objects.select_for_update(skip_locked=True).filter(pk=case_id)
+            .values_list("pk", flat=True))
+    if not list(held):
+        return None
     due_field = "warn_at" if field == "warned_at" else "due_at"
     claimed = Clock.objects.filter(pk=clock_id, state=Clock.RUNNING, **{f"{field}__isnull": True,
                                                                          f"{due_field}__lte": now}
                                    ).update(**{field: now})
     if not claimed:
         return None
-    return Clock.objects.select_related("case").get(pk=clock_id)
+    return Clock.objects.get(pk=clock_id)
 
 
 def warn_clock(*, clock_id: int, now=None) -> bool:
@@ -453,15 +478,39 @@ def breach_clock(*, clock_id: int, now=None) -> bool:
             case = step.case
             Lateness.objects.create(case=case, clock=clock, unit=case.handling_unit, person=case.owner,
                                     occurred_at=now)
-            step.record("clock_breached", note=clock.label)
-            try:
-                spec = step.policy.clock(clock.name)
-            except KeyError:
-                spec = None
-            at_top = case.level >= max(s.level for s in step.policy.ladder)
-            if spec and spec.on_breach == "escalate" and case.state not in TERMINAL_STATES and not at_top:
+            escalate, problem = _escalates_on_breach(step, clock)
+            step.record("clock_breached", note=f"{clock.label}: {problem}" if problem else clock.label)
+            if escalate:
                 _escalate(step, _("Deadline missed: %(clock)s") % {"clock": clock.label})
     return True
+
+
+def _escalates_on_breach(step: Step, clock: Clock) -> tuple[bool, str]:
+    """(whether this breach escalates the case, why it cannot although the policy says so).
+
+    It escalates when the clock's policy says so, the case is in a state the policy may escalate
+    from (a confirmed case waiting for sign-off is not sent back to in_progress), it is below the
+    top of the ladder and someone holds the next role. A missing holder is written in the breach
+    event instead of failing: a failure would roll back the breach and, every round, stop the
+    sweep at this clock."""
+    try:
+        spec = step.policy.clock(clock.name)
+    except KeyError:
+        return False, ""
+    escalate = step.policy.actions.get("escalate")
+    case = step.case
+    if (spec.on_breach != "escalate" or escalate is None or case.state in TERMINAL_STATES
+            or case.state not in escalate.from_states):
+        return False, ""
+    try:
+        next_step = step.policy.next_step(case.level)
+    except Refusal:
+        return False, ""  # the top of the ladder: recorded, nobody above to hand it to
+    try:
+        _holder(step.policy, next_step.level, case.handling_unit)
+    except Refused as refused:
+        return False, str(refused)
+    return True, ""
 
 
 def recompute_deadlines(*, now=None) -> int:
@@ -473,11 +522,23 @@ def recompute_deadlines(*, now=None) -> int:
     case_ids = (Clock.objects.filter(state=Clock.RUNNING, provisional=True)
                 .values_list("case_id", flat=True).distinct())
     for case_id in list(case_ids):
-        with acting("clock", actor=None, case_id=case_id, now=now) as step:
-            moved = {}
-            for clock in step.case.clocks.filter(state=Clock.RUNNING, provisional=True):
-                if clocks.recomputed(clock, policy, calendar, tz):
-                    moved[clock.name] = clock.due_at.isoformat()
-            changed += len(moved)
-            step.record("deadline_recomputed", note=", ".join(f"{k} → {v}" for k, v in moved.items()))
+        try:
+            with acting("clock", actor=None, case_id=case_id, now=now) as step:
+                moved = []
+                for clock in step.case.clocks.filter(state=Clock.RUNNING, provisional=True):
+                    before = clock.due_at
+                    if clocks.recomputed(clock, policy, calendar, tz):
+                        moved.append(f"{clock.label}: {before.isoformat()} → {clock.due_at.isoformat()}")
+                if not moved:
+                    raise _Unchanged  # nothing moved: no event, nothing saved
+                changed += len(moved)
+                step.set(provisional_deadline=step.case.clocks.filter(
+                    state__in=clocks.OPEN, provisional=True).exists())
+                step.record("deadline_recomputed", note="; ".join(moved))
+        except _Unchanged:
+            pass
     return changed
+
+
+class _Unchanged(Exception):
+    """Leaves `acting` without recording anything."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from django.db.models import Model
@@ -26,8 +26,10 @@ def plain(value):
 
 def event_hash(*, case_id: int, seq: int, actor_id: int | None, at: datetime, action: str,
                old: dict, new: dict, note: str, prev_hash: str) -> str:
+    # The time in UTC, as the database gives it back: an action timed in local time must
+    # verify later.
     body = json.dumps(
-        [case_id, seq, actor_id, at.isoformat(), action, old, new, note, prev_hash],
+        [case_id, seq, actor_id, at.astimezone(UTC).isoformat(), action, old, new, note, prev_hash],
         sort_keys=True, ensure_ascii=False, separators=(",", ":"),
     )
     return hashlib.sha256(body.encode("utf-8")).hexdigest()

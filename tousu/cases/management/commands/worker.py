@@ -3,6 +3,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.db import close_old_connections, connection
 from django.utils.translation import gettext as _
 
 from tousu.cases.sweep import sweep
@@ -21,6 +22,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         interval = options["interval"] or settings.TOUSU_WORKER_INTERVAL
         while True:
+            # A long-running process gets no request signals: drop a connection that is broken
+            # (the database restarted) or past CONN_MAX_AGE before each round; never inside a
+            # caller's transaction.
+            if not connection.in_atomic_block:
+                close_old_connections()
             try:
                 done = sweep()
                 done["sent"] = deliver_due()
