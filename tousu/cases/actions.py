@@ -34,6 +34,7 @@ from .models import Case, CaseCounter, Clock, Lateness
 from .selectors import actor_roles
 
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{4,30}$")
+SYSTEM_ACTIONS = frozenset({"clock"})  # the only actions taken with actor=None (the worker's)
 
 
 def refusal_message(refusal: Refusal, policy: Policy) -> str:
@@ -110,6 +111,8 @@ def _lock(case_id: int) -> Case:
 @contextmanager
 def acting(action: str, *, actor, case_id: int, expected_version: int | None = None, now=None):
     """Lock the case, check version, right and policy; yield a Step; save it all on exit."""
+    if actor is None and action not in SYSTEM_ACTIONS:
+        raise NotFound()  # nobody is not the system: only the worker's own actions go without one
     policy = current_policy()
     with transaction.atomic():
         case = _lock(case_id)
