@@ -128,6 +128,7 @@ USE_TZ = True
 TIME_ZONE = os.environ.get("TOUSU_TIME_ZONE", "Asia/Shanghai")
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "media"
 

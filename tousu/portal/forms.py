@@ -1,0 +1,148 @@
+"""The portal's forms: a complaint with attachments, a lookup, a rating, a re-review request."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import PurePath
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tousu.cases.actions import PHONE_RE
+
+from .tracking import RATINGS
+
+MAX_FILES = 5
+MAX_FILE_BYTES = 5 * 1024 * 1024
+# Extension -> (content type, what the file's first bytes must look like).
+ALLOWED = {
+    ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".gif": "image/gif",
+    ".webp": "image/webp", ".pdf": "application/pdf",
+}
+ACCEPT = ",".join(sorted(set(ALLOWED.values()) | set(ALLOWED)))
+
+
+def sniff(head: bytes) -> str:
+    """The content type the file's first bytes say, or ''."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return "image/gif"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    return ""
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+class ComplaintForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=200,
+                              help_text=_("A few words, for example: “Wrong fee charged at the counter”."))
+    description = forms.CharField(label=_("What happened"), max_length=5000, widget=forms.Textarea(
+        attrs={"rows": 6}), help_text=_("The course of events, and the names of the people involved if you know them."))
+    occurred_at = forms.DateTimeField(
+        label=_("When did it happen?"), required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    place = forms.CharField(label=_("Where did it happen?"), max_length=200, required=False)
+    requested_resolution = forms.CharField(
+        label=_("What would you like us to do?"), max_length=2000, required=False,
+        widget=forms.Textarea(attrs={"rows": 3}))
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    complainant_name = forms.CharField(label=_("Your name"), max_length=100, widget=forms.TextInput(
+        attrs={"autocomplete": "name"}))
+    complainant_phone = forms.CharField(
+        label=_("Your phone number"), max_length=40,
+        help_text=_("We call you back on it; its last four digits let you track the complaint."),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}))
+    complainant_email = forms.EmailField(label=_("Your email"), required=False, widget=forms.EmailInput(
+        attrs={"autocomplete": "email"}))
+    attachments = MultipleFileField(
+        label=_("Photos or documents"), required=False,
+        help_text=_("Up to 5 files, 5 MB each: JPEG, PNG, GIF, WebP images or PDF."))
+    submission = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, categories: dict[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        categories = categories or {}
+        if categories:
+            self.fields["category"].choices = [("", _("— choose if you like —"))] + list(categories.items())
+        else:
+            del self.fields["category"]
+
+    def clean_occurred_at(self):
+        value = self.cleaned_data.get("occurred_at")
+        if value is not None and value > timezone.now() + timedelta(minutes=5):
+            raise forms.ValidationError(_("This time is in the future."))
+        return value
+
+    def clean_complainant_phone(self):
+        phone = self.cleaned_data["complainant_phone"].strip()
+        if not PHONE_RE.match(phone) or sum(ch.isdigit() for ch in phone) < 4:
+            raise forms.ValidationError(
+                _("Enter a phone number of digits (spaces, '-' and a leading '+' are fine)."))
+        return phone
+
+    def clean_attachments(self):
+        files = self.cleaned_data.get("attachments") or []
+        if len(files) > MAX_FILES:
+            raise forms.ValidationError(_("Attach at most %(count)d files.") % {"count": MAX_FILES})
+        problems = []
+        for upload in files:
+            name = PurePath(upload.name or "").name
+            expected = ALLOWED.get(PurePath(name).suffix.lower())
+            upload.seek(0)
+            actual = sniff(upload.read(16))
+            upload.seek(0)
+            if upload.size > MAX_FILE_BYTES:
+                problems.append(_("“%(name)s” is larger than 5 MB.") % {"name": name})
+            elif not expected or actual != expected:
+                problems.append(_("“%(name)s” is not a JPEG, PNG, GIF, WebP image or a PDF.") % {"name": name})
+            else:
+                upload.tousu_content_type = actual
+        if problems:
+            raise forms.ValidationError(problems + [
+                _("Nothing was saved. Your text is kept below; choose the files again.")])
+        return files
+
+
+class LookupForm(forms.Form):
+    tracking_code = forms.CharField(label=_("Tracking code"), max_length=32, widget=forms.TextInput(
+        attrs={"autocomplete": "off", "autocapitalize": "off", "spellcheck": "false"}))
+    phone_last4 = forms.CharField(
+        label=_("Last four digits of your phone number"), min_length=4, max_length=4,
+        validators=[RegexValidator(r"^[0-9]{4}$", _("Enter four digits."))],
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": "[0-9]{4}"}))
+
+
+class RatingForm(forms.Form):
+    result = forms.ChoiceField(label=_("Are you satisfied with our reply?"), widget=forms.RadioSelect,
+                               choices=list(RATINGS.items()))
+    comment = forms.CharField(label=_("Anything you want to add"), required=False,
+                              max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ReReviewForm(forms.Form):
+    reason = forms.CharField(label=_("Why should we look at it again?"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,0 +1,97 @@
+"""Finding a case from the portal: the tracking code plus the last four digits of the phone.
+
+This is the portal's only read of cases, and it is scoped by those two secrets instead of by a
+user: a wrong code and a wrong phone take the same path (one indexed query, one constant-time
+comparison) and give the same answer, so nobody learns whether a number or a code exists.
+Lookups are counted per client address in Django's cache (a fixed window)."""
+
+from __future__ import annotations
+
+import hmac
+import re
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.translation import gettext_lazy as _
+
+from tousu.cases.models import Case
+
+SESSION_KEY = "portal_case"
+SESSION_SECONDS = 30 * 60
+_DUMMY_PHONE = "\x00\x00\x00\x00"  # never equals four digits
+
+# What the complainant reads for each state (the policy's names are the staff's words).
+STATE_LABELS = {
+    "received": _("Received: waiting to be accepted"),
+    "accepted": _("Accepted: we are looking into it"),
+    "in_progress": _("Being handled"),
+    "replied": _("Replied: please tell us whether you are satisfied"),
+    "confirmed": _("Resolved"),
+    "closed": _("Closed"),
+    "withdrawn": _("Withdrawn"),
+    "rejected": _("Not accepted as a complaint"),
+}
+RATINGS = {
+    "satisfied": _("Satisfied"),
+    "not_satisfied": _("Not satisfied"),
+}
+
+
+def limit() -> tuple[int, int]:
+    """(lookups allowed, per how many seconds) per client address."""
+    return (getattr(settings, "TOUSU_PORTAL_LOOKUPS", 10),
+            getattr(settings, "TOUSU_PORTAL_LOOKUP_WINDOW", 600))
+
+
+def client_address(request) -> str:
+    # REMOTE_ADDR only: X-Forwarded-For is whatever the client says unless a trusted proxy
+    # rewrites REMOTE_ADDR (configure that in the proxy, not here).
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def over_limit(request) -> bool:
+    """Count one lookup for this client; True when it is beyond the limit."""
+    allowed, window = limit()
+    key = f"tousu:portal:lookups:{client_address(request)}"
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=window)
+        count = 1
+    return count > allowed
+
+
+def last_four(phone: str) -> str:
+    digits = re.sub(r"\D", "", phone or "")
+    return digits[-4:] if len(digits) >= 4 else _DUMMY_PHONE
+
+
+def find_case(tracking_code: str, phone_last4: str) -> int | None:
+    """The id of the case with this code whose phone ends in these digits, else None."""
+    row = (Case.objects.filter(tracking_code=tracking_code.strip())
+           .values_list("pk", "complainant_phone").first())
+    pk, phone = row if row else (None, "")
+    matches = hmac.compare_digest(last_four(phone).encode(), phone_last4.encode())
+    return pk if (row and matches) else None
+
+
+def remember(request, case_id: int) -> None:
+    request.session.cycle_key()  # a fresh session id once it holds a case
+    request.session[SESSION_KEY] = case_id
+    request.session.set_expiry(SESSION_SECONDS)
+
+
+def forget(request) -> None:
+    request.session.pop(SESSION_KEY, None)
+
+
+def remembered_case(request) -> Case | None:
+    case_id = request.session.get(SESSION_KEY)
+    if case_id is None:
+        return None
+    case = Case.objects.select_related("owner", "handling_unit", "receiving_unit", "target_unit") \
+        .filter(pk=case_id).first()
+    if case is None:
+        forget(request)
+    return case

@@ -1,0 +1,234 @@
+"""The complainant portal: no login. Landing, submit, track (lookup, rate, ask for a re-review).
+
+State changes only on POST and only through `tousu.cases.actions` (see `intake.py` for who
+acts); the looked-up case is kept in the session, never in the URL."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tousu.cases import actions
+from tousu.cases.errors import ActionError, InvalidInput, StaleCase
+from tousu.org.services import NotInitialised, current_policy, organisation, org_timezone
+
+from . import tracking
+from .forms import ComplaintForm, LookupForm, RatingForm, ReReviewForm
+from .intake import PortalUnavailable, intake_actor, reviewer_for
+from .models import Attachment
+
+SUBMITTED_KEY = "portal_submitted"  # {submission id: [number, tracking code]}
+
+
+def _org_context() -> dict:
+    try:
+        org = organisation()
+    except NotInitialised:
+        return {"org": None, "tz": "Asia/Shanghai"}
+    return {"org": org, "tz": org.timezone}
+
+
+def _render(request, template: str, context: dict, status: int = 200):
+    return render(request, template, {**_org_context(), **context}, status=status)
+
+
+@require_http_methods(["GET"])
+def landing(request):
+    return _render(request, "portal/landing.html", {})
+
+
+def _categories() -> dict[str, str]:
+    try:
+        return current_policy().categories
+    except NotInitialised:
+        return {}
+
+
+@require_http_methods(["GET", "POST"])
+def submit(request):
+    categories = _categories()
+    if request.method == "GET":
+        form = ComplaintForm(categories=categories, initial={"submission": uuid.uuid4().hex})
+        return _render(request, "portal/submit.html", {"form": form})
+
+    form = ComplaintForm(request.POST, request.FILES, categories=categories)
+    submitted = request.session.get(SUBMITTED_KEY, {})
+    key = request.POST.get("submission", "")
+    if key and key in submitted:  # the same form sent twice (double click, retry): one case
+        return redirect("portal:submitted", key=key)
+    status = 400
+    if form.is_valid():
+        try:
+            case = _register(form)
+        except PortalUnavailable as exc:
+            form.add_error(None, exc.message)
+            status = 503
+        except InvalidInput as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        except ActionError as exc:
+            form.add_error(None, exc.message)
+            status = 503
+        else:
+            key = key or uuid.uuid4().hex
+            submitted[key] = [case.number, case.tracking_code]
+            request.session[SUBMITTED_KEY] = dict(list(submitted.items())[-10:])
+            return redirect("portal:submitted", key=key)
+    return _render(request, "portal/submit.html", {"form": form}, status=status)
+
+
+def _register(form: ComplaintForm):
+    data = form.cleaned_data
+    user, unit = intake_actor()
+    files = data.get("attachments") or []
+    note = _("Submitted on the complainant portal.")
+    if files:
+        note += " " + _("Attachments: %(names)s") % {"names": ", ".join(f.name for f in files)}
+    saved = []
+    try:
+        with transaction.atomic():
+            case = actions.register_case(
+                actor=user, unit=unit, channel="web", subject=data["subject"],
+                description=data["description"], occurred_at=data.get("occurred_at"),
+                place=data.get("place", ""), requested_resolution=data.get("requested_resolution", ""),
+                complainant_name=data["complainant_name"], complainant_phone=data["complainant_phone"],
+                complainant_email=data.get("complainant_email", ""), category=data.get("category", ""),
+                note=note)
+            for upload in files:
+                attachment = Attachment(case=case, original_name=upload.name[:200], size=upload.size,
+                                        content_type=upload.tousu_content_type)
+                attachment.file.save(upload.name, upload, save=False)
+                saved.append(attachment.file)
+                attachment.save()
+    except BaseException:
+        for stored in saved:  # the case rolled back: leave no orphan files behind
+            stored.storage.delete(stored.name)
+        raise
+    return case
+
+
+@require_http_methods(["GET"])
+def submitted(request, key: str):
+    found = request.session.get(SUBMITTED_KEY, {}).get(key)
+    if not found:
+        return redirect("portal:submit")
+    number, code = found
+    return _render(request, "portal/submitted.html", {"number": number, "tracking_code": code})
+
+
+def _case_context(request, case) -> dict:
+    policy = current_policy()
+    can_rate = case.state == "replied" and not case.callback_result
+    can_rereview = case.state in ("replied", "confirmed", "closed")
+    return {
+        "case": case,
+        "state_label": tracking.STATE_LABELS.get(case.state, case.state),
+        "rating_label": tracking.RATINGS.get(case.callback_result, ""),
+        "rating_form": RatingForm(initial={"version": case.version}) if can_rate else None,
+        "rereview_form": ReReviewForm() if can_rereview else None,
+        "tz": org_timezone().key,
+        "policy": policy,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def track(request):
+    if request.method == "GET":
+        case = tracking.remembered_case(request)
+        if case is not None:
+            return _render(request, "portal/case.html", _case_context(request, case))
+        return _render(request, "portal/track.html", {"form": LookupForm()})
+
+    if tracking.over_limit(request):
+        form = LookupForm()
+        return _render(request, "portal/track.html", {"form": form, "limited": True}, status=429)
+    form = LookupForm(request.POST)
+    if form.is_valid():
+        case_id = tracking.find_case(form.cleaned_data["tracking_code"], form.cleaned_data["phone_last4"])
+        if case_id is not None:
+            tracking.remember(request, case_id)
+            return redirect("portal:track")
+        form.add_error(None, _("We could not find a complaint with this tracking code and these "
+                               "digits. Check both and try again."))
+    return _render(request, "portal/track.html", {"form": form})
+
+
+def _session_case_or_back(request):
+    case = tracking.remembered_case(request)
+    if case is None:
+        messages.info(request, _("Look up your complaint first."))
+    return case
+
+
+@require_POST
+def rate(request):
+    case = _session_case_or_back(request)
+    if case is None:
+        return redirect("portal:track")
+    form = RatingForm(request.POST)
+    if not form.is_valid() or case.state != "replied" or case.callback_result:
+        if case.state != "replied" or case.callback_result:
+            messages.info(request, _("This complaint cannot be rated now."))
+            return redirect("portal:track")
+        context = _case_context(request, case)
+        context["rating_form"] = form
+        return _render(request, "portal/case.html", context, status=400)
+    comment = form.cleaned_data["comment"].strip()
+    note = _("Rated by the complainant on the portal: %(result)s.") % {
+        "result": tracking.RATINGS[form.cleaned_data["result"]]}
+    if comment:
+        note += "\n" + comment
+    try:
+        actions.record_callback(actor=case.owner, case_id=case.pk, result=form.cleaned_data["result"],
+                                note=note, expected_version=form.cleaned_data["version"])
+    except StaleCase:
+        messages.info(request, _("Your complaint has just changed. Here it is as it is now."))
+        return redirect("portal:track")
+    except ActionError as exc:
+        messages.error(request, exc.message)
+        return redirect("portal:track")
+    if form.cleaned_data["result"] == "satisfied":
+        messages.success(request, _("Thank you. We have recorded that you are satisfied."))
+    else:
+        messages.success(request, _("Thank you. We are sorry; your complaint goes to a more senior "
+                                    "person, who will contact you."))
+    return redirect("portal:track")
+
+
+@require_POST
+def rereview(request):
+    case = _session_case_or_back(request)
+    if case is None:
+        return redirect("portal:track")
+    form = ReReviewForm(request.POST)
+    if case.state not in ("replied", "confirmed", "closed"):
+        messages.info(request, _("This complaint cannot be re-reviewed now."))
+        return redirect("portal:track")
+    if not form.is_valid():
+        context = _case_context(request, case)
+        context["rereview_form"] = form
+        return _render(request, "portal/case.html", context, status=400)
+    reason = _("The complainant asked for a re-review on the portal:") + "\n" + form.cleaned_data["reason"].strip()
+    policy = current_policy()
+    try:
+        reviewer = reviewer_for(case, policy) if case.state == "closed" else None
+        if reviewer is not None:
+            actions.reopen_case(actor=reviewer, case_id=case.pk, reason=reason)
+            messages.success(request, _("Your complaint has been reopened. We will contact you."))
+        else:
+            actions.add_note(actor=case.owner, case_id=case.pk, text=reason)
+            messages.success(request, _("Your request has been passed to the person handling your "
+                                        "complaint. We will contact you."))
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    return redirect("portal:track")
+
+
+@require_POST
+def leave(request):
+    tracking.forget(request)
+    return redirect("portal:track")
