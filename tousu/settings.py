@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "tousu.api",
     "tousu.web",
     "tousu.portal",
+    "tousu.reports",
 ]
 
 MIDDLEWARE = [

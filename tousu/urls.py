@@ -1,12 +1,17 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False), name="home"),
+    path("", RedirectView.as_view(pattern_name="web:my_work", permanent=False), name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(next_page="web:my_work", redirect_authenticated_user=True),
+         name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(next_page="login"), name="logout"),
     path("admin/", admin.site.urls),
     path("api/", include("tousu.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("portal/", include("tousu.portal.urls")),
     path("staff/", include("tousu.web.urls")),
+    path("reports/", include("tousu.reports.urls")),
 ]
