@@ -21,6 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tousu.api.webhooks import queue_case_event
 from tousu.domain.policy import OWNER, SYSTEM, TERMINAL_STATES, Policy, Refusal
 from tousu.notify import outbox
 from tousu.org.models import Membership, Unit
@@ -93,6 +94,7 @@ class Step:
         append_event(case, actor=self.actor, action=action, at=self.now, old=old, new=new, note=note)
         events = [action] + ([f"{action}:{outcome}"] if outcome else [])
         clocks.apply(case, self.policy, events, self.now, self.calendar, org_timezone())
+        queue_case_event(case)  # one outbox row per active webhook subscription
         if "owner" in new and case.owner.email:
             outbox.queue(recipient=case.owner.email, case=case,
                          subject=_("Complaint %(number)s is now yours") % {"number": case.number},
@@ -194,6 +196,24 @@ def _aware(value, field: str, label: str):
     if timezone.is_naive(value):
         value = timezone.make_aware(value, org_timezone())
     return value
+
+
+def _money(value) -> Decimal:
+    """An amount in yuan, at most two decimals (fen), not negative."""
+    try:
+        amount = Decimal(str(value or 0).strip())
+    except InvalidOperation:
+        amount = Decimal("NaN")
+    if not amount.is_finite():
+        raise InvalidInput(_("Compensation must be a number."), field="compensation")
+    if amount < 0:
+        raise InvalidInput(_("Compensation cannot be negative."), field="compensation")
+    _sign, digits, exponent = amount.as_tuple()
+    trailing_zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    if amount and -(exponent + trailing_zeros) > 2:
+        raise InvalidInput(_("Compensation is in yuan with at most two decimals (fen)."),
+                           field="compensation")
+    return amount
 
 
 def _choice(value: str, choices: dict, field: str, label: str, *, allow_blank: bool) -> str:
@@ -317,7 +337,9 @@ def transfer_case(*, actor, case_id: int, unit: Unit, plan: str,
 def agree_plan(*, actor, case_id: int, note: str = "", expected_version: int | None = None, now=None) -> Case:
     """The head of the unit complained about agrees the plan (both heads have then agreed)."""
     with acting("agree_plan", actor=actor, case_id=case_id, expected_version=expected_version, now=now) as step:
-        if not Membership.objects.filter(user=actor, unit=step.case.handling_unit).exists():
+        heads = step.policy.allowed_roles("agree_plan")
+        if not Membership.objects.filter(user=actor, unit=step.case.handling_unit,
+                                         role__code__in=heads).exists():
             raise Refused(_("Only the head of %(unit)s may agree this plan.")
                           % {"unit": step.case.handling_unit.name})
         step.set(plan_agreed_by=actor)
@@ -337,12 +359,7 @@ def propose_resolution(*, actor, case_id: int, resolution: str, compensation=0, 
     with acting("propose_resolution", actor=actor, case_id=case_id, expected_version=expected_version,
                 now=now) as step:
         resolution = required(resolution, "resolution", _("Resolution"))
-        try:
-            amount = Decimal(str(compensation or 0))
-        except InvalidOperation:
-            raise InvalidInput(_("Compensation must be a number."), field="compensation") from None
-        if amount < 0 or amount.is_nan() or amount.is_infinite():
-            raise InvalidInput(_("Compensation cannot be negative."), field="compensation")
+        amount = _money(compensation)
         try:
             step.policy.check_authority(step.roles, amount)
         except Refusal as refusal:
@@ -463,7 +480,7 @@ def warn_clock(*, clock_id: int, now=None) -> bool:
         if clock is None:
             return False
         with acting("clock", actor=None, case_id=clock.case_id, now=now) as step:
-            step.record("clock_warned", note=f"{clock.label} {clock.due_at.isoformat()}")
+            step.record("clock_warned", note=f"{clock.label} {_local(clock.due_at)}")
             if step.case.owner.email:
                 outbox.queue(recipient=step.case.owner.email, case=step.case, body=clock.label,
                              subject=_("Complaint %(number)s is due soon") % {"number": step.case.number})
@@ -531,7 +548,7 @@ def recompute_deadlines(*, now=None) -> int:
                 for clock in step.case.clocks.filter(state=Clock.RUNNING, provisional=True):
                     before = clock.due_at
                     if clocks.recomputed(clock, policy, calendar, tz):
-                        moved.append(f"{clock.label}: {before.isoformat()} → {clock.due_at.isoformat()}")
+                        moved.append(f"{clock.label}: {_local(before)} → {_local(clock.due_at)}")
                 if not moved:
                     raise _Unchanged  # nothing moved: no event, nothing saved
                 changed += len(moved)
@@ -545,3 +562,8 @@ def recompute_deadlines(*, now=None) -> int:
 
 class _Unchanged(Exception):
     """Leaves `acting` without recording anything."""
+
+
+def _local(moment: datetime) -> str:
+    """A time as the organisation reads it, for an event's note."""
+    return timezone.localtime(moment, org_timezone()).strftime("%Y-%m-%d %H:%M")
