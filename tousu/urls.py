@@ -14,4 +14,5 @@ urlpatterns = [
     path("portal/", include("tousu.portal.urls")),
     path("staff/", include("tousu.web.urls")),
     path("reports/", include("tousu.reports.urls")),
+    path("quality/", include("tousu.quality.urls")),
 ]

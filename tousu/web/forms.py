@@ -1,0 +1,168 @@
+"""Forms only read and check input; every write is an action in `tousu.cases.actions`."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tousu.cases.actions import PHONE_RE
+from tousu.org.models import Unit
+
+from . import selectors
+
+
+class DateTimeLocal(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+def _choices(names: dict[str, str], blank=True) -> list[tuple[str, str]]:
+    return ([("", "—")] if blank else []) + list(names.items())
+
+
+class UnitChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class PersonChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
+class IntakeForm(forms.Form):
+    """The facts the original text asks to record first (S1 六要素; S2 投诉登记)."""
+
+    unit = UnitChoice(queryset=Unit.objects.none(), label=_("Receiving unit"), empty_label=None)
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    occurred_at = forms.DateTimeField(label=_("Time of the event"), required=False, widget=DateTimeLocal)
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    description = forms.CharField(label=_("Course of events"), widget=forms.Textarea)
+    people_involved = forms.CharField(label=_("People involved"), max_length=300, required=False)
+    complainant_name = forms.CharField(label=_("Complainant"), max_length=100)
+    complainant_phone = forms.CharField(label=_("Phone"), max_length=40, required=False,
+                                        widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    complainant_email = forms.EmailField(label=_("Email"), required=False)
+    complainant_address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    requested_resolution = forms.CharField(label=_("Requested resolution"), required=False,
+                                           widget=forms.Textarea(attrs={"rows": 3}))
+    requested_by = forms.DateTimeField(label=_("Requested time"), required=False, widget=DateTimeLocal)
+    stage = forms.ChoiceField(label=_("Stage"), required=False)
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    target_unit = UnitChoice(queryset=Unit.objects.order_by("path"), label=_("Unit complained about"),
+                             required=False, empty_label="—")
+    severity = forms.TypedChoiceField(label=_("Severity"), coerce=int, initial=3, choices=[
+        (3, _("Ordinary")), (2, _("Serious")), (1, _("Very serious"))])
+
+    def __init__(self, *args, user, policy, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = selectors.intake_units(user)
+        self.fields["stage"].choices = _choices(policy.stages)
+        self.fields["category"].choices = _choices(policy.categories)
+
+    def clean_complainant_phone(self):
+        phone = self.cleaned_data["complainant_phone"].strip()
+        if phone and not PHONE_RE.match(phone):
+            raise forms.ValidationError(_("The phone number may hold only digits, spaces, '-' and a leading '+'."))
+        return phone
+
+    def clean_requested_by(self):
+        value = self.cleaned_data["requested_by"]
+        if value is not None and value <= timezone.now():
+            raise forms.ValidationError(_("This time must be in the future."))
+        return value
+
+    def summary(self) -> list[tuple[str, str]]:
+        """(label, value) of every fact given, as read back to the caller."""
+        rows = []
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name)
+            if value in (None, ""):
+                continue
+            if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+                value = dict(field.choices).get(value, value)
+            elif isinstance(value, Unit):
+                value = value.name
+            elif hasattr(value, "tzinfo"):
+                value = timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+            rows.append((field.label, str(value)))
+        return rows
+
+
+# --- one small form per case action -------------------------------------------------------------
+# Required text is checked by the action itself, so its message is the one the API and CLI give.
+
+def _text(label, rows=3):
+    return forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": rows}))
+
+
+class ActionForm(forms.Form):
+    def __init__(self, *args, case, policy, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case, self.policy = case, policy
+
+
+class NoteOnly(ActionForm):
+    note = _text(_("Note"), rows=2)
+
+
+class ReasonForm(ActionForm):
+    reason = _text(_("Reason"))
+
+
+class AcceptForm(ActionForm):
+    promised_reply_at = forms.DateTimeField(label=_("Agreed reply time"), required=False,
+                                            widget=DateTimeLocal)
+    note = _text(_("Note"), rows=2)
+
+
+class AddNoteForm(ActionForm):
+    text = _text(_("Note"))
+
+
+class AssignForm(ActionForm):
+    assignee = PersonChoice(queryset=get_user_model().objects.none(), label=_("Assign to"), required=False)
+    note = _text(_("Note"), rows=2)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = selectors.assignable_people(self.case)
+
+
+class TransferForm(ActionForm):
+    unit = UnitChoice(queryset=Unit.objects.none(), label=_("Unit complained about"), required=False)
+    plan = _text(_("Plan"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = selectors.transfer_units(self.case)
+
+
+class ResolutionForm(ActionForm):
+    resolution = _text(_("Resolution"))
+    compensation = forms.DecimalField(label=_("Compensation"), required=False, min_value=0,
+                                      decimal_places=2, max_digits=12, initial=0)
+    at_fault = forms.NullBooleanField(label=_("At fault"), required=False, widget=forms.Select(choices=[
+        ("unknown", _("Not yet known")), ("true", _("Yes")), ("false", _("No"))]))
+
+
+class ReplyForm(ActionForm):
+    text = _text(_("Reply"), rows=4)
+
+
+CALLBACK_LABELS = {"satisfied": _("Satisfied"), "not_satisfied": _("Not satisfied"),
+                   "unreachable": _("Unreachable")}
+
+
+class CallbackForm(ActionForm):
+    result = forms.ChoiceField(label=_("Call-back result"), required=False)
+    note = _text(_("Note"), rows=2)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["result"].choices = [(code, CALLBACK_LABELS.get(code, code))
+                                         for code in self.policy.callback_outcomes]

@@ -1,0 +1,137 @@
+"""The workspace's reads: lists and counts built on `cases.selectors.cases_visible_to`, so
+nothing here can show a case its reader may not see."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from tousu.cases.models import Clock
+from tousu.cases.selectors import CASE_UNITS, cases_visible_to, memberships
+from tousu.domain.policy import OWNER, TERMINAL_STATES, Policy
+from tousu.org.models import Membership, Unit
+
+DUE_SOON = timedelta(days=1)
+FILTERS = ("state", "channel", "category", "stage", "level")
+TABS = ("mine", "units", "due_soon", "overdue", "sign_off", "all")
+
+
+def _units_q(units) -> Q:
+    """Cases one of whose units lies in one of `units`' subtrees."""
+    q = Q(pk__in=[])
+    for unit in units:
+        for name in CASE_UNITS:
+            q |= Q(**{f"{name}__path__startswith": unit.path})
+    return q
+
+
+def _running_clock(**conditions) -> Exists:
+    return Exists(Clock.objects.filter(case=OuterRef("pk"), state=Clock.RUNNING, **conditions))
+
+
+def sign_off_scope(user, policy: Policy) -> Q | None:
+    """Which cases `user` may sign off by role (None: no role of theirs signs off)."""
+    allowed = policy.allowed_roles("sign_off")
+    q, any_role = Q(pk__in=[]), False
+    if OWNER in allowed:
+        q |= Q(owner=user)
+        any_role = True
+    for m in memberships(user):
+        if m.role.code in allowed:
+            any_role = True
+            if policy.roles.get(m.role.code) and policy.roles[m.role.code].all_units:
+                return Q()
+            q |= _units_q([m.unit])
+    return q if any_role else None
+
+
+def may_sign_off(user, policy: Policy) -> bool:
+    allowed = policy.allowed_roles("sign_off") - {OWNER}
+    return any(m.role.code in allowed for m in memberships(user))
+
+
+def awaiting_sign_off(user, policy: Policy) -> QuerySet:
+    scope = sign_off_scope(user, policy)
+    spec = policy.actions.get("sign_off")
+    if scope is None or spec is None:
+        return cases_visible_to(user).none()
+    return (cases_visible_to(user).filter(scope, state__in=spec.from_states, signed_off_by__isnull=True)
+            .order_by("replied_at", "pk"))
+
+
+def work_lists(user, policy: Policy, now: datetime) -> dict[str, QuerySet]:
+    """The tabs of "My work", each a queryset of visible cases."""
+    visible = cases_visible_to(user)
+    open_ = visible.exclude(state__in=TERMINAL_STATES)
+    return {
+        "mine": open_.filter(owner=user),
+        "units": open_.filter(_units_q([m.unit for m in memberships(user)])),
+        "due_soon": open_.filter(_running_clock(due_at__gt=now)).filter(
+            _running_clock(due_at__gt=now, due_at__lte=now + DUE_SOON) | _running_clock(
+                due_at__gt=now, warn_at__lte=now)),
+        "overdue": open_.filter(_running_clock(due_at__lte=now)),
+        "sign_off": awaiting_sign_off(user, policy),
+        "all": visible,
+    }
+
+
+def filtered(qs: QuerySet, params, *, search_personal: bool) -> QuerySet:
+    """Narrow `qs` by the GET filters and the search box."""
+    for name in FILTERS:
+        value = (params.get(name) or "").strip()
+        if not value:
+            continue
+        if name == "level":
+            if not value.isdigit():
+                return qs.none()
+            qs = qs.filter(level=int(value))
+        else:
+            qs = qs.filter(**{name: value})
+    text = (params.get("q") or "").strip()
+    if text:
+        q = Q(number__icontains=text) | Q(subject__icontains=text)
+        if search_personal:
+            q |= Q(complainant_name__icontains=text)
+        qs = qs.filter(q)
+    return qs
+
+
+def with_next_clock(qs: QuerySet) -> QuerySet:
+    running = Clock.objects.filter(state=Clock.RUNNING).order_by("due_at")
+    return qs.prefetch_related(Prefetch("clocks", queryset=running, to_attr="running_clocks"))
+
+
+def intake_units(user) -> QuerySet:
+    """The units `user` may register a complaint for: their units and the units below them."""
+    mine = memberships(user)
+    if not mine:
+        return Unit.objects.none()
+    q = Q()
+    for i, m in enumerate(mine):
+        q = Q(path__startswith=m.unit.path) if i == 0 else q | Q(path__startswith=m.unit.path)
+    return Unit.objects.filter(q).order_by("path")
+
+
+def case_units(case) -> list[Unit]:
+    return [u for u in (case.receiving_unit, case.handling_unit, case.target_unit) if u is not None]
+
+
+def assignable_people(case) -> QuerySet:
+    """People whose unit covers the case (the ones `assign_case` accepts)."""
+    ancestor_ids = {pk for unit in case_units(case) for pk in unit.ancestor_ids()}
+    user_ids = Membership.objects.filter(unit_id__in=ancestor_ids).values("user_id")
+    return get_user_model().objects.filter(pk__in=user_ids, is_active=True).order_by("username")
+
+
+def transfer_units(case) -> QuerySet:
+    return Unit.objects.exclude(pk=case.handling_unit_id).order_by("path")
+
+
+def timeline(case) -> QuerySet:
+    return case.events.select_related("actor").order_by("seq")
+
+
+def clocks_of(case) -> QuerySet:
+    return case.clocks.order_by("started_at", "pk")

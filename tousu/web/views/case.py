@@ -1,0 +1,139 @@
+"""The case page and its actions. GET only reads; each action is a POST to one action function.
+With htmx the case section is re-rendered in place; without, the same form posts and redirects."""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from tousu.cases.errors import ActionError, NotFound
+from tousu.cases.selectors import access_case, actor_roles, mask_name, mask_phone, may_see_personal_data
+from tousu.org.services import current_policy
+
+from .. import selectors
+from ..forms import CALLBACK_LABELS
+from ..case_actions import BY_NAME, EVENT_LABELS, possible
+from .common import is_htmx, staff_required
+
+
+def _case_or_404(user, case_id):
+    try:
+        return access_case(user, case_id)
+    except NotFound:
+        raise Http404 from None
+
+
+def _clocks(case, now):
+    rows = []
+    for clock in selectors.clocks_of(case):
+        running = clock.state == clock.RUNNING
+        rows.append({"clock": clock, "running": running, "overdue": running and clock.due_at <= now,
+                     "warning": running and clock.warn_at <= now < clock.due_at})
+    return rows
+
+
+def _complainant(case, personal: bool) -> dict:
+    if personal:
+        return {"name": case.complainant_name, "phone": case.complainant_phone,
+                "email": case.complainant_email, "address": case.complainant_address, "masked": False}
+    return {"name": mask_name(case.complainant_name), "phone": mask_phone(case.complainant_phone),
+            "email": "***" if case.complainant_email else "", "address": "***" if case.complainant_address else "",
+            "masked": True}
+
+
+def case_context(request, case, *, failed=None, notice=""):
+    """Everything the case section shows; `failed` is (action name, bound form, message) after
+    a refused POST so that form re-renders with the person's input and the message."""
+    policy = current_policy()
+    roles = actor_roles(request.user, case, policy)
+    now_actions, later = possible(case, roles, policy)
+    forms = []
+    for ui in now_actions:
+        if failed and failed[0] == ui.name:
+            form, error = failed[1], failed[2]
+        else:
+            form, error = ui.form(prefix=ui.name, case=case, policy=policy), ""
+        forms.append({"ui": ui, "form": form, "error": error, "open": bool(failed and failed[0] == ui.name)})
+    if failed and failed[0] not in {f["ui"].name for f in forms}:
+        notice_error = failed[2]  # the action is no longer possible: say why at the top
+    else:
+        notice_error = ""
+    now = timezone.now()
+    events = [{"event": e, "label": EVENT_LABELS.get(e.action, e.action),
+               "state": policy.states.get((e.new or {}).get("state", ""), "")} for e in selectors.timeline(case)]
+    return {
+        "case": case, "policy": policy, "now": now, "state_label": policy.states.get(case.state, case.state),
+        "channel_label": policy.channels.get(case.channel, case.channel),
+        "stage_label": policy.stages.get(case.stage, case.stage),
+        "category_label": policy.categories.get(case.category, case.category),
+        "callback_label": CALLBACK_LABELS.get(case.callback_result, case.callback_result),
+        "level_label": policy.roles[policy.step(case.level).role].name if case.level < len(policy.ladder) else "",
+        "complainant": _complainant(case, may_see_personal_data(request.user, policy)),
+        "clocks": _clocks(case, now), "events": events, "forms": forms, "later": later,
+        "notice": notice, "notice_error": notice_error,
+    }
+
+
+@require_GET
+@staff_required
+def case_page(request, case_id: int):
+    case = _case_or_404(request.user, case_id)
+    return render(request, "web/case.html", case_context(request, case))
+
+
+def _safe_next(request):
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return ""
+
+
+@require_POST
+@staff_required
+def case_action(request, case_id: int, action: str):
+    ui = BY_NAME.get(action)
+    if ui is None:
+        raise Http404
+    case = _case_or_404(request.user, case_id)
+    policy = current_policy()
+    form = ui.form(request.POST, prefix=ui.name, case=case, policy=policy)
+    try:
+        expected = int(request.POST["expected_version"])
+    except (KeyError, ValueError):
+        expected = None
+    error = ""
+    if form.is_valid():
+        try:
+            ui.call(actor=request.user, case_id=case.pk, expected_version=expected, **form.cleaned_data)
+        except ActionError as refused:
+            if refused.field and refused.field in form.fields:
+                form.add_error(refused.field, str(refused.message))
+            else:
+                error = refused.message
+    else:
+        error = _("Please correct the fields marked below.")
+    failed = None if form.is_valid() and not error else (ui.name, form, error)
+
+    if failed is None:
+        notice = _("Saved: %(action)s.") % {"action": ui.label}
+        try:
+            case = access_case(request.user, case_id)
+        except NotFound:  # handed to a unit this person does not see
+            messages.success(request, notice)
+            if is_htmx(request):
+                return HttpResponse(headers={"HX-Redirect": reverse("web:my_work")})
+            return redirect("web:my_work")
+        if is_htmx(request):
+            return render(request, "web/_case_body.html", case_context(request, case, notice=notice))
+        messages.success(request, notice)
+        return redirect(_safe_next(request) or reverse("web:case", args=[case.pk]))
+
+    case = _case_or_404(request.user, case_id)  # re-read: the page never lies about what was saved
+    context = case_context(request, case, failed=failed)
+    if is_htmx(request):
+        return render(request, "web/_case_body.html", context)
+    return render(request, "web/case.html", context, status=400)

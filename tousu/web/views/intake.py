@@ -1,0 +1,54 @@
+"""Intake for each channel. Verbal channels go through a read-back (复述) before anything is
+saved: the first POST shows the facts to read back; only "confirm" registers the complaint."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from tousu.cases import actions
+from tousu.cases.errors import ActionError
+from tousu.org.services import current_policy
+
+from ..forms import IntakeForm
+from .common import staff_required
+
+READ_BACK = frozenset({"phone", "walk_in", "hotline_transfer"})
+NOT_HERE = frozenset({"web"})  # the complainant's own channel is the portal
+
+
+def intake_channels(policy) -> dict[str, str]:
+    return {code: label for code, label in policy.channels.items() if code not in NOT_HERE}
+
+
+@staff_required
+def intake_index(request):
+    channel = request.GET.get("channel", "phone")
+    return redirect("web:intake", channel=channel if channel in intake_channels(current_policy()) else "phone")
+
+
+@staff_required
+def intake(request, channel: str):
+    policy = current_policy()
+    channels = intake_channels(policy)
+    if channel not in channels:
+        raise Http404
+    read_back = channel in READ_BACK
+    step = request.POST.get("step", "") if request.method == "POST" else ""
+    form = IntakeForm(request.POST if request.method == "POST" else None, user=request.user, policy=policy)
+    context = {"form": form, "channel": channel, "channel_label": channels[channel], "channels": channels,
+               "read_back": read_back, "error": ""}
+    if request.method != "POST" or step == "edit" or not form.is_valid():
+        return render(request, "web/intake.html", context, status=400 if step and step != "edit" else 200)
+    if read_back and step != "confirm":
+        return render(request, "web/intake_read_back.html", {**context, "summary": form.summary()})
+    try:
+        case = actions.register_case(actor=request.user, channel=channel, **form.cleaned_data)
+    except ActionError as error:
+        if error.field in form.fields:
+            form.add_error(error.field, str(error.message))
+        else:
+            context["error"] = error.message
+        return render(request, "web/intake.html", context, status=400)
+    messages.success(request, _("Complaint %(number)s registered.") % {"number": case.number})
+    return redirect("web:case", case_id=case.pk)
