@@ -1,3 +1,9 @@
 from django.urls import path
 
-urlpatterns: list = []
+from . import docs
+from .api import api
+
+urlpatterns = [
+    path("docs/assets/<str:name>", docs.asset, name="api-docs-asset"),
+    path("", api.urls),
+]

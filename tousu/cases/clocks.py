@@ -48,9 +48,16 @@ def apply(case: Case, policy: Policy, events: list[str], now: datetime, calendar
 
 
 def start(case: Case, spec: ClockSpec, now: datetime, calendar: WorkCalendar, tz) -> Clock | None:
+    deadline = deadline_for(spec, case, now, calendar, tz)
+    if deadline is not None and spec.due_from and deadline[0] <= now and \
+            Clock.objects.filter(case=case, name=spec.name, due_at=deadline[0]).exists():
+        # Restarting a clock on a fixed time that has passed (a promise, restarted when the case
+        # is escalated): that time was already kept (its clock stopped in time) or missed (its
+        # clock breached). A new clock would be born breached and escalate the case again, round
+        # after round, up the whole ladder. Leave things as they are.
+        return None
     Clock.objects.filter(case=case, name=spec.name, state__in=OPEN).update(
         state=Clock.STOPPED, stopped_at=now)
-    deadline = deadline_for(spec, case, now, calendar, tz)
     if deadline is None:
         return None
     due_at, provisional = deadline

@@ -6,7 +6,9 @@ unit (marketing, head office service management)."""
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from datetime import timedelta
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from tousu.domain.policy import ANY_MEMBER, OWNER, Policy
 from tousu.org.models import Membership, Unit
@@ -74,6 +76,51 @@ def access_case(user, case_id: int, *, write: bool = False) -> Case:
         return qs.get(pk=case_id)
     except (Case.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
+
+
+def repeat_window_days(policy: Policy) -> int:
+    """The policy's `[repeats] window_days` (30 when the preset does not say)."""
+    return int(policy.raw.get("repeats", {}).get("window_days", 30))
+
+
+def _repeat_match(ref) -> Q:
+    """Cases that repeat the one `ref(field)` reads from: the same category against the same
+    responsible employee or the same handling unit, or the same complainant phone. A blank
+    category or phone, or no responsible employee, matches nothing."""
+    same_target = Q(handling_unit=ref("handling_unit"))
+    if ref("responsible_employee") is not None:
+        same_target |= Q(responsible_employee=ref("responsible_employee"))
+    match = Q(pk__in=[])
+    if ref("category") != "":
+        match |= Q(category=ref("category")) & ~Q(category="") & same_target
+    if ref("complainant_phone") != "":
+        match |= Q(complainant_phone=ref("complainant_phone")) & ~Q(complainant_phone="")
+    return match
+
+
+def repeats_of(case: Case, *, user=None, window_days: int | None = None) -> QuerySet[Case]:
+    """The earlier complaints this one repeats (S7), received within `window_days` (the
+    policy's `[repeats] window_days`) before it; only those `user` may see when one is given."""
+    if window_days is None:
+        from tousu.org.services import current_policy
+
+        window_days = repeat_window_days(current_policy())
+    values = {"category": case.category, "handling_unit": case.handling_unit_id,
+              "responsible_employee": case.responsible_employee_id,
+              "complainant_phone": case.complainant_phone}
+    base = cases_visible_to(user) if user is not None else Case.objects.all()
+    return (base.filter(_repeat_match(values.get))
+            .filter(received_at__gte=case.received_at - timedelta(days=window_days),
+                    received_at__lte=case.received_at)
+            .exclude(pk=case.pk).order_by("-received_at"))
+
+
+def repeat_cases(user, *, window_days: int) -> QuerySet[Case]:
+    """The cases `user` may see that repeat an earlier complaint within the window."""
+    earlier = Case.objects.filter(_repeat_match(OuterRef)).filter(
+        received_at__lte=OuterRef("received_at"),
+        received_at__gte=OuterRef("received_at") - timedelta(days=window_days)).exclude(pk=OuterRef("pk"))
+    return cases_visible_to(user).filter(Exists(earlier))
 
 
 def may_see_personal_data(user, policy: Policy) -> bool:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from tousu.cases.sweep import sweep
 from tousu.notify.delivery import deliver_due
+from tousu.reports.schedule import run_schedule
 
 log = logging.getLogger("tousu.worker")
 
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             try:
                 done = sweep()
                 done["sent"] = deliver_due()
+                done["reports"] = run_schedule()  # tousu/reports/schedule.py: once per period
                 if any(done.values()):
                     log.info("worker round: %s", done)
             except Exception:  # keep the loop alive; the next round retries
