@@ -1,0 +1,156 @@
+"""A stored report as the paper form: an xlsx workbook (openpyxl) or a docx document
+(python-docx). Both are built from the stored figures only, so they say what the page says."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+from django.utils.translation import gettext as _
+
+from . import labels
+from .models import Report
+
+
+def heading_lines(report: Report) -> list[str]:
+    figures = report.figures
+    period = figures["period"]
+    unit = figures["unit"]["name"] if figures.get("unit") else _("All units")
+    if report.kind == Report.WEEKLY:
+        when = _("Week %(code)s (%(start)s to %(end)s)")
+    else:
+        when = _("Month %(code)s (%(start)s to %(end)s)")
+    last_day = (date.fromisoformat(period["end"]) - timedelta(days=1)).isoformat()
+    return [
+        _("Unit: %(unit)s") % {"unit": unit},
+        when % {"code": period["code"], "start": period["start"], "end": last_day},
+        _("Figures as of %(time)s") % {"time": figures["as_of"][:16].replace("T", " ")},
+    ]
+
+
+def tables(report: Report) -> list[tuple[str, list[str], list[tuple]]]:
+    """(title, header, rows) for each figure table, in the form's order."""
+    figures = report.figures
+    out = [(_("Summary"), [_("Figure"), _("This period"), _("Previous period"), _("Change (points for rates)")],
+            labels.summary_rows(figures))]
+    for key, title in labels.DIMENSIONS.items():
+        out.append((str(title), [_("Item"), _("Complaints"), _("Share")], labels.dimension_rows(figures, key)))
+    out.append((_("Timeliness by clock"), [_("Clock"), _("Due"), _("On time"), _("Late"), _("On-time rate")],
+                [(c["label"], c["due"], c["on_time"], c["late"], labels.percent(c["rate"]))
+                 for c in figures["clocks"]]))
+    out.append((_("Top causes"), [_("Category"), _("Complaints"), _("Share")],
+                [(c["label"], c["count"], labels.percent(c["share"])) for c in figures["top_causes"]]))
+    return out
+
+
+def record_rows(report: Report) -> tuple[list[str], list[list[str]]]:
+    header = [_("No.")] + [str(label) for _key, label in labels.ROW_COLUMNS]
+    rows = []
+    for i, row in enumerate(report.figures.get("rows", []), start=1):
+        values = {**row, "result": labels.result(row)}
+        rows.append([str(i)] + [values[key] for key, _label in labels.ROW_COLUMNS])
+    return header, rows
+
+
+def filename(report: Report, ext: str) -> str:
+    unit = report.figures["unit"]["code"] if report.figures.get("unit") else "all"
+    return f"tousu-{report.kind}-{report.code}-{unit}.{ext}"
+
+
+# --- xlsx -------------------------------------------------------------------------------------
+
+def to_xlsx(report: Report) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    thin = Side(style="thin")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Report")[:31]
+    width = 8
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    ws.cell(1, 1, labels.title(report.kind)).font = Font(size=16, bold=True)
+    ws.cell(1, 1).alignment = Alignment(horizontal="center")
+    row = 2
+    for line in heading_lines(report):
+        ws.cell(row, 1, line)
+        row += 1
+    row += 1
+
+    def table(title, header, rows, *, wrap=False):
+        nonlocal row
+        if title:
+            ws.cell(row, 1, title).font = Font(bold=True)
+            row += 1
+        for col, text in enumerate(header, start=1):
+            cell = ws.cell(row, col, str(text))
+            cell.font, cell.border = Font(bold=True), box
+        row += 1
+        for values in rows:
+            for col, value in enumerate(values, start=1):
+                cell = ws.cell(row, col, value)
+                cell.border = box
+                if wrap:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+            row += 1
+        row += 1
+
+    if report.kind == Report.WEEKLY:
+        header, rows = record_rows(report)
+        table("", header, rows, wrap=True)
+    for title, header, rows in tables(report):
+        table(title, header, rows)
+    ws.cell(row, 1, _("Compiled by:"))
+    ws.cell(row, 5, _("Date:"))
+    for col, size in zip("ABCDEFGH", (14, 18, 18, 40, 12, 30, 16, 14)):
+        ws.column_dimensions[col].width = size
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+# --- docx -------------------------------------------------------------------------------------
+
+def to_docx(report: Report) -> bytes:
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    doc = Document()
+    if report.kind == Report.WEEKLY:  # the record form is wide: landscape
+        section = doc.sections[0]
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = section.page_height, section.page_width
+    title = doc.add_heading(labels.title(report.kind), level=0)
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for line in heading_lines(report):
+        doc.add_paragraph(line)
+
+    def table(caption, header, rows):
+        if caption:
+            doc.add_heading(caption, level=2)
+        t = doc.add_table(rows=1, cols=len(header))
+        t.style = "Table Grid"
+        for cell, text in zip(t.rows[0].cells, header):
+            cell.text = str(text)
+            for run in cell.paragraphs[0].runs:
+                run.font.bold = True
+        for values in rows:
+            cells = t.add_row().cells
+            for cell, value in zip(cells, values):
+                cell.text = str(value)
+                for run in cell.paragraphs[0].runs:
+                    run.font.size = Pt(9)
+
+    if report.kind == Report.WEEKLY:
+        header, rows = record_rows(report)
+        table("", header, rows)
+    for caption, header, rows in tables(report):
+        table(caption, header, rows)
+    doc.add_paragraph("")
+    doc.add_paragraph(f"{_('Compiled by:')} ____________    {_('Date:')} ____________")
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()

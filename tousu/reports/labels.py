@@ -1,0 +1,72 @@
+"""Words for the figures, shared by the page and the office files (all through gettext)."""
+
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
+
+WEEKLY_TITLE = _("《客户投诉记录表》")
+MONTHLY_TITLE = _("《顾客投诉统计分析报告表》")
+
+RATES = {
+    "response": _("Response rate (响应率)"),
+    "resolution": _("Resolution rate (解决率)"),
+    "satisfaction": _("Satisfaction rate (满意率)"),
+    "repeat": _("Repeat rate"),
+}
+DIMENSIONS = {
+    "by_category": _("By category"),
+    "by_unit": _("By unit"),
+    "by_channel": _("By channel"),
+    "by_stage": _("By stage"),
+    "by_level": _("By escalation level"),
+}
+CALLBACKS = {
+    "satisfied": _("satisfied"),
+    "not_satisfied": _("not satisfied"),
+    "unreachable": _("unreachable"),
+}
+NOT_GIVEN = _("Not given")
+ROW_COLUMNS = [
+    ("date", _("Date")),
+    ("complainant", _("Complainant")),
+    ("content", _("Content")),
+    ("category", _("Category")),
+    ("handling", _("Handling")),
+    ("result", pgettext_lazy("complaint outcome", "Result")),
+    ("handler", _("Handler")),
+]
+
+
+def title(kind: str) -> str:
+    return str(WEEKLY_TITLE if kind == "weekly" else MONTHLY_TITLE)
+
+
+def percent(rate) -> str:
+    return "—" if rate is None else f"{rate * 100:.1f}%"
+
+
+def points(delta) -> str:
+    """A change of a rate, in percentage points."""
+    return "—" if delta is None else f"{delta * 100:+.1f}"
+
+
+def result(row: dict) -> str:
+    callback = CALLBACKS.get(row.get("callback") or "")
+    return f"{row['result']} · {callback}" if callback else row["result"]
+
+
+def summary_rows(figures: dict) -> list[tuple[str, str, str, str]]:
+    """(figure, this period, previous period, change) as text, for the summary table."""
+    change, previous = figures["change"], figures["previous"]
+    rows = [(str(_("Complaints received")), str(figures["total"]), str(previous["total"]),
+             f"{change['total']['delta']:+d}")]
+    for name, label in RATES.items():
+        rows.append((str(label), percent(figures["rates"][name]["rate"]),
+                     percent(previous["rates"][name]["rate"]), points(change[name]["delta"])))
+    rows.append((str(_("Reopened")), str(figures["reopened"]), str(previous["reopened"]),
+                 f"{figures['reopened'] - previous['reopened']:+d}"))
+    return rows
+
+
+def dimension_rows(figures: dict, key: str) -> list[tuple[str, int, str]]:
+    total = figures["total"]
+    return [(row["label"] or str(NOT_GIVEN), row["count"], percent(row["count"] / total if total else None))
+            for row in figures[key]]
