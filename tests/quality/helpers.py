@@ -1,0 +1,51 @@
+"""Building complaints at given times for the learning features' tests."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import time_machine
+
+from tousu.cases import actions
+from tousu.cases.models import Case
+
+SH = ZoneInfo("Asia/Shanghai")
+
+
+def at(*args) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=SH)
+
+
+def actions_of(case) -> list[str]:
+    return list(case.events.order_by("seq").values_list("action", flat=True))
+
+
+def fresh(case) -> Case:
+    return Case.objects.get(pk=case.pk)
+
+
+def complaint(actor, unit, when: dt.datetime, *, category: str = "", place: str = "", phone: str = "",
+              channel: str = "phone", stage: str = "after", subject: str = "投诉") -> Case:
+    with time_machine.travel(when, tick=False):
+        return actions.register_case(actor=actor, unit=unit, channel=channel, stage=stage, category=category,
+                                     place=place, subject=subject, description="经过", complainant_name="张先生",
+                                     complainant_phone=phone)
+
+
+def replied(actor, unit, when: dt.datetime, *, responsible=None, **kwargs) -> Case:
+    """A complaint answered at `when` (accepted and resolved there too), not yet called back."""
+    case = complaint(actor, unit, when, **kwargs)
+    with time_machine.travel(when, tick=False):
+        actions.accept_case(actor=actor, case_id=case.pk)
+        actions.propose_resolution(actor=actor, case_id=case.pk, resolution="致歉并处理",
+                                   responsible_employee=responsible)
+        actions.reply_case(actor=actor, case_id=case.pk, text="已处理")
+    return fresh(case)
+
+
+def closed(actor, head, unit, when: dt.datetime, **kwargs) -> Case:
+    """A complaint handled, confirmed by the customer and closed by `head`, all at `when`."""
+    case = replied(actor, unit, when, **kwargs)
+    with time_machine.travel(when, tick=False):
+        actions.record_callback(actor=actor, case_id=case.pk, result="satisfied")
+        actions.close_case(actor=head, case_id=case.pk)
+    return fresh(case)

@@ -1,0 +1,64 @@
+"""S7: a complaint of the same kind against the same person or unit within the policy's window,
+or from the same complainant again, is a repeat; one outside the window is not."""
+
+from django.template import Context, Template
+from django.test import RequestFactory
+
+from tousu.cases.selectors import repeat_cases, repeats_of
+
+from .helpers import at, complaint, replied
+
+
+def test_repeat_within_the_window_is_flagged_and_one_outside_is_not(hotel):
+    h = hotel
+    hk = h.units["housekeeping"]
+    first = complaint(h.hk_staff, hk, at(2026, 5, 1, 10, 0), category="hygiene")
+    again = complaint(h.hk_staff, hk, at(2026, 5, 30, 10, 0), category="hygiene")  # 29 days later
+    late = complaint(h.hk_staff, hk, at(2026, 7, 15, 10, 0), category="hygiene")  # 46 days after `again`
+    other_kind = complaint(h.hk_staff, hk, at(2026, 5, 2, 10, 0), category="noise")
+
+    assert list(repeats_of(again)) == [first]
+    assert list(repeats_of(late)) == []
+    assert list(repeats_of(other_kind)) == []
+    assert list(repeats_of(first)) == []  # the first one repeats nothing
+    assert list(repeats_of(late, window_days=60)) == [again]
+    assert set(repeat_cases(h.hk_head, window_days=30)) == {again}
+
+
+def test_same_responsible_employee_in_another_unit_and_same_complainant(hotel):
+    h = hotel
+    first = replied(h.hk_staff, h.units["housekeeping"], at(2026, 5, 1, 10, 0), category="service_attitude",
+                    responsible=h.hk_staff, phone="13800001111")
+    # Same category, against the same employee, although the front office handled it.
+    same_person = replied(h.frontdesk, h.units["front_office"], at(2026, 5, 10, 10, 0),
+                          category="service_attitude", responsible=h.hk_staff)
+    # Another kind and another unit, but the same complainant again.
+    same_phone = complaint(h.frontdesk, h.units["front_office"], at(2026, 5, 20, 10, 0), category="billing",
+                           phone="13800001111")
+    stranger = complaint(h.frontdesk, h.units["front_office"], at(2026, 5, 21, 10, 0), category="food")
+    assert list(repeats_of(same_person)) == [first]
+    assert list(repeats_of(same_phone)) == [first]
+    assert list(repeats_of(stranger)) == []
+    assert set(repeat_cases(h.gm, window_days=30)) == {same_person, same_phone}
+
+
+def test_a_reader_sees_only_the_repeats_they_may_see(hotel):
+    h = hotel
+    first = complaint(h.hk_staff, h.units["housekeeping"], at(2026, 5, 1, 10, 0), phone="13900002222")
+    again = complaint(h.frontdesk, h.units["front_office"], at(2026, 5, 3, 10, 0), phone="13900002222")
+    assert list(repeats_of(again, user=h.gm)) == [first]
+    assert list(repeats_of(again, user=h.frontdesk)) == []  # housekeeping's case is not theirs
+    assert list(repeat_cases(h.frontdesk, window_days=30)) == [again]
+    assert list(repeat_cases(h.hk_staff, window_days=30)) == []
+
+
+def test_the_flag_snippet(hotel):
+    h = hotel
+    first = complaint(h.hk_staff, h.units["housekeeping"], at(2026, 5, 1, 10, 0), category="hygiene")
+    again = complaint(h.hk_staff, h.units["housekeeping"], at(2026, 5, 3, 10, 0), category="hygiene")
+    request = RequestFactory().get("/")
+    request.user = h.hk_head
+    html = Template("{% load quality %}{% repeat_flag case %}").render(Context({"case": again, "request": request}))
+    assert first.number in html and "repeat-flag" in html
+    html = Template("{% load quality %}{% repeat_flag case %}").render(Context({"case": first, "request": request}))
+    assert "repeat-flag" not in html

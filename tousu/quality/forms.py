@@ -1,0 +1,87 @@
+"""Input forms: they only read and check input; the actions do the work."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from tousu.org.models import Membership, Unit
+
+from .models import HandlingReport
+from .selectors import MONTH, WEEK
+
+
+class SubmitReportForm(forms.Form):
+    cause = forms.CharField(label=_("Cause of the complaint"), widget=forms.Textarea(attrs={"rows": 3}))
+    investigation = forms.CharField(label=_("Investigation and result"), widget=forms.Textarea(attrs={"rows": 4}))
+    recommendation_kind = forms.ChoiceField(label=_("Recommended"), choices=HandlingReport.KINDS)
+    recommendation = forms.CharField(label=_("Standard document or training recommended"), max_length=300)
+
+
+class SignForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class OpinionForm(forms.Form):
+    opinion = forms.CharField(label=_("Marketing's opinion"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ApproveForm(forms.Form):
+    instructions = forms.CharField(label=_("Approval instructions"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ExecuteForm(forms.Form):
+    note = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+REPORT_FORMS = {
+    "handling_report_submit": SubmitReportForm,
+    "handling_report_sign": SignForm,
+    "handling_report_opinion": OpinionForm,
+    "handling_report_approve": ApproveForm,
+    "handling_report_execute": ExecuteForm,
+}
+
+
+class PublishForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 5}))
+    lessons = forms.CharField(label=_("Lessons"), widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class HotspotFilter(forms.Form):
+    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    period = forms.ChoiceField(label=_("Period"), required=False,
+                               choices=[(MONTH, _("month")), (WEEK, _("week"))])
+    threshold = forms.IntegerField(label=_("At least"), required=False, min_value=1, max_value=10000)
+
+
+def staff_users():
+    return get_user_model().objects.filter(
+        is_active=True, pk__in=Membership.objects.values("user")).order_by("username")
+
+
+class CorrectiveActionForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(label=_("What is to be done"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    unit = forms.ModelChoiceField(label=_("Unit"), required=False, queryset=Unit.objects.all())
+    place = forms.CharField(label=_("Place"), required=False, max_length=200)
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=staff_users())
+    due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
+    cases = forms.CharField(label=_("Complaint numbers"), required=False,
+                            help_text=_("One or more numbers, separated by spaces or commas."))
+
+    def __init__(self, *args, policy, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "—")] + list(policy.categories.items())
+        self.fields["owner"].queryset = staff_users()
+        self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+    def case_numbers(self) -> list[str]:
+        return [n for n in self.cleaned_data.get("cases", "").replace(",", " ").replace("，", " ").split() if n]
+
+
+class ProgressForm(forms.Form):
+    text = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,25 @@
+from django.urls import path
+from django.views.generic import TemplateView
+
+from .views import analysis, corrective, library, report
+from .views.common import staff_only
+
+app_name = "quality"
+urlpatterns = [
+    path("", staff_only(TemplateView.as_view(template_name="quality/index.html")), name="index"),
+    path("reports/", report.report_list, name="report_list"),
+    path("cases/<int:case_id>/report/", report.report_page, name="report"),
+    path("cases/<int:case_id>/report/<slug:action>/", report.report_action, name="report_action"),
+    path("cases/<int:case_id>/publish/", library.publish, name="publish"),
+    path("hotspots/", analysis.hotspot_page, name="hotspots"),
+    path("hotspots.xlsx", analysis.hotspot_xlsx, name="hotspots_xlsx"),
+    path("repeats/", analysis.repeat_list, name="repeats"),
+    path("ledger/", analysis.ledger_page, name="ledger"),
+    path("ledger.xlsx", analysis.ledger_xlsx, name="ledger_xlsx"),
+    path("library/", library.library_list, name="library"),
+    path("library/<int:entry_id>/", library.library_entry, name="library_entry"),
+    path("actions/", corrective.action_list, name="corrective_list"),
+    path("actions/new/", corrective.action_new, name="corrective_new"),
+    path("actions/<int:action_id>/", corrective.action_page, name="corrective"),
+    path("actions/<int:action_id>/progress/", corrective.action_progress, name="corrective_progress"),
+]
