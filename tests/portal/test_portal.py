@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.utils import translation
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tousu.cases import actions
@@ -258,7 +259,9 @@ def test_satisfied_confirms_the_case(client, replied):
     case = the_case()
     assert case.state == "confirmed" and case.callback_result == "satisfied"
     event = case.events.get(action="record_callback")
-    assert event.actor == replied.owner and "portal" in event.note and "Quick, thanks" in event.note
+    with translation.override("zh-hans"):  # the note is written in the complainant's language
+        marker = translation.gettext("Rated by the complainant on the portal: %(result)s.").split("%")[0]
+    assert event.actor == replied.owner and marker in event.note and "Quick, thanks" in event.note
     page = client.get("/portal/track/", **EN).content.decode()
     assert 'id="rating-form"' not in page and "Resolved" in page
 
