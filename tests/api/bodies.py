@@ -1,0 +1,8 @@
+"""Request bodies the API tests share."""
+
+
+def complaint(**over) -> dict:
+    """A valid create body for the hotel's front office (registered by `frontdesk`)."""
+    return {"unit": "front_office", "channel": "phone", "stage": "after", "category": "hygiene",
+            "subject": "房间有异味", "description": "入住期间房间有烟味", "complainant_name": "张先生",
+            "complainant_phone": "13800001234", "complainant_email": "zhang@example.com", **over}

@@ -1,0 +1,25 @@
+"""The NinjaAPI: token auth on every endpoint, JSON errors, OpenAPI at /api/openapi.json and
+the docs at /api/docs (served from the installed package: no CDN)."""
+
+from ninja import NinjaAPI
+
+from . import errors
+from .auth import TokenAuth
+from .docs import OfflineSwagger
+from .routers import actions, cases
+
+api = NinjaAPI(
+    title="Tousu API",
+    version="1",
+    description=(
+        "Complaint handling. Authenticate with `Authorization: Bearer <token>` (a token comes from "
+        "`tousu api-token USERNAME` or the admin). Errors are `{\"detail\": ..., \"field\": ...}`. "
+        "Every change goes through the same actions as the staff pages; case events are sent to "
+        "webhook subscriptions, signed with `X-Tousu-Signature` (HMAC-SHA256 hex of the body)."),
+    urls_namespace="api",
+    auth=TokenAuth(),
+    docs=OfflineSwagger(),
+)
+errors.install(api)
+api.add_router("/cases", cases.router)
+api.add_router("/cases", actions.router)

@@ -1,0 +1,58 @@
+"""Create a case at most once per (person, Idempotency-Key).
+
+The key's row is written in the same transaction as the case, under a unique constraint: a
+crash leaves both or neither, and of two concurrent requests with one key, one makes the case
+and the other gets it back."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from tousu.cases import actions
+from tousu.cases.errors import InvalidInput
+from tousu.cases.models import Case
+from tousu.cases.selectors import access_case
+
+from .lookups import unit_by_code
+from .models import IdempotencyKey
+from .schemas import CaseIn
+
+
+def fingerprint(payload: CaseIn) -> str:
+    body = json.dumps(payload.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def _earlier(user, key: str, digest: str) -> Case | None:
+    row = IdempotencyKey.objects.filter(user=user, key=key).first()
+    if row is None:
+        return None
+    if row.request_hash != digest:
+        raise InvalidInput(_("This Idempotency-Key was already used for a different request. "
+                             "Use a new key for a new complaint."), field="Idempotency-Key")
+    return access_case(user, row.case_id)
+
+
+def register_once(*, user, key: str, payload: CaseIn) -> tuple[Case, bool]:
+    """(the case, whether it was made by an earlier request with this key)."""
+    digest = fingerprint(payload)
+    fields = payload.dict(exclude={"unit", "target_unit"})
+    try:
+        with transaction.atomic():
+            earlier = _earlier(user, key, digest)
+            if earlier is not None:
+                return earlier, True
+            case = actions.register_case(
+                actor=user, unit=unit_by_code(payload.unit, "unit"),
+                target_unit=unit_by_code(payload.target_unit, "target_unit"), **fields)
+            IdempotencyKey.objects.create(user=user, key=key, request_hash=digest, case=case)
+            return case, False
+    except IntegrityError:
+        earlier = _earlier(user, key, digest)  # a concurrent request with this key won
+        if earlier is None:
+            raise
+        return earlier, True

@@ -1,0 +1,83 @@
+"""What the API keeps of its own: people's tokens, the idempotency keys of creates, and the
+webhook subscriptions that case events are sent to."""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+TOKEN_PREFIX = "tsk_"
+
+
+def hash_key(key: str) -> str:
+    """Tokens are long random strings, so one SHA-256 is enough (no slow hash needed)."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A person's API token. Only its hash is kept: the key is shown once, when it is made."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="api_tokens",
+                             verbose_name=_("person"))
+    name = models.CharField(_("name"), max_length=100, blank=True,
+                            help_text=_("What the token is for, e.g. the call-centre system."))
+    prefix = models.CharField(_("prefix"), max_length=16, editable=False,
+                              help_text=_("The start of the key, to tell tokens apart."))
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.prefix}… {self.name}".strip()
+
+    def set_new_key(self) -> str:
+        """Give the token a fresh key; returns the key, which is not stored anywhere."""
+        key = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        self.prefix = key[: len(TOKEN_PREFIX) + 6]
+        self.key_hash = hash_key(key)
+        return key
+
+
+class IdempotencyKey(models.Model):
+    """A create request's Idempotency-Key, written in the same transaction as the case it made."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    case = models.ForeignKey("cases.Case", models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="unique_idempotency_key")]
+
+
+def new_secret() -> str:
+    return secrets.token_hex(32)
+
+
+class WebhookSubscription(models.Model):
+    """Every case event is POSTed to each active subscription's URL, signed with its secret
+    (header X-Tousu-Signature: HMAC-SHA256 of the body, in hex)."""
+
+    url = models.URLField(_("URL"), max_length=500)
+    secret = models.CharField(_("secret"), max_length=128, default=new_secret,
+                              help_text=_("The receiver checks each body's signature with it."))
+    active = models.BooleanField(_("active"), default=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("webhook subscription")
+        verbose_name_plural = _("webhook subscriptions")
+
+    def __str__(self) -> str:
+        return self.url

@@ -1,0 +1,46 @@
+"""Create, list and read cases."""
+
+from django.http import HttpResponse
+from ninja import Header, Query, Router, Status
+
+from tousu.cases.selectors import access_case, cases_visible_to
+from tousu.org.services import current_policy
+
+from .. import present
+from ..filters import CaseFilters, apply_filters
+from ..idempotency import register_once
+from ..schemas import CaseIn, CasePage, ErrorOut
+from .responses import READ_ERRORS, case_responses
+
+router = Router(tags=["cases"])
+
+IDEMPOTENCY_KEY = Header(..., alias="Idempotency-Key", min_length=1, max_length=255, description=(
+    "A unique string per complaint: a retry with the same key and body returns the first case."))
+
+
+@router.post("", response=case_responses(201), operation_id="create_case",
+             summary="Register a complaint")
+def create_case(request, response: HttpResponse, payload: CaseIn,
+                idempotency_key: str = IDEMPOTENCY_KEY):
+    case, replayed = register_once(user=request.auth, key=idempotency_key, payload=payload)
+    if replayed:
+        response["Idempotent-Replayed"] = "true"
+    return Status(201, present.detail(case, personal=present.sees_personal_data(request.auth)))
+
+
+@router.get("", response={200: CasePage, READ_ERRORS: ErrorOut}, operation_id="list_cases",
+            summary="Cases you may see, filtered")
+def list_cases(request, filters: Query[CaseFilters]):
+    personal = present.sees_personal_data(request.auth)
+    qs = apply_filters(cases_visible_to(request.auth), filters, policy=current_policy(),
+                       personal=personal)
+    page = qs[filters.offset:filters.offset + filters.limit]
+    return {"count": qs.count(), "limit": filters.limit, "offset": filters.offset,
+            "items": [present.summary(case, personal=personal) for case in page]}
+
+
+@router.get("/{case_id}", response=case_responses(200, READ_ERRORS), operation_id="get_case",
+            summary="One case with its clocks and events")
+def get_case(request, case_id: int):
+    case = access_case(request.auth, case_id)
+    return present.detail(case, personal=present.sees_personal_data(request.auth))

@@ -1,0 +1,175 @@
+"""The API's typed input and output. Input schemas forbid unknown fields, so a misspelt field
+is a 422, not silently ignored. People are named by username, units by code."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from ninja import Field, Schema
+from pydantic import ConfigDict
+
+
+class ErrorItem(Schema):
+    field: str
+    message: str
+
+
+class ErrorOut(Schema):
+    detail: str
+    field: str | None = None
+    errors: list[ErrorItem] | None = None
+
+
+class StrictIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- create -----------------------------------------------------------------------------------
+
+class CaseIn(StrictIn):
+    unit: str = Field(description="Code of the receiving unit; you must be a member of it.")
+    channel: str
+    subject: str = Field(max_length=200)
+    description: str = Field(description="The course of events.")
+    complainant_name: str = Field(max_length=100)
+    complainant_phone: str = Field("", max_length=40)
+    complainant_email: str = Field("", max_length=254)
+    complainant_address: str = Field("", max_length=300)
+    stage: str = ""
+    category: str = ""
+    target_unit: str | None = Field(None, description="Code of the unit complained about.")
+    occurred_at: datetime | None = None
+    place: str = Field("", max_length=200)
+    people_involved: str = Field("", max_length=300)
+    requested_resolution: str = ""
+    requested_by: datetime | None = Field(None, description="When the complainant wants it handled.")
+    promised_reply_at: datetime | None = None
+    severity: int = Field(3, ge=1, le=3)
+    note: str = ""
+
+
+# --- actions ----------------------------------------------------------------------------------
+
+class ActionIn(StrictIn):
+    expected_version: int | None = Field(
+        None, description="The case's version as you read it; a 409 if it changed since.")
+
+
+class NoteIn(ActionIn):
+    note: str = ""
+
+
+class AcceptIn(NoteIn):
+    promised_reply_at: datetime | None = None
+
+
+class TextIn(ActionIn):
+    text: str
+
+
+class ReasonIn(ActionIn):
+    reason: str
+
+
+class AssignIn(NoteIn):
+    assignee: str = Field(description="Username of the person to hand the case to.")
+
+
+class TransferIn(ActionIn):
+    unit: str = Field(description="Code of the unit complained about.")
+    plan: str
+
+
+class ResolutionIn(ActionIn):
+    resolution: str
+    compensation: Decimal = Field(Decimal(0), ge=0, max_digits=12, decimal_places=2)
+    at_fault: bool | None = None
+    responsible_employee: str | None = Field(None, description="Username.")
+
+
+class CallbackIn(NoteIn):
+    result: str = Field(description="satisfied, not_satisfied or unreachable (as the policy says).")
+
+
+# --- output -----------------------------------------------------------------------------------
+
+class ClockOut(Schema):
+    name: str
+    label: str
+    state: str
+    started_at: datetime
+    due_at: datetime
+    warn_at: datetime
+    provisional: bool
+    warned_at: datetime | None
+    breached_at: datetime | None
+
+
+class EventOut(Schema):
+    seq: int
+    at: datetime
+    action: str
+    actor: str | None
+    old: dict
+    new: dict
+    note: str
+
+
+class CaseSummaryOut(Schema):
+    id: int
+    number: str
+    kind: str
+    state: str
+    channel: str
+    stage: str
+    category: str
+    severity: int
+    subject: str
+    received_at: datetime
+    receiving_unit: str
+    handling_unit: str
+    target_unit: str | None
+    level: int
+    owner: str
+    complainant_name: str
+    personal_data_masked: bool
+    provisional_deadline: bool
+    version: int
+    updated_at: datetime
+
+
+class CaseOut(CaseSummaryOut):
+    description: str
+    occurred_at: datetime | None
+    place: str
+    people_involved: str
+    complainant_phone: str
+    complainant_email: str
+    complainant_address: str
+    requested_resolution: str
+    requested_by: datetime | None
+    promised_reply_at: datetime | None
+    received_by: str
+    responsible_employee: str | None
+    transfer_plan: str
+    plan_agreed_by: str | None
+    at_fault: bool | None
+    resolution: str
+    compensation: str
+    reply: str
+    replied_at: datetime | None
+    callback_result: str
+    callback_at: datetime | None
+    signed_off_by: str | None
+    signed_off_at: datetime | None
+    closed_at: datetime | None
+    reason: str
+    reopen_count: int
+    clocks: list[ClockOut]
+    events: list[EventOut]
+
+
+class CasePage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[CaseSummaryOut]
