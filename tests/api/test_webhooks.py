@@ -91,8 +91,6 @@ def test_a_refused_action_queues_nothing(hotel, api, case_id):
     assert not hooks().exists()
 
 
-@pytest.mark.xfail(strict=True, reason="register_case appends its event without Step.record, where "
-                                       "webhooks are queued: the cases owner should add the call there")
 def test_registering_queues_an_event(hotel, api):
     WebhookSubscription.objects.create(url="https://crm.example.com/hook")
     api(hotel.frontdesk).create(complaint())

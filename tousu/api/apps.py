@@ -6,3 +6,10 @@ class ApiConfig(AppConfig):
     name = "tousu.api"
     label = "api"
     verbose_name = _("API")
+
+    def ready(self):
+        from tousu.notify.hooks import listen
+
+        from .webhooks import queue_case_event
+
+        listen(queue_case_event)

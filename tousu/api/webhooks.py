@@ -38,12 +38,11 @@ def event_payload(case: Case, event: CaseEvent) -> dict:
     }
 
 
-def queue_case_event(case: Case) -> int:
-    """Queue the case's latest event for every active subscription; returns how many rows."""
+def queue_case_event(case: Case, event: CaseEvent) -> int:
+    """Queue this case event for every active subscription; returns how many rows."""
     subscriptions = list(WebhookSubscription.objects.filter(active=True).order_by("pk"))
     if not subscriptions:
         return 0
-    event = CaseEvent.objects.select_related("actor").get(case=case, seq=case.event_count)
     data = event_payload(case, event)
     for sub in subscriptions:
         outbox.queue(channel="webhook", recipient=sub.url, case=case,

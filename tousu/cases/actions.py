@@ -21,7 +21,6 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tousu.api.webhooks import queue_case_event
 from tousu.domain.policy import OWNER, SYSTEM, TERMINAL_STATES, Policy, Refusal
 from tousu.notify import outbox
 from tousu.org.models import Membership, Unit
@@ -94,7 +93,6 @@ class Step:
         append_event(case, actor=self.actor, action=action, at=self.now, old=old, new=new, note=note)
         events = [action] + ([f"{action}:{outcome}"] if outcome else [])
         clocks.apply(case, self.policy, events, self.now, self.calendar, org_timezone())
-        queue_case_event(case)  # one outbox row per active webhook subscription
         if "owner" in new and case.owner.email:
             outbox.queue(recipient=case.owner.email, case=case,
                          subject=_("Complaint %(number)s is now yours") % {"number": case.number},

@@ -10,6 +10,8 @@ from decimal import Decimal
 
 from django.db.models import Model
 
+from tousu.notify.hooks import case_event_recorded
+
 from .models import Case, CaseEvent
 
 
@@ -47,6 +49,7 @@ def append_event(case: Case, *, actor, action: str, at: datetime, old: dict, new
                                      hash=digest)
     case.event_count = seq
     case.last_event_hash = digest
+    case_event_recorded(case, event)  # listeners queue outbox rows (webhooks) in this transaction
     return event
 
 
