@@ -5,6 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from tests.browser import browser, page  # noqa: F401  (one Playwright for the whole session)
 from tousu.org.models import Unit
 from tousu.org.services import apply_preset, create_person, create_preset_people
 

@@ -8,7 +8,7 @@ import pytest
 
 import tousu
 
-from tests.browser import browser, shot  # noqa: F401  (browser is a fixture)
+from tests.browser import shot
 from tousu.cases.models import Case
 
 from .helpers import PNG, to_replied

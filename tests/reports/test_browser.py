@@ -1,6 +1,6 @@
 """The monthly report page in Chromium: both ECharts charts draw, nothing fails in the page."""
 
-from tests.browser import browser, page, shot  # noqa: F401  (Playwright fixtures)
+from tests.browser import shot
 from tousu.reports.periods import parse_month
 from tousu.reports.services import produce
 

@@ -1,1 +1,0 @@
-from tests.browser import browser, page  # noqa: F401  (Playwright fixtures for the browser tests)
