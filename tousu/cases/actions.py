@@ -30,6 +30,7 @@ from . import clocks
 from .errors import InvalidInput, NotFound, Refused, StaleCase
 from .events import append_event, plain
 from .guards import unmet
+from .labels import action_label
 from .models import Case, CaseCounter, Clock, Lateness
 from .selectors import actor_roles
 
@@ -38,7 +39,9 @@ SYSTEM_ACTIONS = frozenset({"clock"})  # the only actions taken with actor=None 
 
 
 def refusal_message(refusal: Refusal, policy: Policy) -> str:
-    p = refusal.params
+    p = dict(refusal.params)
+    if "action" in p:
+        p["action"] = action_label(p["action"])
     messages = {
         "unknown_action": lambda: _("Unknown action: %(action)s.") % p,
         "wrong_state": lambda: _("This case is %(state)s: “%(action)s” is not possible now.") % {

@@ -16,7 +16,9 @@ from tousu.org.services import current_policy
 
 from .. import selectors
 from ..forms import CALLBACK_LABELS
-from ..case_actions import BY_NAME, EVENT_LABELS, possible
+from tousu.cases.labels import EVENT_LABELS
+
+from ..case_actions import BY_NAME, possible
 from .common import is_htmx, staff_required
 
 
