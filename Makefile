@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PRESET ?= hotel
 
 .PHONY: demo test install lint messages clean
 
@@ -15,7 +16,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/tousu demo
+	TOUSU_DATA_DIR=var/$(PRESET) $(BIN)/tousu demo --preset $(PRESET)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
