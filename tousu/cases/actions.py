@@ -432,18 +432,21 @@ def reopen_case(*, actor, case_id: int, reason: str, expected_version: int | Non
 
 def withdraw_case(*, actor, case_id: int, reason: str, expected_version: int | None = None, now=None) -> Case:
     """The complainant withdrew the complaint."""
-    with acting("withdraw", actor=actor, case_id=case_id, expected_version=expected_version, now=now) as step:
-        reason = required(reason, "reason", _("Reason"))
-        step.set(state="withdrawn", reason=reason)
-        step.record(note=reason)
-    return step.case
+    return _end_with_reason("withdraw", actor=actor, case_id=case_id, reason=reason,
+                            expected_version=expected_version, now=now)
 
 
 def reject_case(*, actor, case_id: int, reason: str, expected_version: int | None = None, now=None) -> Case:
     """Not a complaint (不予受理), with the reason."""
-    with acting("reject", actor=actor, case_id=case_id, expected_version=expected_version, now=now) as step:
+    return _end_with_reason("reject", actor=actor, case_id=case_id, reason=reason,
+                            expected_version=expected_version, now=now)
+
+
+def _end_with_reason(action: str, *, actor, case_id: int, reason: str, expected_version, now) -> Case:
+    """End the case in the state the policy gives `action`, keeping the reason."""
+    with acting(action, actor=actor, case_id=case_id, expected_version=expected_version, now=now) as step:
         reason = required(reason, "reason", _("Reason"))
-        step.set(state="rejected", reason=reason)
+        step.set(reason=reason)
         step.record(note=reason)
     return step.case
 

@@ -16,26 +16,25 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class EventInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class EventInline(ReadOnlyInline):
     model = CaseEvent
     fields = ["seq", "at", "actor", "action", "old", "new", "note"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class ClockInline(admin.TabularInline):
+class ClockInline(ReadOnlyInline):
     model = Clock
     fields = ["label", "state", "due_at", "warn_at", "warned_at", "breached_at", "provisional"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Case)
