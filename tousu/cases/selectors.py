@@ -6,15 +6,16 @@ unit (marketing, head office service management)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext as _
 
 from tousu.domain.policy import ANY_MEMBER, OWNER, Policy
 from tousu.org.models import Membership, Unit
 
-from .errors import NotFound
-from .models import Case
+from .errors import InvalidInput, NotFound
+from .models import Case, Clock
 
 CASE_UNITS = ("receiving_unit", "handling_unit", "target_unit")
 
@@ -136,3 +137,89 @@ def mask_phone(phone: str) -> str:
 
 def mask_name(name: str) -> str:
     return name[:1] + "*" * max(len(name) - 1, 1) if name else ""
+
+
+# --- the list filters, one definition for the workspace and the API -----------------------------
+
+CASE_ORDERINGS = ("received_at", "-received_at", "due_at", "-due_at", "level", "-level", "number", "-number",
+                  "state", "-state", "updated_at", "-updated_at")
+
+
+def _blank(value):
+    return None if value is None or (isinstance(value, str) and not value.strip()) else value
+
+
+def _one_of(value, choices: dict, field: str):
+    if value is not None and value not in choices:
+        raise InvalidInput(_("%(field)s must be one of: %(choices)s.") % {
+            "field": field, "choices": ", ".join(choices)}, field=field)
+    return value
+
+
+def _as_date(value, field: str) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InvalidInput(_("Enter a date as YYYY-MM-DD."), field=field) from None
+
+
+def filter_cases(qs: QuerySet[Case], *, policy: Policy, personal: bool, state=None, channel=None,
+                 category=None, stage=None, unit=None, level=None, received_from=None, received_to=None,
+                 q=None) -> QuerySet[Case]:
+    """Narrow `qs` (already scoped by `cases_visible_to`) by the list filters. Blank values are
+    ignored; a wrong one raises InvalidInput naming its field. `unit` is a unit code: the cases
+    received by, handled by or complained about in that unit or below it. The dates are days in
+    the organisation's zone, both included. `q` searches number, subject, description and, only
+    when `personal` (else the search would reveal masked names), the complainant's name."""
+    from tousu.org.services import org_timezone
+
+    state, channel, category, stage, unit, level, q = map(
+        _blank, (state, channel, category, stage, unit, level, q))
+    exact = {"state": _one_of(state, policy.states, "state"),
+             "channel": _one_of(channel, policy.channels, "channel"),
+             "category": _one_of(category, policy.categories, "category"),
+             "stage": _one_of(stage, policy.stages, "stage")}
+    if level is not None:
+        if isinstance(level, str) and not level.strip().isdigit():
+            raise InvalidInput(_("The level must be a whole number."), field="level")
+        exact["level"] = int(level)
+    qs = qs.filter(**{name: value for name, value in exact.items() if value is not None})
+    if unit is not None:
+        found = Unit.objects.filter(code=unit).first()
+        if found is None:
+            raise InvalidInput(_("No unit has the code “%(code)s”.") % {"code": unit}, field="unit")
+        qs = qs.filter(Q(receiving_unit__path__startswith=found.path)
+                       | Q(handling_unit__path__startswith=found.path)
+                       | Q(target_unit__path__startswith=found.path))
+    first, last = _as_date(_blank(received_from), "received_from"), _as_date(_blank(received_to), "received_to")
+    if first and last and first > last:
+        raise InvalidInput(_("The first day comes after the last day."), field="received_from")
+    zone = org_timezone()
+    if first:
+        qs = qs.filter(received_at__gte=datetime.combine(first, time.min, tzinfo=zone))
+    if last:
+        qs = qs.filter(received_at__lt=datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone))
+    if q is not None:
+        term = q.strip()
+        found_q = Q(number__icontains=term) | Q(subject__icontains=term) | Q(description__icontains=term)
+        if personal:
+            found_q |= Q(complainant_name__icontains=term)
+        qs = qs.filter(found_q)
+    return qs
+
+
+def order_cases(qs: QuerySet[Case], order_by: str = "-received_at") -> QuerySet[Case]:
+    """Sort by one of CASE_ORDERINGS (newest first and then by id as the tie-break). "due_at" is
+    the nearest running deadline; cases with none come last either way."""
+    if order_by not in CASE_ORDERINGS:
+        raise InvalidInput(_("%(field)s must be one of: %(choices)s.") % {
+            "field": "order_by", "choices": ", ".join(CASE_ORDERINGS)}, field="order_by")
+    if order_by.lstrip("-") == "due_at":
+        next_due = (Clock.objects.filter(case=OuterRef("pk"), state=Clock.RUNNING)
+                    .order_by("due_at").values("due_at")[:1])
+        key = F("next_due").desc(nulls_last=True) if order_by.startswith("-") else F("next_due").asc(
+            nulls_last=True)
+        return qs.annotate(next_due=Subquery(next_due)).order_by(key, "-pk")
+    return qs.order_by(order_by, "-pk")

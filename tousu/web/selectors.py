@@ -14,7 +14,9 @@ from tousu.domain.policy import OWNER, TERMINAL_STATES, Policy
 from tousu.org.models import Membership, Unit
 
 DUE_SOON = timedelta(days=1)
-FILTERS = ("state", "channel", "category", "stage", "level")
+# The GET parameters of the lists, the same names as the API's (tousu.cases.selectors.filter_cases).
+FILTERS = ("state", "channel", "category", "stage", "unit", "level", "received_from", "received_to", "q")
+SORTS = ("-received_at", "received_at", "due_at", "-due_at", "-level", "level")
 TABS = ("mine", "units", "due_soon", "overdue", "sign_off", "all")
 
 
@@ -77,25 +79,22 @@ def work_lists(user, policy: Policy, now: datetime) -> dict[str, QuerySet]:
     }
 
 
-def filtered(qs: QuerySet, params, *, search_personal: bool) -> QuerySet:
-    """Narrow `qs` by the GET filters and the search box."""
-    for name in FILTERS:
-        value = (params.get(name) or "").strip()
-        if not value:
-            continue
-        if name == "level":
-            if not value.isdigit():
-                return qs.none()
-            qs = qs.filter(level=int(value))
-        else:
-            qs = qs.filter(**{name: value})
-    text = (params.get("q") or "").strip()
-    if text:
-        q = Q(number__icontains=text) | Q(subject__icontains=text)
-        if search_personal:
-            q |= Q(complainant_name__icontains=text)
-        qs = qs.filter(q)
-    return qs
+def filter_units(user) -> list[tuple[str, str]]:
+    """(code, name indented by its depth) for the unit filter: every unit for someone who sees every unit, otherwise
+    the units under their own (a case of theirs elsewhere is still found with no unit chosen)."""
+    units = Unit.objects.order_by("path")
+    if not (user.is_superuser or any(m.role.sees_all_units for m in memberships(user))):
+        units = units.filter(_paths_q(memberships(user)))
+    units = list(units)
+    top = min((u.path.count("/") for u in units), default=0)
+    return [(u.code, "\u3000" * (u.path.count("/") - top) + u.name) for u in units]
+
+
+def _paths_q(mine) -> Q:
+    q = Q(pk__in=[])
+    for m in mine:
+        q |= Q(path__startswith=m.unit.path)
+    return q
 
 
 def with_next_clock(qs: QuerySet) -> QuerySet:
