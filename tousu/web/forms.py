@@ -140,6 +140,8 @@ class TransferForm(ActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = selectors.transfer_units(self.case)
+        if self.case.target_unit_id and self.case.target_unit_id != self.case.handling_unit_id:
+            self.fields["unit"].initial = self.case.target_unit_id  # recorded at intake
 
 
 class ResolutionForm(ActionForm):

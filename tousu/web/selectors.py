@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from tousu.cases.models import Clock
-from tousu.cases.selectors import CASE_UNITS, cases_visible_to, memberships
+from tousu.cases.selectors import cases_visible_to, in_units, memberships
 from tousu.domain.policy import OWNER, TERMINAL_STATES, Policy
 from tousu.org.models import Membership, Unit
 
@@ -22,11 +22,7 @@ TABS = ("mine", "units", "due_soon", "overdue", "sign_off", "all")
 
 def _units_q(units) -> Q:
     """Cases one of whose units lies in one of `units`' subtrees."""
-    q = Q(pk__in=[])
-    for unit in units:
-        for name in CASE_UNITS:
-            q |= Q(**{f"{name}__path__startswith": unit.path})
-    return q
+    return in_units(units)
 
 
 def _running_clock(**conditions) -> Exists:
@@ -83,7 +79,7 @@ def filter_units(user) -> list[tuple[str, str]]:
     """(code, name indented by its depth) for the unit filter: every unit for someone who sees every unit, otherwise
     the units under their own (a case of theirs elsewhere is still found with no unit chosen)."""
     units = Unit.objects.order_by("path")
-    if not (user.is_superuser or any(m.role.sees_all_units for m in memberships(user))):
+    if not sees_every_unit(user):
         units = units.filter(_paths_q(memberships(user)))
     units = list(units)
     top = min((u.path.count("/") for u in units), default=0)
@@ -95,6 +91,26 @@ def _paths_q(mine) -> Q:
     for m in mine:
         q |= Q(path__startswith=m.unit.path)
     return q
+
+
+def sees_every_unit(user) -> bool:
+    return bool(user.is_superuser or any(m.role.sees_all_units for m in memberships(user)))
+
+
+def unit_overview(user, now: datetime) -> list[dict]:
+    """For someone who sees every unit: per unit (its subtree), the open complaints, the overdue
+    ones, the replied ones waiting for a call-back, and those received in the last 30 days."""
+    visible = cases_visible_to(user)
+    open_ = ~Q(state__in=TERMINAL_STATES)
+    rows = []
+    for unit in Unit.objects.order_by("path"):
+        counts = (visible.filter(_units_q([unit])).order_by()
+                  .annotate(late=_running_clock(due_at__lte=now))
+                  .aggregate(open=Count("pk", filter=open_), overdue=Count("pk", filter=open_ & Q(late=True)),
+                             replied=Count("pk", filter=Q(state="replied")),
+                             recent=Count("pk", filter=Q(received_at__gte=now - timedelta(days=30)))))
+        rows.append({"unit": unit, "depth": unit.path.count("/") - 2, **counts})
+    return rows
 
 
 def with_next_clock(qs: QuerySet) -> QuerySet:

@@ -6,8 +6,10 @@ app_name = "web"
 urlpatterns = [
     path("", work.my_work, name="my_work"),
     path("sign-off/", work.sign_off_queue, name="sign_off"),
+    path("units/", work.all_units, name="all_units"),
     path("intake/", intake.intake_index, name="intake_index"),
     path("intake/<slug:channel>/", intake.intake, name="intake"),
     path("cases/<int:case_id>/", case.case_page, name="case"),
     path("cases/<int:case_id>/act/<slug:action>/", case.case_action, name="case_action"),
+    path("cases/<int:case_id>/attachments/<int:attachment_id>/", case.attachment, name="attachment"),
 ]

@@ -2,7 +2,7 @@
 With htmx the case section is re-rendered in place; without, the same form posts and redirects."""
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from tousu.cases.errors import ActionError, NotFound
 from tousu.cases.selectors import access_case, actor_roles, mask_name, mask_phone, may_see_personal_data
 from tousu.org.services import current_policy
+from tousu.portal.models import Attachment
 
 from .. import selectors
 from ..forms import CALLBACK_LABELS
@@ -76,6 +77,7 @@ def case_context(request, case, *, failed=None, notice=""):
         "level_label": policy.roles[policy.step(case.level).role].name if case.level < len(policy.ladder) else "",
         "complainant": _complainant(case, may_see_personal_data(request.user, policy)),
         "clocks": _clocks(case, now), "events": events, "forms": forms, "later": later,
+        "attachments": list(case.portal_attachments.all()),
         "notice": notice, "notice_error": notice_error,
     }
 
@@ -139,3 +141,25 @@ def case_action(request, case_id: int, action: str):
     if is_htmx(request):
         return render(request, "web/_case_body.html", context)
     return render(request, "web/case.html", context, status=400)
+
+
+# Shown in the browser; anything else is downloaded. The portal accepts only these (sniffed).
+INLINE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp", "application/pdf"})
+
+
+@require_GET
+@staff_required
+def attachment(request, case_id: int, attachment_id: int):
+    """A portal attachment, only for someone who may see its case (404 otherwise, as for the case)."""
+    case = _case_or_404(request.user, case_id)
+    try:
+        item = Attachment.objects.get(pk=attachment_id, case=case)
+        handle = item.file.open("rb")
+    except (Attachment.DoesNotExist, FileNotFoundError, ValueError):
+        raise Http404 from None
+    inline = item.content_type in INLINE_TYPES
+    response = FileResponse(handle, as_attachment=not inline, filename=item.original_name,
+                            content_type=item.content_type if inline else "application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -16,10 +16,18 @@ from .. import selectors
 from .common import staff_required
 
 PER_PAGE = 25
+COUNT_CAP = 999
 TAB_LABELS = {
     "mine": _("Mine"), "units": _("My units'"), "due_soon": _("Due soon"), "overdue": _("Overdue"),
     "sign_off": _("Awaiting my sign-off"), "all": _("All I may see"),
 }
+
+
+def _count(qs):
+    """A tab's badge, counted no further than COUNT_CAP: "All I may see" grows with the years, and
+    counting it on every page view would make the page as slow as the history is long."""
+    n = qs.order_by()[:COUNT_CAP + 1].count()
+    return f"{COUNT_CAP}+" if n > COUNT_CAP else n
 
 
 def _query(params, **changes) -> str:
@@ -51,7 +59,7 @@ def my_work(request):
         cases = lists[tab].none()
     page = Paginator(selectors.with_next_clock(cases), PER_PAGE).get_page(request.GET.get("page"))
     keep = {**params, "sort": "" if sort == selectors.SORTS[0] else sort}
-    tabs = [{"code": code, "label": TAB_LABELS[code], "count": qs.count(), "active": code == tab,
+    tabs = [{"code": code, "label": TAB_LABELS[code], "count": _count(qs), "active": code == tab,
              "query": _query(keep, tab=code)} for code, qs in lists.items()]
     return render(request, "web/my_work.html", {
         "tabs": tabs, "tab": tab, "page": page, "params": params, "policy": policy, "error": error,
@@ -71,3 +79,12 @@ def sign_off_queue(request):
     cases = selectors.with_next_clock(selectors.awaiting_sign_off(request.user, policy))
     page = Paginator(cases, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "web/sign_off.html", {"page": page, "policy": policy, "states": policy.states})
+
+
+@staff_required
+def all_units(request):
+    """Every unit at a glance, for marketing / service management (who see every unit)."""
+    if not selectors.sees_every_unit(request.user):
+        raise PermissionDenied
+    now = timezone.now()
+    return render(request, "web/all_units.html", {"rows": selectors.unit_overview(request.user, now), "now": now})
