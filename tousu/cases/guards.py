@@ -9,6 +9,8 @@ GUARDS = {
                     _("The head of the unit complained about has not agreed the plan yet.")),
     "transferred": (lambda case: bool(case.transfer_plan),
                     _("This case has no plan to agree: it was not transferred.")),
+    "plan_pending": (lambda case: case.plan_agreed_by_id is None,
+                     _("The plan has already been agreed.")),
     "callback_done": (lambda case: case.callback_result in ("satisfied", "unreachable"),
                       _("Call the customer back before closing.")),
     "signed_off": (lambda case: case.signed_off_by_id is not None,
