@@ -17,4 +17,13 @@ def repeat_flag(context, case):
     the earlier complaints the viewer may see."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    return {"repeats": list(repeats_of(case, user=user)) if user is not None else []}
+    if user is None:
+        return {"repeats": [], "count": 0}
+    # The newest few, linked, and how many there are: a busy unit's category can repeat thousands
+    # of times in the window, and rendering them all made the case page slow (docs/performance.md).
+    found = repeats_of(case, user=user)
+    shown = list(found[:REPEATS_SHOWN])
+    return {"repeats": shown, "count": found.count() if len(shown) == REPEATS_SHOWN else len(shown)}
+
+
+REPEATS_SHOWN = 10

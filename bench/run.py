@@ -1,0 +1,491 @@
+"""The benchmarks of issue 5, run by one command; results appended to docs/performance.md.
+
+    python bench/run.py --intake URL --pages URL [URL ...] --sweep URL [URL ...] --report URL
+
+Each URL is a DATABASE_URL seeded by `tousu bench-data` (bench_10k, bench_100k, bench_1m).
+The measured paths are the real ones: intake is HTTP through gunicorn into the API; pages
+are the staff views rendered by Django (the test client, no network); the sweep is
+`cases.sweep.sweep()`; the report is `reports.figures.compute()`. The parts that change data
+(sweep) run inside a transaction that is rolled back, so a database can be measured again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT))
+
+
+def pct(samples: list[float], p: float) -> float:
+    s = sorted(samples)
+    return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))] * 1000 if s else float("nan")
+
+
+def summary(samples: list[float], seconds: float) -> dict:
+    return {"n": len(samples), "per_s": round(len(samples) / seconds, 1), "p50": round(pct(samples, 50), 1),
+            "p95": round(pct(samples, 95), 1), "p99": round(pct(samples, 99), 1)}
+
+
+def child(part: str, url: str, *extra: str) -> dict:
+    """Run a part in a Django process against `url`; it prints one JSON line."""
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "tousu.settings",
+           "TOUSU_LOG_LEVEL": "WARNING", "TOUSU_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+    if url.startswith("sqlite://"):
+        env["TOUSU_DATA_DIR"] = str(Path(url.removeprefix("sqlite://")).parent)
+    out = subprocess.run([sys.executable, __file__, "_child", part, *extra], env=env, cwd=ROOT,
+                         capture_output=True, text=True)
+    if out.returncode:
+        raise SystemExit(f"{part} on {url} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# --- intake over HTTP, beside the database's ceiling -------------------------------------------
+
+def intake(url: str, clients: list[int], seconds: float) -> dict:
+    from tests.faults.helpers import free_port, gunicorn, wait_until_up
+
+    env = {**os.environ, "DATABASE_URL": url, "TOUSU_LOG_LEVEL": "WARNING",
+           "TOUSU_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+    setup = child("token", url)
+    port = free_port()
+    log = Path("/tmp") / f"bench-gunicorn-{port}.log"
+    server = gunicorn(env, port, log, workers=int(os.environ.get("BENCH_WORKERS", "4")))
+    server.start()
+    results = {}
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}", timeout=60)
+        warm = int(os.environ.get("BENCH_WORKERS", "4")) * 3
+        http_load(port, setup["token"], setup["body"], warm, 0.1)  # every worker loads policy and calendar
+        for n in clients:
+            results[f"http_{n}"] = http_load(port, setup["token"], setup["body"], n, seconds)
+            results[f"ceiling_{n}"] = child("ceiling", url, str(n), str(seconds))
+            results[f"ratio_{n}"] = round(results[f"http_{n}"]["per_s"] / results[f"ceiling_{n}"]["per_s"], 3)
+    finally:
+        server.stop()
+    return results
+
+
+def http_load(port: int, token: str, body: dict, clients: int, seconds: float) -> dict:
+    import http.client
+
+    samples: list[float] = []
+    failures: list[int] = []
+    stop = time.monotonic() + seconds
+    lock = threading.Lock()
+
+    def run():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine, bad = [], []
+        while time.monotonic() < stop:
+            key = uuid.uuid4().hex
+            payload = json.dumps({**body, "subject": f"{body['subject']} {key[:6]}",
+                                  "complainant_phone": f"137{int(key[:8], 16) % 10**8:08d}"}).encode()
+            t = time.perf_counter()
+            conn.request("POST", "/api/cases", payload, {
+                "Content-Type": "application/json", "Authorization": f"Bearer {token}", "Idempotency-Key": key})
+            r = conn.getresponse()
+            r.read()
+            (mine if r.status == 201 else bad).append(time.perf_counter() - t if r.status == 201 else r.status)
+        with lock:
+            samples.extend(mine)
+            failures.extend(bad)
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=run) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return {**summary(samples, time.monotonic() - started), "errors": len(failures)}
+
+
+def child_token() -> dict:
+    from django.contrib.auth import get_user_model
+
+    from tousu.api.auth import issue_token
+    from tousu.cases.management.commands.bench_data import load_texts, subject_of
+
+    text = load_texts(200)[7]
+    teller = get_user_model().objects.get(username="teller")
+    return {"token": issue_token(teller, name="bench")[1], "body": {
+        "unit": "outlet_wenyi", "channel": "phone", "stage": "after", "category": "waiting_time",
+        "subject": subject_of(text), "description": text, "complainant_name": "孙女士",
+        "complainant_phone": "13700001234"}}
+
+
+def child_ceiling(clients: str, seconds: str) -> dict:
+    """psycopg (or sqlite3) writing what one API create writes: the counter, the case, its
+    register event, its reply clock and the idempotency key, one transaction per case."""
+    import secrets
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+
+    from tousu.cases.events import event_hash
+    from tousu.cases.management.commands.bench_data import CASE_COLUMNS, load_texts, subject_of
+    from tousu.org.models import Unit
+
+    db = settings.DATABASES["default"]
+    teller = get_user_model().objects.get(username="teller").pk
+    unit = Unit.objects.get(code="outlet_wenyi").pk
+    text = load_texts(200)[7]
+    cols = ", ".join(CASE_COLUMNS[1:])
+
+    if db["ENGINE"].endswith("postgresql"):
+        import psycopg
+
+        def connect():
+            return psycopg.connect(host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"], dbname=db["NAME"])
+        mark = "%s"
+    else:
+        import sqlite3
+
+        def connect():
+            c = sqlite3.connect(db["NAME"], timeout=20, isolation_level=None)
+            c.execute("PRAGMA journal_mode=WAL")
+            c.execute("PRAGMA synchronous=NORMAL")
+            return c
+        mark = "?"
+
+    def q(sql: str) -> str:
+        return sql.replace("%s", mark)
+
+    def one(conn) -> None:
+        now = datetime.now(UTC)
+        year = now.year
+        if mark == "?":
+            conn.execute("BEGIN IMMEDIATE")
+            cur = conn
+        else:
+            cur = conn.cursor()
+        cur.execute(q("INSERT INTO cases_casecounter (year, last) VALUES (%s, 0) ON CONFLICT (year) DO NOTHING"), (year,))
+        last = cur.execute(q("UPDATE cases_casecounter SET last = last + 1 WHERE year = %s RETURNING last"),
+                           (year,)).fetchone()[0]
+        number = f"TS-{year}-{last:06d}"
+        ts = now if mark == "%s" else now.replace(tzinfo=None).isoformat(" ")
+        row = [number, secrets.token_urlsafe(9), "complaint", "phone", "after", "waiting_time", 3,
+               subject_of(text), text, ts, teller, unit, None, unit, None, "", "", "孙女士", "13700001234", "", "",
+               "", None, None, "received", 0, teller, None, "", None, None, "", "0", "", None, "", None, None,
+               None, None, "", 0, False, 1, 0, "", ts, ts]
+        case_id = cur.execute(q(f"INSERT INTO cases_case ({cols}) VALUES ({', '.join(['%s'] * len(row))}) "
+                                "RETURNING id"), row).fetchone()[0]
+        new = {"number": number, "channel": "phone", "stage": "after", "category": "waiting_time",
+               "subject": subject_of(text), "receiving_unit": unit, "target_unit": None, "owner": teller,
+               "level": 0, "requested_by": None, "promised_reply_at": None}
+        digest = event_hash(case_id=case_id, seq=1, actor_id=teller, at=now, action="register", old={}, new=new,
+                            note="", prev_hash="")
+        cur.execute(q("INSERT INTO cases_caseevent (case_id, seq, actor_id, at, action, old, new, note, prev_hash, "
+                      "hash) VALUES (%s, 1, %s, %s, 'register', '{}', %s, '', '', %s)"),
+                    (case_id, teller, ts, json.dumps(new, ensure_ascii=False), digest))
+        due = now + timedelta(days=3)
+        due_v = due if mark == "%s" else due.replace(tzinfo=None).isoformat(" ")
+        warn_v = (due - timedelta(minutes=240)) if mark == "%s" else (due - timedelta(minutes=240)).replace(
+            tzinfo=None).isoformat(" ")
+        cur.execute(q("INSERT INTO cases_clock (case_id, name, label, state, started_at, due_at, warn_at, provisional) "
+                      "VALUES (%s, 'reply', '约定回复时限（三日内）', 'running', %s, %s, %s, %s)"),
+                    (case_id, ts, due_v, warn_v, False))
+        cur.execute(q("UPDATE cases_case SET event_count = 1, last_event_hash = %s WHERE id = %s"), (digest, case_id))
+        cur.execute(q("INSERT INTO api_idempotencykey (user_id, key, request_hash, case_id, created_at) "
+                      "VALUES (%s, %s, %s, %s, %s)"), (teller, uuid.uuid4().hex, digest, case_id, ts))
+        conn.commit() if mark == "%s" else conn.execute("COMMIT")
+
+    samples: list[float] = []
+    lock = threading.Lock()
+    stop = time.monotonic() + float(seconds)
+
+    def run():
+        conn = connect()
+        mine = []
+        while time.monotonic() < stop:
+            t = time.perf_counter()
+            one(conn)
+            mine.append(time.perf_counter() - t)
+        conn.close()
+        with lock:
+            samples.extend(mine)
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=run) for _ in range(int(clients))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return summary(samples, time.monotonic() - started)
+
+
+# --- the staff pages -------------------------------------------------------------------------
+
+def child_pages(rounds: str) -> dict:
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+    from django.test import Client
+
+    from tousu.cases.models import Case
+    from tousu.org.models import Membership
+
+    User = get_user_model()
+    # The busiest outlet's complaint manager: the heaviest ordinary queue.
+    busiest = (Case.objects.values("handling_unit").annotate(n=Count("pk")).order_by("-n").first()["handling_unit"])
+    cm = Membership.objects.filter(unit_id=busiest, role__code="complaint_manager").first().user
+    hq = User.objects.get(username="hq_service")
+    ids = list(Case.objects.filter(handling_unit_id=busiest).order_by("?").values_list("pk", flat=True)[:int(rounds)])
+    client = Client()
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    pages = {
+        "queue_default": (cm, lambda i: "/staff/"),
+        "queue_filtered": (cm, lambda i: "/staff/?tab=units&state=in_progress&category=service_attitude"),
+        "queue_all_hq": (hq, lambda i: "/staff/?tab=all"),
+        "case_page": (cm, lambda i: f"/staff/cases/{ids[i % len(ids)]}/"),
+        "search": (cm, lambda i: f"/staff/?tab=all&q={['排队', '态度', '收费', '服务'][i % 4]}"),
+        "search_hq": (hq, lambda i: f"/staff/?tab=all&q={['排队', '态度', '收费', '服务'][i % 4]}"),
+    }
+    out = {"cases": Case.objects.count()}
+    for name, (user, path) in pages.items():
+        client.force_login(user)
+        client.get(path(0))  # warm
+        samples = []
+        for i in range(int(rounds)):
+            t = time.perf_counter()
+            r = client.get(path(i))
+            samples.append(time.perf_counter() - t)
+            assert r.status_code == 200, (name, r.status_code)
+        out[name] = {"p50": round(pct(samples, 50), 1), "p95": round(pct(samples, 95), 1)}
+    return out
+
+
+# --- the sweep -------------------------------------------------------------------------------
+
+def child_sweep(due: str) -> dict:
+    from datetime import timedelta
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from tousu.cases.models import Case, Clock
+    from tousu.cases.sweep import sweep
+
+    now = timezone.now()
+    open_ids = list(Case.objects.exclude(state__in=["closed", "withdrawn", "rejected"])
+                    .order_by("?").values_list("pk", flat=True)[:int(due)])
+    if len(open_ids) < int(due):  # a small database: take closed ones too
+        open_ids += list(Case.objects.exclude(pk__in=open_ids).order_by("?")
+                         .values_list("pk", flat=True)[:int(due) - len(open_ids)])
+    result = {}
+    with transaction.atomic():
+        Clock.objects.filter(state=Clock.RUNNING, due_at__lte=now + timedelta(hours=1)).update(
+            due_at=now + timedelta(days=30), warn_at=now + timedelta(days=29))  # only ours are due
+        Clock.objects.bulk_create([Clock(case_id=pk, name="reply", label="约定回复时限（三日内）", started_at=now - timedelta(days=3),
+                                         due_at=now - timedelta(minutes=1), warn_at=now - timedelta(minutes=5))
+                                   for pk in open_ids])
+        t = time.perf_counter()
+        done = {"warned": 0, "breached": 0}
+        while True:
+            step = sweep(now=now)
+            done = {k: done[k] + step[k] for k in done}
+            if not any(step.values()):
+                break
+        result = {"due": len(open_ids), **done, "seconds": round(time.perf_counter() - t, 2),
+                  "open_cases": Case.objects.exclude(state__in=["closed", "withdrawn", "rejected"]).count(),
+                  "cases": Case.objects.count()}
+        transaction.set_rollback(True)
+    return result
+
+
+def child_lag(count: str) -> dict:
+    """Clocks falling due a few seconds from now, a real `tousu worker` running: how long after
+    its due time each is breached. Left in the database (a handful of clocks)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tousu.cases.models import Case, Clock
+
+    worker = subprocess.Popen([str(BIN / "tousu"), "worker"], env=os.environ, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        time.sleep(3)
+        now = timezone.now()
+        ids = list(Case.objects.exclude(state__in=["closed", "withdrawn", "rejected"]).values_list("pk", flat=True)[
+                   :int(count)])
+        clocks = [Clock.objects.create(case_id=pk, name="bench_lag", label="bench lag", started_at=now,
+                                       due_at=now + timedelta(seconds=2 + 2 * i),
+                                       warn_at=now + timedelta(seconds=1 + 2 * i)) for i, pk in enumerate(ids)]
+        deadline = time.monotonic() + 60 + 2 * len(ids)
+        while time.monotonic() < deadline and Clock.objects.filter(
+                pk__in=[c.pk for c in clocks], breached_at__isnull=True).exists():
+            time.sleep(0.2)
+        lags = [(c.breached_at - c.due_at).total_seconds() for c in Clock.objects.filter(pk__in=[c.pk for c in clocks])
+                if c.breached_at]
+    finally:
+        worker.terminate()
+        worker.wait(10)
+    interval = float(os.environ.get("TOUSU_WORKER_INTERVAL", "5"))
+    return {"clocks": len(ids), "breached": len(lags), "max_s": round(max(lags), 1) if lags else None,
+            "mean_s": round(statistics.mean(lags), 1) if lags else None, "worker_interval_s": interval}
+
+
+# --- the monthly report beside a hand-written GROUP BY ------------------------------------------
+
+HAND_SQL = """
+WITH r AS (
+  SELECT c.id, c.state, c.category, c.channel, c.stage, c.level, c.reopen_count,
+         COALESCE(c.target_unit_id, c.receiving_unit_id) AS ru, c.complainant_phone, c.received_at,
+         (SELECT e.new ->> 'callback_result' FROM cases_caseevent e
+           WHERE e.case_id = c.id AND e.action = 'record_callback'
+             AND e.new ->> 'callback_result' IN ('satisfied', 'not_satisfied')
+           ORDER BY e.seq DESC LIMIT 1) AS verdict
+  FROM cases_case c WHERE c.received_at >= %(start)s AND c.received_at < %(end)s)
+SELECT 'summary', NULL, count(*),
+       count(*) FILTER (WHERE state IN ('accepted','in_progress','replied','confirmed','closed')),
+       count(*) FILTER (WHERE state = 'closed'), count(*) FILTER (WHERE reopen_count > 0),
+       count(*) FILTER (WHERE verdict IS NOT NULL), count(*) FILTER (WHERE verdict = 'satisfied'),
+       count(*) FILTER (WHERE EXISTS (
+         SELECT 1 FROM cases_case p WHERE p.received_at < r.received_at
+           AND p.received_at >= r.received_at - interval '30 days' AND p.id <> r.id
+           AND ((p.complainant_phone = r.complainant_phone AND r.complainant_phone <> '')
+             OR (p.category = r.category AND r.category <> ''
+                 AND COALESCE(p.target_unit_id, p.receiving_unit_id) = r.ru))))
+FROM r
+UNION ALL SELECT 'category', category, count(*), 0, 0, 0, 0, 0, 0 FROM r GROUP BY category
+UNION ALL SELECT 'channel', channel, count(*), 0, 0, 0, 0, 0, 0 FROM r GROUP BY channel
+UNION ALL SELECT 'stage', stage, count(*), 0, 0, 0, 0, 0, 0 FROM r GROUP BY stage
+UNION ALL SELECT 'level', level::text, count(*), 0, 0, 0, 0, 0, 0 FROM r GROUP BY level
+UNION ALL SELECT 'unit', ru::text, count(*), 0, 0, 0, 0, 0, 0 FROM r GROUP BY ru
+UNION ALL SELECT 'clock', k.name, count(*),
+       count(*) FILTER (WHERE k.breached_at IS NULL AND k.state = 'stopped' AND k.stopped_at <= k.due_at),
+       0, 0, 0, 0, 0
+  FROM cases_clock k WHERE k.due_at >= %(start)s AND k.due_at < %(end)s AND k.state <> 'paused'
+   AND (k.state = 'stopped' OR k.due_at <= %(end)s) GROUP BY k.name
+"""
+
+
+def child_report(rounds: str) -> dict:
+    from datetime import datetime as dt
+
+    from django.db import connection
+
+    from tousu.cases.models import Case
+    from tousu.reports import figures
+    from tousu.org.services import current_policy, org_timezone
+
+    tz = org_timezone()
+    today = dt.now(tz)
+    end = today.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    start = (end.replace(day=1) - __import__("datetime").timedelta(days=1)).replace(day=1)
+    policy = current_policy()
+    orm, hand = [], []
+    for _ in range(int(rounds)):
+        t = time.perf_counter()
+        data = figures.compute(Case.objects.all(), start=start, end=end, policy=policy, tz=tz)
+        orm.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        with connection.cursor() as cur:
+            found = []
+            for a, b in ((start, end), (start - (end - start), start)):  # the period and the one before,
+                cur.execute(HAND_SQL, {"start": a, "end": b})              # as compute() does
+                found.append(next(r for r in cur.fetchall() if r[0] == "summary"))
+        hand.append(time.perf_counter() - t)
+    same = [found[0][2], found[0][3], found[0][4], found[1][2]] == [
+        data["total"], data["rates"]["response"]["num"], data["rates"]["resolution"]["num"], data["previous"]["total"]]
+    return {"month": f"{start:%Y-%m}", "cases_in_month": data["total"], "orm_p50_ms": round(pct(orm, 50), 1),
+            "hand_p50_ms": round(pct(hand, 50), 1), "ratio": round(pct(orm, 50) / pct(hand, 50), 2),
+            "same_counts": same}
+
+
+# --- the report file -------------------------------------------------------------------------
+
+def machine() -> str:
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kb / 1048576:.1f} GiB RAM"
+    except (OSError, ValueError):
+        pass
+    return f"{platform.node()}: {os.cpu_count()} CPU ({cpu}){mem}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+
+
+def db_version(url: str) -> str:
+    if url.startswith("sqlite://"):
+        import sqlite3
+
+        return f"SQLite {sqlite3.sqlite_version} (WAL)"
+    import psycopg
+
+    with psycopg.connect(url) as c:
+        return c.execute("SELECT version()").fetchone()[0].split(" on ")[0]
+
+
+def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[1] == "_child":
+        import django
+
+        django.setup()
+        part, extra = sys.argv[2], sys.argv[3:]
+        print(json.dumps(globals()[f"child_{part}"](*extra), ensure_ascii=False))
+        return
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--intake", nargs="*", default=[], help="databases for intake over HTTP")
+    p.add_argument("--clients", default="1,8")
+    p.add_argument("--seconds", type=float, default=10)
+    p.add_argument("--pages", nargs="*", default=[])
+    p.add_argument("--rounds", default="30")
+    p.add_argument("--sweep", nargs="*", default=[])
+    p.add_argument("--lag", nargs="*", default=[])
+    p.add_argument("--report", nargs="*", default=[])
+    p.add_argument("--out", default=str(ROOT / "docs" / "performance.md"))
+    p.add_argument("--note", default="")
+    a = p.parse_args()
+    results: dict = {}
+    for url in a.intake:
+        results[f"intake {label(url)}"] = intake(url, [int(c) for c in a.clients.split(",")], a.seconds)
+        print(json.dumps(results[f"intake {label(url)}"]), flush=True)
+    for url in a.pages:
+        results[f"pages {label(url)}"] = child("pages", url, a.rounds)
+        print(json.dumps(results[f"pages {label(url)}"], ensure_ascii=False), flush=True)
+    for url in a.sweep:
+        results[f"sweep {label(url)}"] = child("sweep", url, "1000")
+        print(json.dumps(results[f"sweep {label(url)}"]), flush=True)
+    for url in a.lag:
+        results[f"lag {label(url)}"] = child("lag", url, "5")
+        print(json.dumps(results[f"lag {label(url)}"]), flush=True)
+    for url in a.report:
+        results[f"report {label(url)}"] = child("report", url, "3")
+        print(json.dumps(results[f"report {label(url)}"]), flush=True)
+    urls = sorted({u for u in (*a.intake, *a.pages, *a.sweep, *a.lag, *a.report)})
+    with open(a.out, "a", encoding="utf-8") as fh:
+        fh.write(f"\n### Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n\n- machine: {machine()}\n")
+        for u in urls:
+            fh.write(f"- {label(u)}: {db_version(u)}\n")
+        if a.note:
+            fh.write(f"- note: {a.note}\n")
+        fh.write("\n```json\n" + json.dumps(results, ensure_ascii=False, indent=1) + "\n```\n")
+
+
+def label(url: str) -> str:
+    return url.rsplit("/", 1)[-1]
+
+
+if __name__ == "__main__":
+    main()
