@@ -1,6 +1,8 @@
 """The organisation: its policy, units as a tree, roles with their authority, memberships,
 and the holiday rows that complete the working calendar."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +17,9 @@ class Organisation(models.Model):
     hotline = models.CharField(_("complaint hotline"), max_length=50, blank=True)
     policy = models.JSONField(_("policy"), default=dict)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Changes whenever the policy, a role, or a holiday changes: the key of the in-process cache
+    # of the parsed policy and calendar (org/services.py).
+    config_token = models.CharField(max_length=32, default="", editable=False)
 
     class Meta:
         verbose_name = _("organisation")
@@ -22,6 +27,17 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.config_token = uuid.uuid4().hex
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "config_token"}
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def configuration_changed(cls, **_signal) -> None:
+        """A role or holiday changed: the cached policy and calendar are stale."""
+        cls.objects.update(config_token=uuid.uuid4().hex)
 
 
 class Unit(models.Model):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -19,16 +20,36 @@ class NotInitialised(RuntimeError):
     pass
 
 
-def organisation() -> Organisation:
-    org = Organisation.objects.order_by("pk").first()
-    if org is None:
+@dataclass(frozen=True)
+class Configuration:
+    organisation: Organisation
+    policy: Policy
+    calendar: WorkCalendar
+    tz: ZoneInfo
+
+
+_cache: dict[str, Configuration] = {}
+
+
+def configuration() -> Configuration:
+    """The organisation, its parsed policy (with each role's authority as edited in the admin),
+    its working calendar and time zone. One small query per call; the rest is parsed again only
+    when `Organisation.config_token` changes (the policy, a role or a holiday was edited)."""
+    row = Organisation.objects.order_by("pk").values_list("pk", "config_token").first()
+    if row is None:
         raise NotInitialised(_("No organisation yet: run `tousu init --preset hotel` (or bank, telecom)."))
-    return org
+    pk, token = row
+    found = _cache.get(token) if token else None
+    if found is None:
+        found = _load(Organisation.objects.get(pk=pk))
+        _cache.clear()
+        if token:
+            _cache[token] = found
+    return found
 
 
-def current_policy() -> Policy:
-    """The stored policy, with each role's authority as edited in the admin."""
-    policy = parse_policy(organisation().policy)
+def _load(org: Organisation) -> Configuration:
+    policy = parse_policy(org.policy)
     for role in Role.objects.all():
         policy.roles[role.code] = RoleSpec(
             code=role.code,
@@ -39,20 +60,27 @@ def current_policy() -> Policy:
             personal_data=role.sees_personal_data,
             all_units=role.sees_all_units,
         )
-    return policy
+    calendar = WorkCalendar(overrides=dict(Holiday.objects.values_list("date", "is_workday")),
+                            loaded_years=HolidayYear.objects.values_list("year", flat=True))
+    return Configuration(organisation=org, policy=policy, calendar=calendar, tz=ZoneInfo(org.timezone))
+
+
+def organisation() -> Organisation:
+    return configuration().organisation
+
+
+def current_policy() -> Policy:
+    return configuration().policy
 
 
 def org_timezone() -> ZoneInfo:
-    return ZoneInfo(organisation().timezone)
+    return configuration().tz
 
 
 def work_calendar() -> WorkCalendar:
-    overrides = dict(Holiday.objects.values_list("date", "is_workday"))
-    years = HolidayYear.objects.values_list("year", flat=True)
-    return WorkCalendar(overrides=overrides, loaded_years=years)
+    return configuration().calendar
 
 
-@transaction.atomic
 def apply_preset(name: str) -> Organisation:
     """Load a preset: the policy, its roles and its units. Running it again updates them."""
     doc = read_preset(name)
