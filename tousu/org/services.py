@@ -81,6 +81,7 @@ def work_calendar() -> WorkCalendar:
     return configuration().calendar
 
 
+@transaction.atomic
 def apply_preset(name: str) -> Organisation:
     """Load a preset: the policy, its roles and its units. Running it again updates them."""
     doc = read_preset(name)
