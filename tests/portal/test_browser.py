@@ -75,7 +75,7 @@ def test_submit_from_a_phone(live_server, phone, bank, tmp_path):
     case = Case.objects.get()
     assert phone.inner_text("#case-number") == case.number
     assert phone.inner_text("#tracking-code") == case.tracking_code
-    assert case.channel == "web" and case.portal_attachments.count() == 1
+    assert case.channel == "web" and case.attachments.count() == 1
     assert fits_the_screen(phone)
     shot(phone, "portal-submitted")
 

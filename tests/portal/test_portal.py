@@ -10,7 +10,7 @@ from tousu.cases import actions
 from tousu.cases.models import Case, CaseEvent
 from tousu.org.models import Organisation
 from tousu.portal.intake import intake_actor, reviewer_for
-from tousu.portal.models import Attachment
+from tousu.cases.models import Attachment
 from tousu.org.services import current_policy
 
 from .helpers import PDF, PNG, complaint, to_replied
@@ -122,10 +122,14 @@ def test_attachments_are_stored_with_the_case(client, bank, settings):
     stored = list(Attachment.objects.filter(case=the_case()))
     assert [a.original_name for a in stored] == ["receipt.png", "statement.pdf"]
     assert [a.content_type for a in stored] == ["image/png", "application/pdf"]
+    assert {(a.source, a.uploaded_by) for a in stored} == {("portal", None)}
     for attachment in stored:
         path = settings.MEDIA_ROOT / attachment.file.name
-        assert path.is_file() and attachment.file.name.startswith(f"portal/{the_case().number}/")
+        assert path.is_file() and attachment.file.name.startswith(f"cases/{the_case().number}/")
         assert "receipt" not in attachment.file.name  # the uploaded name never reaches the disk
+    register = CaseEvent.objects.get(case=the_case(), action="register")
+    assert register.new["attachments"] == ["receipt.png", "statement.pdf"]
+    assert "receipt.png, statement.pdf" in register.note
 
 
 @pytest.mark.parametrize("name, content, kind", [
@@ -141,7 +145,7 @@ def test_a_bad_attachment_is_refused_and_nothing_is_saved(client, bank, settings
     page = response.content.decode()
     assert name in page and "Nothing was saved" in page and "Charged twice for one transfer" in page
     assert Case.objects.count() == 0 and Attachment.objects.count() == 0
-    assert not (settings.MEDIA_ROOT / "portal").exists()
+    assert not (settings.MEDIA_ROOT / "cases").exists()
 
 
 def test_too_many_or_too_large_attachments_are_refused(client, bank):

@@ -4,9 +4,9 @@ the link to the 《顾客投诉处理报告表》, and the header's links to the
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
-from tousu.portal.models import Attachment
+from tousu.cases.models import Attachment
 
 from .helpers import hotel_case, login
 
@@ -23,7 +23,9 @@ def _english(settings, tmp_path):
 
 
 def attach(case, name="房间照片.png", data=PNG, content_type="image/png"):
-    item = Attachment(case=case, original_name=name, size=len(data), content_type=content_type)
+    """A stored attachment as a migrated row may be (any content type), bypassing the checks."""
+    item = Attachment(case=case, original_name=name, size=len(data), content_type=content_type,
+                      source=Attachment.PORTAL, uploaded_at=timezone.now())
     item.file.save(name, ContentFile(data), save=False)
     item.save()
     return item

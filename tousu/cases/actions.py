@@ -26,12 +26,13 @@ from tousu.notify import outbox
 from tousu.org.models import Membership, Unit
 from tousu.org.services import current_policy, org_timezone, work_calendar
 
+from . import attachments as attachment_rules
 from . import clocks
 from .errors import InvalidInput, NotFound, Refused, StaleCase
 from .events import append_event, plain
 from .guards import unmet
 from .labels import action_label
-from .models import Case, CaseCounter, Clock, Lateness
+from .models import Attachment, Case, CaseCounter, Clock, Lateness
 from .selectors import actor_roles
 
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{4,30}$")
@@ -82,8 +83,10 @@ class Step:
     def set(self, **fields) -> None:
         self.pending.update(fields)
 
-    def record(self, action: str | None = None, *, note: str = "", outcome: str = "") -> None:
-        """Apply the pending changes, append their event and run the clock rules."""
+    def record(self, action: str | None = None, *, note: str = "", outcome: str = "",
+               facts: dict | None = None) -> None:
+        """Apply the pending changes, append their event and run the clock rules. `facts` adds
+        what the event records beside the case's fields (the names of attached files)."""
         action = action or self.action
         case = self.case
         old, new = {}, {}
@@ -93,6 +96,7 @@ class Step:
                 old[name], new[name] = plain(before), plain(value)
                 setattr(case, name, value)
         self.pending = {}
+        new.update(facts or {})
         append_event(case, actor=self.actor, action=action, at=self.now, old=old, new=new, note=note)
         events = [action] + ([f"{action}:{outcome}"] if outcome else [])
         clocks.apply(case, self.policy, events, self.now, self.calendar, org_timezone())
@@ -226,6 +230,50 @@ def _choice(value: str, choices: dict, field: str, label: str, *, allow_blank: b
     return value
 
 
+@contextmanager
+def _files_kept_only_on_success():
+    """Yield a list the caller adds stored files to; if anything fails before the block ends
+    (the transaction rolls back with it), delete them again: no orphan files on disk."""
+    stored: list = []
+    try:
+        yield stored
+    except BaseException:
+        for field_file in stored:
+            try:
+                field_file.storage.delete(field_file.name)
+            except OSError:
+                pass
+        raise
+
+
+def _checked_files(files, field: str = "attachments") -> list:
+    """The files checked by the shared rules (type by magic bytes, size, count)."""
+    if not files:
+        return []
+    return attachment_rules.check(files, field)
+
+
+def _store_files(case: Case, checked: list, *, actor, source: str, now, stored: list) -> list[str]:
+    """Save checked files as the case's attachments; returns their original names."""
+    names = []
+    for item in checked:
+        attachment = Attachment(case=case, original_name=item.name, content_type=item.content_type,
+                                size=item.size, source=source, uploaded_by=actor, uploaded_at=now)
+        item.file.seek(0)
+        attachment.file.save(item.name, item.file, save=False)
+        stored.append(attachment.file)
+        attachment.save()
+        names.append(item.name)
+    return names
+
+
+def _with_names(note: str, names: list[str]) -> str:
+    if not names:
+        return note
+    line = _("Attachments: %(names)s") % {"names": ", ".join(names)}
+    return f"{note}\n{line}" if note else line
+
+
 # --- the actions ------------------------------------------------------------------------------
 
 def register_case(*, actor, unit: Unit, channel: str, subject: str, description: str,
@@ -233,8 +281,14 @@ def register_case(*, actor, unit: Unit, channel: str, subject: str, description:
                   complainant_address: str = "", stage: str = "", category: str = "",
                   target_unit: Unit | None = None, occurred_at=None, place: str = "",
                   people_involved: str = "", requested_resolution: str = "", requested_by=None,
-                  promised_reply_at=None, severity: int = 3, note: str = "", now=None) -> Case:
-    """Record a complaint. Whoever registers it owns it (首问负责制) until they hand it on."""
+                  promised_reply_at=None, severity: int = 3, note: str = "", attachments=(),
+                  attachment_source: str = Attachment.STAFF, now=None) -> Case:
+    """Record a complaint. Whoever registers it owns it (首问负责制) until they hand it on.
+
+    `attachments` are uploaded files (checked here: type by their bytes, size, count), saved
+    with the case in the same transaction and named in the register event; if the transaction
+    fails the files are deleted again. `attachment_source` says where they came from
+    (Attachment.PORTAL, LETTER_SCAN or STAFF); the portal's have no uploader."""
     policy = current_policy()
     now = now or timezone.now()
     subject = required(subject, "subject", _("Subject"))[:200]
@@ -261,6 +315,9 @@ def register_case(*, actor, unit: Unit, channel: str, subject: str, description:
     for value, field in ((requested_by, "requested_by"), (promised_reply_at, "promised_reply_at")):
         if value is not None and value <= now:
             raise InvalidInput(_("This time must be in the future."), field=field)
+    checked = _checked_files(attachments)
+    if attachment_source not in dict(Attachment.SOURCES):
+        raise InvalidInput(_("Unknown attachment source."), field="attachments")
 
     mine = [m for m in Membership.objects.filter(user=actor).select_related("unit", "role")
             if unit.path.startswith(m.unit.path)] if actor is not None else []
@@ -269,7 +326,7 @@ def register_case(*, actor, unit: Unit, channel: str, subject: str, description:
                       % {"unit": unit.name})
     level = policy.level_of({m.role.code for m in mine})
 
-    with transaction.atomic():
+    with _files_kept_only_on_success() as stored, transaction.atomic():
         case = Case.objects.create(
             number=_next_number(timezone.localtime(now, org_timezone()).year),
             tracking_code=secrets.token_urlsafe(9), channel=channel, stage=stage, category=category,
@@ -284,10 +341,33 @@ def register_case(*, actor, unit: Unit, channel: str, subject: str, description:
         facts = {f: plain(getattr(case, f)) for f in (
             "number", "channel", "stage", "category", "subject", "receiving_unit", "target_unit",
             "owner", "level", "requested_by", "promised_reply_at")}
-        append_event(case, actor=actor, action="register", at=now, old={}, new=facts, note=note)
+        uploader = actor if attachment_source != Attachment.PORTAL else None
+        names = _store_files(case, checked, actor=uploader, source=attachment_source, now=now, stored=stored)
+        if names:
+            facts["attachments"] = names
+        append_event(case, actor=actor, action="register", at=now, old={}, new=facts,
+                     note=_with_names(note, names))
         clocks.apply(case, policy, ["register"], now, step.calendar, org_timezone())
         case.save()
     return case
+
+
+def attach_files(*, actor, case_id: int, files, note: str = "", source: str = Attachment.STAFF,
+                 expected_version: int | None = None, now=None) -> Case:
+    """Add files to a case (a scanned letter that came later, a photo, a receipt): the event
+    `attach` names them. Checked as at intake; deleted again if the action fails."""
+    checked = _checked_files(files, "files")
+    if not checked:
+        raise InvalidInput(_("Choose at least one file."), field="files")
+    if source not in dict(Attachment.SOURCES) or source == Attachment.PORTAL:
+        raise InvalidInput(_("Unknown attachment source."), field="files")
+    with _files_kept_only_on_success() as stored:
+        with acting("attach", actor=actor, case_id=case_id, expected_version=expected_version,
+                    now=now) as step:
+            names = _store_files(step.case, checked, actor=actor, source=source, now=step.now,
+                                 stored=stored)
+            step.record(note=_with_names((note or "").strip(), names), facts={"attachments": names})
+    return step.case
 
 
 def accept_case(*, actor, case_id: int, promised_reply_at=None, note: str = "",

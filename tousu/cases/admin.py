@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import Case, CaseEvent, Clock, Lateness
+from .models import Attachment, Case, CaseEvent, Clock, Lateness
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -37,12 +37,17 @@ class ClockInline(ReadOnlyInline):
     fields = ["label", "state", "due_at", "warn_at", "warned_at", "breached_at", "provisional"]
 
 
+class AttachmentInline(ReadOnlyInline):
+    model = Attachment
+    fields = ["original_name", "content_type", "size", "source", "uploaded_by", "uploaded_at"]
+
+
 @admin.register(Case)
 class CaseAdmin(ReadOnlyAdmin):
     list_display = ["number", "subject", "state", "level", "owner", "handling_unit", "received_at"]
     list_filter = ["state", "channel", "stage", "level"]
     search_fields = ["number", "subject"]
-    inlines = [ClockInline, EventInline]
+    inlines = [ClockInline, AttachmentInline, EventInline]
 
 
 @admin.register(Lateness)

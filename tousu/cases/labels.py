@@ -14,6 +14,7 @@ ACTION_LABELS = {
     "transfer": _("Transfer to the unit complained about"),
     "agree_plan": _("Agree the plan"),
     "note": _("Add a note"),
+    "attach": _("Attach files"),
     "reopen": _("Reopen"),
     "withdraw": _("Withdraw (the customer withdrew)"),
     "reject": _("Reject (not a complaint)"),

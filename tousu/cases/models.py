@@ -2,6 +2,8 @@
 
 Nothing here changes a case: `actions.py` does, one function per action."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -87,6 +89,10 @@ class Case(models.Model):
             models.Index(fields=["owner", "state"], name="case_owner_state"),
             models.Index(fields=["handling_unit", "state"], name="case_unit_state"),
             models.Index(fields=["-received_at"], name="case_received"),
+            # The open cases (what every work queue lists) stay few while closed ones pile up
+            # over the years: the queues read this partial index (docs/performance.md).
+            models.Index(fields=["-received_at"], name="case_open_received",
+                         condition=~Q(state__in=["closed", "withdrawn", "rejected"])),
         ]
 
     def __str__(self) -> str:
@@ -168,3 +174,40 @@ class Lateness(models.Model):
         verbose_name = _("lateness")
         verbose_name_plural = _("lateness records")
         constraints = [models.UniqueConstraint(fields=["clock", "kind"], name="one_lateness_per_clock")]
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    """MEDIA_ROOT/cases/<case number>/<random name>: the uploaded name is kept only as text."""
+    suffix = ATTACHMENT_SUFFIX.get(instance.content_type, "")
+    return f"cases/{instance.case.number}/{uuid.uuid4().hex}{suffix}"
+
+
+ATTACHMENT_SUFFIX = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif",
+                     "image/webp": ".webp", "application/pdf": ".pdf"}
+
+
+class Attachment(models.Model):
+    """A file kept with a case, added only by an action (register_case, attach_files). Nothing
+    serves MEDIA_ROOT publicly: the staff page that shows one checks who may see the case."""
+
+    PORTAL, LETTER_SCAN, STAFF = "portal", "letter_scan", "staff"
+    SOURCES = [(PORTAL, _("complainant portal")), (LETTER_SCAN, _("scanned pages")),
+               (STAFF, _("staff"))]
+
+    case = models.ForeignKey(Case, models.PROTECT, related_name="attachments", verbose_name=_("complaint"))
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=255)
+    original_name = models.CharField(_("original file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    source = models.CharField(_("source"), max_length=20, choices=SOURCES, default=STAFF)
+    uploaded_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+",
+                                    verbose_name=_("uploaded by"))
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["case", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import PurePath
 
 from django import forms
 from django.core.validators import RegexValidator
@@ -11,48 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tousu.cases.actions import PHONE_RE
+from tousu.cases.attachments import MultipleFileField
 
 from .tracking import RATINGS
-
-MAX_FILES = 5
-MAX_FILE_BYTES = 5 * 1024 * 1024
-# Extension -> (content type, what the file's first bytes must look like).
-ALLOWED = {
-    ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".gif": "image/gif",
-    ".webp": "image/webp", ".pdf": "application/pdf",
-}
-ACCEPT = ",".join(sorted(set(ALLOWED.values()) | set(ALLOWED)))
-
-
-def sniff(head: bytes) -> str:
-    """The content type the file's first bytes say, or ''."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head[:6] in (b"GIF87a", b"GIF89a"):
-        return "image/gif"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    if head.startswith(b"%PDF-"):
-        return "application/pdf"
-    return ""
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, (list, tuple)):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
 
 
 class ComplaintForm(forms.Form):
@@ -78,8 +38,8 @@ class ComplaintForm(forms.Form):
     complainant_email = forms.EmailField(label=_("Your email"), required=False, widget=forms.EmailInput(
         attrs={"autocomplete": "email"}))
     attachments = MultipleFileField(
-        label=_("Photos or documents"), required=False,
-        help_text=_("Up to 5 files, 5 MB each: JPEG, PNG, GIF, WebP images or PDF."))
+        label=_("Photos or documents"),
+        refused_note=_("Nothing was saved. Your text is kept below; choose the files again."))
     submission = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, categories: dict[str, str] | None = None, **kwargs):
@@ -102,28 +62,6 @@ class ComplaintForm(forms.Form):
             raise forms.ValidationError(
                 _("Enter a phone number of digits (spaces, '-' and a leading '+' are fine)."))
         return phone
-
-    def clean_attachments(self):
-        files = self.cleaned_data.get("attachments") or []
-        if len(files) > MAX_FILES:
-            raise forms.ValidationError(_("Attach at most %(count)d files.") % {"count": MAX_FILES})
-        problems = []
-        for upload in files:
-            name = PurePath(upload.name or "").name
-            expected = ALLOWED.get(PurePath(name).suffix.lower())
-            upload.seek(0)
-            actual = sniff(upload.read(16))
-            upload.seek(0)
-            if upload.size > MAX_FILE_BYTES:
-                problems.append(_("“%(name)s” is larger than 5 MB.") % {"name": name})
-            elif not expected or actual != expected:
-                problems.append(_("“%(name)s” is not a JPEG, PNG, GIF, WebP image or a PDF.") % {"name": name})
-            else:
-                upload.tousu_content_type = actual
-        if problems:
-            raise forms.ValidationError(problems + [
-                _("Nothing was saved. Your text is kept below; choose the files again.")])
-        return files
 
 
 class LookupForm(forms.Form):

@@ -8,19 +8,18 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tousu.cases import actions
 from tousu.cases.errors import ActionError, InvalidInput, StaleCase
+from tousu.cases.models import Attachment
 from tousu.org.services import NotInitialised, current_policy, organisation, org_timezone
 
 from . import tracking
 from .forms import ComplaintForm, LookupForm, RatingForm, ReReviewForm
 from .intake import PortalUnavailable, intake_actor, reviewer_for
-from .models import Attachment
 
 SUBMITTED_KEY = "portal_submitted"  # {submission id: [number, tracking code]}
 
@@ -82,33 +81,18 @@ def submit(request):
 
 
 def _register(form: ComplaintForm):
+    """One action registers the case with its files (saved in its transaction, removed again
+    if it fails)."""
     data = form.cleaned_data
     user, unit = intake_actor()
-    files = data.get("attachments") or []
-    note = _("Submitted on the complainant portal.")
-    if files:
-        note += " " + _("Attachments: %(names)s") % {"names": ", ".join(f.name for f in files)}
-    saved = []
-    try:
-        with transaction.atomic():
-            case = actions.register_case(
-                actor=user, unit=unit, channel="web", subject=data["subject"],
-                description=data["description"], occurred_at=data.get("occurred_at"),
-                place=data.get("place", ""), requested_resolution=data.get("requested_resolution", ""),
-                complainant_name=data["complainant_name"], complainant_phone=data["complainant_phone"],
-                complainant_email=data.get("complainant_email", ""), category=data.get("category", ""),
-                note=note)
-            for upload in files:
-                attachment = Attachment(case=case, original_name=upload.name[:200], size=upload.size,
-                                        content_type=upload.tousu_content_type)
-                attachment.file.save(upload.name, upload, save=False)
-                saved.append(attachment.file)
-                attachment.save()
-    except BaseException:
-        for stored in saved:  # the case rolled back: leave no orphan files behind
-            stored.storage.delete(stored.name)
-        raise
-    return case
+    return actions.register_case(
+        actor=user, unit=unit, channel="web", subject=data["subject"],
+        description=data["description"], occurred_at=data.get("occurred_at"),
+        place=data.get("place", ""), requested_resolution=data.get("requested_resolution", ""),
+        complainant_name=data["complainant_name"], complainant_phone=data["complainant_phone"],
+        complainant_email=data.get("complainant_email", ""), category=data.get("category", ""),
+        note=_("Submitted on the complainant portal."), attachments=data.get("attachments") or [],
+        attachment_source=Attachment.PORTAL)
 
 
 @require_http_methods(["GET"])

@@ -36,6 +36,7 @@ ACTIONS = [
     ActionUI("transfer", forms.TransferForm, actions.transfer_case),
     ActionUI("agree_plan", forms.NoteOnly, actions.agree_plan),
     ActionUI("note", forms.AddNoteForm, actions.add_note),
+    ActionUI("attach", forms.AttachForm, actions.attach_files),
     ActionUI("reopen", forms.ReasonForm, actions.reopen_case),
     ActionUI("withdraw", forms.ReasonForm, actions.withdraw_case),
     ActionUI("reject", forms.ReasonForm, actions.reject_case),

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tousu.cases.actions import PHONE_RE
+from tousu.cases.attachments import MultipleFileField
 from tousu.org.models import Unit
 
 from . import selectors
@@ -57,9 +58,12 @@ class IntakeForm(forms.Form):
                              required=False, empty_label="—")
     severity = forms.TypedChoiceField(label=_("Severity"), coerce=int, initial=3, choices=[
         (3, _("Ordinary")), (2, _("Serious")), (1, _("Very serious"))])
+    attachments = MultipleFileField(label=_("Scanned pages"))
 
-    def __init__(self, *args, user, policy, **kwargs):
+    def __init__(self, *args, user, policy, with_files: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not with_files:  # only channels that bring paper (a letter, the opinion book) take files
+            del self.fields["attachments"]
         self.fields["unit"].queryset = selectors.intake_units(user)
         self.fields["stage"].choices = _choices(policy.stages)
         self.fields["category"].choices = _choices(policy.categories)
@@ -75,6 +79,11 @@ class IntakeForm(forms.Form):
         if value is not None and value <= timezone.now():
             raise forms.ValidationError(_("This time must be in the future."))
         return value
+
+    @property
+    def files_lost(self) -> bool:
+        """Files were sent with input that was refused: the browser will not send them again."""
+        return bool(self.is_bound and self.files and self.errors)
 
     def summary(self) -> list[tuple[str, str]]:
         """(label, value) of every fact given, as read back to the caller."""
@@ -122,6 +131,11 @@ class AcceptForm(ActionForm):
 
 class AddNoteForm(ActionForm):
     text = _text(_("Note"))
+
+
+class AttachForm(ActionForm):
+    files = MultipleFileField(label=_("Files"))
+    note = _text(_("Note"), rows=2)
 
 
 class AssignForm(ActionForm):

@@ -148,5 +148,9 @@ def timeline(case) -> QuerySet:
     return case.events.select_related("actor").order_by("seq")
 
 
+def attachments_of(case) -> QuerySet:
+    return case.attachments.select_related("uploaded_by").order_by("pk")
+
+
 def clocks_of(case) -> QuerySet:
     return case.clocks.order_by("started_at", "pk")

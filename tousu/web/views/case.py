@@ -10,10 +10,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from tousu.cases import attachments as attachment_rules
 from tousu.cases.errors import ActionError, NotFound
 from tousu.cases.selectors import access_case, actor_roles, mask_name, mask_phone, may_see_personal_data
 from tousu.org.services import current_policy
-from tousu.portal.models import Attachment
 
 from .. import selectors
 from ..forms import CALLBACK_LABELS
@@ -77,7 +77,7 @@ def case_context(request, case, *, failed=None, notice=""):
         "level_label": policy.roles[policy.step(case.level).role].name if case.level < len(policy.ladder) else "",
         "complainant": _complainant(case, may_see_personal_data(request.user, policy)),
         "clocks": _clocks(case, now), "events": events, "forms": forms, "later": later,
-        "attachments": list(case.portal_attachments.all()),
+        "attachments": list(selectors.attachments_of(case)),
         "notice": notice, "notice_error": notice_error,
     }
 
@@ -104,7 +104,7 @@ def case_action(request, case_id: int, action: str):
         raise Http404
     case = _case_or_404(request.user, case_id)
     policy = current_policy()
-    form = ui.form(request.POST, prefix=ui.name, case=case, policy=policy)
+    form = ui.form(request.POST, request.FILES, prefix=ui.name, case=case, policy=policy)
     try:
         expected = int(request.POST["expected_version"])
     except (KeyError, ValueError):
@@ -143,19 +143,21 @@ def case_action(request, case_id: int, action: str):
     return render(request, "web/case.html", context, status=400)
 
 
-# Shown in the browser; anything else is downloaded. The portal accepts only these (sniffed).
-INLINE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp", "application/pdf"})
+# Shown in the browser; anything else is downloaded. Only these are accepted (sniffed).
+INLINE_TYPES = attachment_rules.TYPES
 
 
 @require_GET
 @staff_required
 def attachment(request, case_id: int, attachment_id: int):
-    """A portal attachment, only for someone who may see its case (404 otherwise, as for the case)."""
+    """A case's attachment, only for someone who may see the case (404 otherwise, as for the case)."""
     case = _case_or_404(request.user, case_id)
+    item = selectors.attachments_of(case).filter(pk=attachment_id).first()
+    if item is None:
+        raise Http404
     try:
-        item = Attachment.objects.get(pk=attachment_id, case=case)
         handle = item.file.open("rb")
-    except (Attachment.DoesNotExist, FileNotFoundError, ValueError):
+    except (FileNotFoundError, ValueError):
         raise Http404 from None
     inline = item.content_type in INLINE_TYPES
     response = FileResponse(handle, as_attachment=not inline, filename=item.original_name,

@@ -8,12 +8,16 @@ from django.utils.translation import gettext as _
 
 from tousu.cases import actions
 from tousu.cases.errors import ActionError
+from tousu.cases.models import Attachment
 from tousu.org.services import current_policy
 
 from ..forms import IntakeForm
 from .common import staff_required
 
 READ_BACK = frozenset({"phone", "walk_in", "hotline_transfer"})
+# Channels that bring paper: the intake takes its scanned pages (no read-back, so no files to
+# carry across a second request).
+SCANNED = {"letter": Attachment.LETTER_SCAN, "opinion_book": Attachment.LETTER_SCAN}
 NOT_HERE = frozenset({"web"})  # the complainant's own channel is the portal
 
 
@@ -35,7 +39,10 @@ def intake(request, channel: str):
         raise Http404
     read_back = channel in READ_BACK
     step = request.POST.get("step", "") if request.method == "POST" else ""
-    form = IntakeForm(request.POST if request.method == "POST" else None, user=request.user, policy=policy)
+    scanned = channel in SCANNED and not read_back
+    form = IntakeForm(request.POST if request.method == "POST" else None,
+                      request.FILES if request.method == "POST" and scanned else None,
+                      user=request.user, policy=policy, with_files=scanned)
     context = {"form": form, "channel": channel, "channel_label": channels[channel], "channels": channels,
                "read_back": read_back, "error": ""}
     if request.method != "POST" or step == "edit" or not form.is_valid():
@@ -43,7 +50,8 @@ def intake(request, channel: str):
     if read_back and step != "confirm":
         return render(request, "web/intake_read_back.html", {**context, "summary": form.summary()})
     try:
-        case = actions.register_case(actor=request.user, channel=channel, **form.cleaned_data)
+        extra = {"attachment_source": SCANNED[channel]} if scanned else {}
+        case = actions.register_case(actor=request.user, channel=channel, **form.cleaned_data, **extra)
     except ActionError as error:
         if error.field in form.fields:
             form.add_error(error.field, str(error.message))
