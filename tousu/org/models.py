@@ -33,11 +33,19 @@ class Organisation(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "config_token"}
         super().save(*args, **kwargs)
+        _forget()
 
     @classmethod
     def configuration_changed(cls, **_signal) -> None:
         """A role or holiday changed: the cached policy and calendar are stale."""
         cls.objects.update(config_token=uuid.uuid4().hex)
+        _forget()
+
+
+def _forget() -> None:
+    from .services import forget_configuration
+
+    forget_configuration()
 
 
 class Unit(models.Model):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -29,12 +30,47 @@ class Configuration:
 
 
 _cache: dict[str, Configuration] = {}
+# Within one web request the configuration is read once (ConfigurationPerRequest middleware);
+# outside a request (worker, commands) every call checks the token.
+_request_memo: ContextVar[dict | None] = ContextVar("tousu_configuration", default=None)
+
+
+class ConfigurationPerRequest:
+    """Middleware: one configuration check per request instead of one per call."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request_memo.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _request_memo.reset(token)
+
+
+def forget_configuration() -> None:
+    """The configuration changed in this process: read it again on the next call."""
+    memo = _request_memo.get()
+    if memo is not None:
+        memo.clear()
 
 
 def configuration() -> Configuration:
     """The organisation, its parsed policy (with each role's authority as edited in the admin),
-    its working calendar and time zone. One small query per call; the rest is parsed again only
-    when `Organisation.config_token` changes (the policy, a role or a holiday was edited)."""
+    its working calendar and time zone. One small query per call (per request in the web);
+    the rest is parsed again only when `Organisation.config_token` changes (the policy, a role
+    or a holiday was edited)."""
+    memo = _request_memo.get()
+    if memo:
+        return memo["configuration"]
+    found = _current()
+    if memo is not None:
+        memo["configuration"] = found
+    return found
+
+
+def _current() -> Configuration:
     row = Organisation.objects.order_by("pk").values_list("pk", "config_token").first()
     if row is None:
         raise NotInitialised(_("No organisation yet: run `tousu init --preset hotel` (or bank, telecom)."))
