@@ -108,3 +108,19 @@ def test_my_work_tabs_filters_and_search(client, bank):
     assert "排队太久" in found and "收益与宣传不符" not in found
     assert first.number in client.get(reverse("web:my_work") + f"?q={first.number}").content.decode()
     assert client.get(reverse("web:my_work") + "?level=x&page=999").status_code == 200
+
+
+def test_the_pager_and_the_badges_count_no_further_than_their_caps(client, bank, monkeypatch):
+    from tousu.web.views import work
+
+    for i in range(4):
+        bank_case(bank, subject=f"排队 {i}")
+    monkeypatch.setattr(work, "PER_PAGE", 1)
+    monkeypatch.setattr(work, "PAGES_COUNTED", 2)
+    monkeypatch.setattr(work, "COUNT_CAP", 3)
+    client = login(client, bank.teller)
+    page = client.get(reverse("web:my_work")).content.decode()
+    assert "Page 1 of 2+" in page and 'rel="next"' in page and ">3+</span>" in page
+    deeper = client.get(reverse("web:my_work") + "?page=3").content.decode()
+    assert "Page 3 of 4" in deeper and 'rel="next"' in deeper  # asking further counts further
+    assert "Page 4 of 4" in client.get(reverse("web:my_work") + "?page=4").content.decode()

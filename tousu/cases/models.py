@@ -93,6 +93,20 @@ class Case(models.Model):
             # over the years: the queues read this partial index (docs/performance.md).
             models.Index(fields=["-received_at"], name="case_open_received",
                          condition=~Q(state__in=["closed", "withdrawn", "rejected"])),
+            # "Mine" and the badges: one person's or one unit's open cases, read from indexes
+            # whose size is the open backlog, so counting stops early (docs/performance.md).
+            models.Index(fields=["owner", "-received_at"], name="case_open_owner",
+                         condition=~Q(state__in=["closed", "withdrawn", "rejected"])),
+            models.Index(fields=["handling_unit", "-received_at"], name="case_open_handling",
+                         condition=~Q(state__in=["closed", "withdrawn", "rejected"])),
+            models.Index(fields=["receiving_unit"], name="case_open_receiving",
+                         condition=~Q(state__in=["closed", "withdrawn", "rejected"])),
+            models.Index(fields=["target_unit"], name="case_open_target",
+                         condition=~Q(state__in=["closed", "withdrawn", "rejected"])),
+            # The repeat flag (`repeats_of`): the same category in the same unit, or the same
+            # phone, within the window; read from these instead of every case of the window.
+            models.Index(fields=["handling_unit", "category", "received_at"], name="case_repeat_unit"),
+            models.Index(fields=["complainant_phone", "received_at"], name="case_repeat_phone"),
         ]
 
     def __str__(self) -> str:
@@ -154,6 +168,11 @@ class Clock(models.Model):
             models.Index(fields=["due_at"], name="clock_to_breach",
                          condition=Q(state="running", breached_at__isnull=True)),
             models.Index(fields=["case", "name"], name="clock_case_name"),
+            # The running clocks (a case's next deadline, "due soon", "overdue"): few, however
+            # many stopped ones history holds.
+            models.Index(fields=["case", "due_at"], name="clock_running_case",
+                         condition=Q(state="running")),
+            models.Index(fields=["due_at"], name="clock_running_due", condition=Q(state="running")),
         ]
 
     def __str__(self) -> str:

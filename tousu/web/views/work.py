@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.utils.functional import cached_property
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +17,10 @@ from .. import selectors
 from .common import staff_required
 
 PER_PAGE = 25
-COUNT_CAP = 999
+# A badge counts no further than "99+", and the pager no further than ten pages ahead: each count
+# then reads at most that many rows of an index, however long the backlog or the history grows.
+COUNT_CAP = 99
+PAGES_COUNTED = 10
 TAB_LABELS = {
     "mine": _("Mine"), "units": _("My units'"), "due_soon": _("Due soon"), "overdue": _("Overdue"),
     "sign_off": _("Awaiting my sign-off"), "all": _("All I may see"),
@@ -28,6 +32,36 @@ def _count(qs):
     counting it on every page view would make the page as slow as the history is long."""
     n = qs.order_by()[:COUNT_CAP + 1].count()
     return f"{COUNT_CAP}+" if n > COUNT_CAP else n
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts no further than it needs to: up to `cap` rows and one more. A long
+    list then reads "Page 2 of 10+", and "Next" still leads on; the count grows with the page asked
+    for, as OFFSET does, not with the years of history (docs/performance.md)."""
+
+    def __init__(self, object_list, per_page, *, cap: int):
+        super().__init__(object_list, per_page)
+        self.cap = cap
+        self.capped = False
+
+    @cached_property
+    def count(self):
+        n = self.object_list.order_by()[:self.cap + 1].count()
+        self.capped = n > self.cap
+        return n
+
+    @property
+    def num_pages_label(self) -> str:
+        return f"{self.num_pages - 1}+" if self.capped else str(self.num_pages)
+
+
+def _list_cap(page_param) -> int:
+    """The rows the pager counts: ten pages, or up to the page after the one asked for."""
+    try:
+        asked = max(int(page_param), 1)
+    except (TypeError, ValueError):
+        asked = 1
+    return max(PAGES_COUNTED, asked + 1) * PER_PAGE
 
 
 def _query(params, **changes) -> str:
@@ -57,7 +91,8 @@ def my_work(request):
     except InvalidInput as refused:
         error = {"field": refused.field, "message": refused.message}
         cases = lists[tab].none()
-    page = Paginator(selectors.with_next_clock(cases), PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(selectors.with_next_clock(cases), PER_PAGE, cap=_list_cap(request.GET.get("page"))
+                           ).get_page(request.GET.get("page"))
     keep = {**params, "sort": "" if sort == selectors.SORTS[0] else sort}
     tabs = [{"code": code, "label": TAB_LABELS[code], "count": _count(qs), "active": code == tab,
              "query": _query(keep, tab=code)} for code, qs in lists.items()]
