@@ -55,6 +55,17 @@ def child(part: str, url: str, *extra: str) -> dict:
 # --- intake over HTTP, beside the database's ceiling -------------------------------------------
 
 def intake(url: str, clients: list[int], seconds: float) -> dict:
+    """Intake into a throwaway copy of `url`: the rows it writes must not change the size of
+    the database the page benchmarks then measure."""
+    import tempfile
+
+    from tests.faults.helpers import clone_of
+
+    with clone_of(url, Path(tempfile.mkdtemp(prefix="bench-intake-"))) as copy:
+        return intake_into(copy, clients, seconds)
+
+
+def intake_into(url: str, clients: list[int], seconds: float) -> dict:
     from tests.faults.helpers import free_port, gunicorn, wait_until_up
 
     env = {**os.environ, "DATABASE_URL": url, "TOUSU_LOG_LEVEL": "WARNING",
