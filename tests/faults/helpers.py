@@ -29,13 +29,20 @@ def throwaway_database(tmp_path: Path):
     if not base.startswith(("postgres://", "postgresql://")):
         yield f"sqlite://{tmp_path / 'faults.sqlite3'}"
         return
+    with _scratch_postgres(base, f"test_faults_{os.getpid()}_{uuid.uuid4().hex[:8]}") as url:
+        yield url
+
+
+@contextmanager
+def _scratch_postgres(base_url: str, name: str, template: str = ""):
+    """A PostgreSQL database `name` on `base_url`'s server (a copy of `template` if named),
+    dropped afterwards."""
     import psycopg
 
-    parsed = urlparse(base)
-    name = f"test_faults_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    parsed = urlparse(base_url)
     admin = urlunparse(parsed._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     try:
         yield urlunparse(parsed._replace(path=f"/{name}"))
     finally:
@@ -163,15 +170,6 @@ def clone_of(template_url: str, tmp_path: Path):
         shutil.copy(template_url.removeprefix("sqlite://"), target)
         yield f"sqlite://{target}"
         return
-    import psycopg
-
-    parsed = urlparse(template_url)
-    name = f"{parsed.path.lstrip('/')}_{uuid.uuid4().hex[:6]}"
-    admin = urlunparse(parsed._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{parsed.path.lstrip("/")}"')
-    try:
-        yield urlunparse(parsed._replace(path=f"/{name}"))
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    template = urlparse(template_url).path.lstrip("/")
+    with _scratch_postgres(template_url, f"{template}_{uuid.uuid4().hex[:6]}", template) as url:
+        yield url
