@@ -62,3 +62,22 @@ def test_the_flag_snippet(hotel):
     assert first.number in html and "repeat-flag" in html
     html = Template("{% load quality %}{% repeat_flag case %}").render(Context({"case": first, "request": request}))
     assert "repeat-flag" not in html
+
+
+def test_a_busy_flag_links_the_newest_and_says_more_than(hotel, monkeypatch):
+    from django.utils import translation
+
+    from tousu.quality.templatetags import quality
+
+    monkeypatch.setattr(quality, "REPEATS_SHOWN", 2)
+    monkeypatch.setattr(quality, "REPEATS_COUNTED", 3)
+    h = hotel
+    hk = h.units["housekeeping"]
+    earlier = [complaint(h.hk_staff, hk, at(2026, 5, day, 10, 0), category="hygiene") for day in (1, 2, 3, 4)]
+    latest = complaint(h.hk_staff, hk, at(2026, 5, 6, 10, 0), category="hygiene")
+    request = RequestFactory().get("/")
+    request.user = h.hk_head
+    with translation.override("en"):
+        html = Template("{% load quality %}{% repeat_flag case %}").render(Context({"case": latest, "request": request}))
+    assert "more than 2 earlier complaints" in html
+    assert earlier[3].number in html and earlier[2].number in html and earlier[0].number not in html

@@ -21,9 +21,13 @@ def repeat_flag(context, case):
         return {"repeats": [], "count": 0}
     # The newest few, linked, and how many there are: a busy unit's category can repeat thousands
     # of times in the window, and rendering them all made the case page slow (docs/performance.md).
+    # The count stops at REPEATS_COUNTED ("more than 99"): counting all of them read the whole
+    # window of a busy unit on every case page.
     found = repeats_of(case, user=user)
     shown = list(found[:REPEATS_SHOWN])
-    return {"repeats": shown, "count": found.count() if len(shown) == REPEATS_SHOWN else len(shown)}
+    count = found[:REPEATS_COUNTED].count() if len(shown) == REPEATS_SHOWN else len(shown)
+    return {"repeats": shown, "count": count, "more_than": REPEATS_COUNTED - 1 if count == REPEATS_COUNTED else 0}
 
 
 REPEATS_SHOWN = 10
+REPEATS_COUNTED = 100
