@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from tousu.cases import actions
+from tousu.cases.selectors import ladder_holder
 from tousu.org.models import Unit
 from tousu.org.services import create_preset_people, organisation
 
@@ -114,7 +115,7 @@ def load_demo() -> dict:
 
 def _has_head(policy, unit) -> bool:
     try:
-        actions._holder(policy, 1, unit)
+        ladder_holder(policy, 1, unit)
     except actions.Refused:
         return False
     return True
@@ -124,7 +125,7 @@ def _carry(case, plan: str, person, started) -> None:
     if plan == "received":
         return
     if plan == "rejected":
-        holder = actions._holder(actions.current_policy(), 1, case.handling_unit)
+        holder = ladder_holder(actions.current_policy(), 1, case.handling_unit)
         actions.reject_case(actor=holder, case_id=case.pk, reason="经核实不属于投诉（咨询类）", now=started)
         return
     actions.accept_case(actor=person, case_id=case.pk, now=started)
@@ -147,7 +148,7 @@ def _carry(case, plan: str, person, started) -> None:
     if plan != "closed":
         return
     policy = actions.current_policy()
-    closer = actions._holder(policy, 1, case.handling_unit)
+    closer = ladder_holder(policy, 1, case.handling_unit)
     if "signed_off" in policy.actions["close"].requires:
         signer = next(m.user for m in case.handling_unit.memberships.select_related("user", "role")
                       if policy.roles[m.role.code].sign_off)

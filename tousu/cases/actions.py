@@ -33,7 +33,7 @@ from .events import append_event, plain
 from .guards import unmet
 from .labels import action_label
 from .models import Attachment, Case, CaseCounter, Clock, Lateness
-from .selectors import actor_roles
+from .selectors import actor_roles, ladder_holder
 
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{4,30}$")
 SYSTEM_ACTIONS = frozenset({"clock"})  # the only actions taken with actor=None (the worker's)
@@ -147,31 +147,13 @@ def acting(action: str, *, actor, case_id: int, expected_version: int | None = N
         case.refresh_from_db(fields=["version"])
 
 
-def _holder(policy: Policy, level: int, start_unit: Unit):
-    """The person holding the ladder role of `level`, looked for from `start_unit` upwards
-    (and, for a step with a unit kind, in the units of that kind beside each ancestor)."""
-    step = policy.step(level)
-    ancestors = list(reversed(start_unit.ancestor_ids()))
-    for unit_id in ancestors:
-        units = Unit.objects.filter(pk=unit_id)
-        if step.unit_kind:
-            units = Unit.objects.filter(kind=step.unit_kind).filter(pk=unit_id) | \
-                Unit.objects.filter(kind=step.unit_kind, parent_id=unit_id)
-        member = (Membership.objects.filter(unit__in=units, role__code=step.role, user__is_active=True)
-                  .select_related("user").order_by("pk").first())
-        if member:
-            return member.user
-    raise Refused(_("No one holds the role %(role)s for this case: ask an administrator to name one.")
-                  % {"role": policy.roles[step.role].name})
-
-
 def _escalate(step: Step, note: str) -> None:
     """Climb one level and hand the case to the holder of the next role."""
     try:
         next_step = step.policy.next_step(step.case.level)
     except Refusal as refusal:
         raise Refused(refusal_message(refusal, step.policy)) from None
-    holder = _holder(step.policy, next_step.level, step.case.handling_unit)
+    holder = ladder_holder(step.policy, next_step.level, step.case.handling_unit)
     # A case not yet accepted stays so: its new owner accepts it (and agrees the reply time).
     state = "received" if step.case.state == "received" else "in_progress"
     step.set(level=next_step.level, owner=holder, state=state)
@@ -408,7 +390,7 @@ def transfer_case(*, actor, case_id: int, unit: Unit, plan: str,
         if unit is None or unit.pk == step.case.handling_unit_id:
             raise InvalidInput(_("Choose another unit to transfer to."), field="unit")
         level = max(step.case.level, step.policy.level_of(step.roles), 1)
-        holder = _holder(step.policy, level, unit)
+        holder = ladder_holder(step.policy, level, unit)
         step.set(target_unit=unit, handling_unit=unit, owner=holder, level=level,
                  transfer_plan=plan, plan_agreed_by=None, state="in_progress")
         step.record(note=plan)
@@ -611,7 +593,7 @@ def _escalates_on_breach(step: Step, clock: Clock) -> tuple[bool, str]:
     except Refusal:
         return False, ""  # the top of the ladder: recorded, nobody above to hand it to
     try:
-        _holder(step.policy, next_step.level, case.handling_unit)
+        ladder_holder(step.policy, next_step.level, case.handling_unit)
     except Refused as refused:
         return False, str(refused)
     return True, ""

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from tousu.domain.policy import ANY_MEMBER, OWNER, Policy
 from tousu.org.models import Membership, Unit
 
-from .errors import InvalidInput, NotFound
+from .errors import InvalidInput, NotFound, Refused
 from .models import Case, Clock
 
 CASE_UNITS = ("receiving_unit", "handling_unit", "target_unit")
@@ -232,3 +232,21 @@ def order_cases(qs: QuerySet[Case], order_by: str = "-received_at") -> QuerySet[
             nulls_last=True)
         return qs.annotate(next_due=Subquery(next_due)).order_by(key, "-pk")
     return qs.order_by(order_by, "-pk")
+
+
+def ladder_holder(policy: Policy, level: int, start_unit: Unit):
+    """The person holding the ladder role of `level`, looked for from `start_unit` upwards
+    (and, for a step with a unit kind, in the units of that kind beside each ancestor).
+    Refused when nobody holds it."""
+    step = policy.step(level)
+    for unit_id in reversed(start_unit.ancestor_ids()):
+        units = Unit.objects.filter(pk=unit_id)
+        if step.unit_kind:
+            units = (Unit.objects.filter(kind=step.unit_kind, pk=unit_id)
+                     | Unit.objects.filter(kind=step.unit_kind, parent_id=unit_id))
+        member = (Membership.objects.filter(unit__in=units, role__code=step.role, user__is_active=True)
+                  .select_related("user").order_by("pk").first())
+        if member:
+            return member.user
+    raise Refused(_("No one holds the role %(role)s for this case: ask an administrator to name one.")
+                  % {"role": policy.roles[step.role].name})
