@@ -1,20 +1,18 @@
 """S2 bank outlet: first contact hands the complaint to the complaint manager, it climbs beyond
 the outlet to head office, the outlet keeps tracking it, and the outlet head signs it off."""
 
-import datetime as dt
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.utils import translation
 
+from tests.times import at
 from tousu.cases import actions
 from tousu.cases.errors import NotFound, Refused
 from tousu.cases.models import Case, Clock
 from tousu.cases.selectors import cases_visible_to
 
-SH = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture(autouse=True)
@@ -22,9 +20,6 @@ def _english():
     with translation.override("en"):
         yield
 
-
-def at(*args) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=SH)
 
 
 def state_of(case) -> tuple:

@@ -1,20 +1,18 @@
 """S1 hotel: a complaint climbs staff -> department head -> deputy GM -> GM, across departments,
 and an after-stay complaint is finished within three working days."""
 
-import datetime as dt
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.utils import translation
 
+from tests.times import at
 from tousu.cases import actions
 from tousu.cases.errors import Refused
 from tousu.cases.models import Case, Clock
 from tousu.cases.sweep import sweep
 
-SH = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture(autouse=True)
@@ -23,9 +21,6 @@ def _english():
     with translation.override("en"):
         yield
 
-
-def at(*args) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=SH)
 
 
 def actions_of(case) -> list[str]:

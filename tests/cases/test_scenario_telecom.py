@@ -2,19 +2,15 @@
 customer is not satisfied, and its 48-hour clock paused while the customer cannot be reached."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import time_machine
 
+from tests.times import at
 from tousu.cases import actions
 from tousu.cases.models import Case, Clock
 from tousu.cases.sweep import sweep
 
-SH = ZoneInfo("Asia/Shanghai")
 
-
-def at(*args) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=SH)
 
 
 def resolve_clock(case) -> Clock:

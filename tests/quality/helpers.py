@@ -1,18 +1,14 @@
 """Building complaints at given times for the learning features' tests."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import time_machine
 
+from tests.times import SH, at  # noqa: F401  (the learning tests import them from here)
 from tousu.cases import actions
 from tousu.cases.models import Case
 
-SH = ZoneInfo("Asia/Shanghai")
 
-
-def at(*args) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=SH)
 
 
 def actions_of(case) -> list[str]:
