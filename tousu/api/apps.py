@@ -8,8 +8,16 @@ class ApiConfig(AppConfig):
     verbose_name = _("API")
 
     def ready(self):
-        from tousu.notify.hooks import listen
+        from django.db.models.signals import post_delete, post_save
 
+        from tousu.notify.hooks import listen
+        from tousu.org.models import Organisation
+
+        from .models import WebhookSubscription
         from .webhooks import queue_case_event
 
         listen(queue_case_event)
+        # the active subscriptions are cached with the configuration (webhooks.py)
+        for signal in (post_save, post_delete):
+            signal.connect(Organisation.configuration_changed, sender=WebhookSubscription,
+                           dispatch_uid=f"config-webhooks-{signal is post_save}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from tousu.cases.models import Case, CaseEvent
 from tousu.notify import outbox
+from tousu.org.services import organisation
 
 from .models import WebhookSubscription
 
@@ -38,14 +39,31 @@ def event_payload(case: Case, event: CaseEvent) -> dict:
     }
 
 
+_active: dict[str, list[tuple[int, str, str]]] = {}
+
+
+def active_subscriptions() -> list[tuple[int, str, str]]:
+    """(pk, url, secret) of the active subscriptions, read again only when the organisation's
+    configuration token changes (saving or deleting a subscription changes it, see apps.py):
+    a case event costs no query for them."""
+    token = organisation().config_token
+    found = _active.get(token)
+    if found is None:
+        found = list(WebhookSubscription.objects.filter(active=True).order_by("pk")
+                     .values_list("pk", "url", "secret"))
+        _active.clear()
+        _active[token] = found
+    return found
+
+
 def queue_case_event(case: Case, event: CaseEvent) -> int:
     """Queue this case event for every active subscription; returns how many rows."""
-    subscriptions = list(WebhookSubscription.objects.filter(active=True).order_by("pk"))
+    subscriptions = active_subscriptions()
     if not subscriptions:
         return 0
     data = event_payload(case, event)
-    for sub in subscriptions:
-        outbox.queue(channel="webhook", recipient=sub.url, case=case,
+    for pk, url, secret in subscriptions:
+        outbox.queue(channel="webhook", recipient=url, case=case,
                      subject=f"{case.number} {event.action}",
-                     payload={"data": data, "secret": sub.secret, "subscription": sub.pk})
+                     payload={"data": data, "secret": secret, "subscription": pk})
     return len(subscriptions)

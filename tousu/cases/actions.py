@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,7 +33,7 @@ from .events import append_event, plain
 from .guards import unmet
 from .labels import action_label
 from .models import Attachment, Case, CaseCounter, Clock, Lateness
-from .selectors import actor_roles, ladder_holder
+from .selectors import actor_roles, ladder_holder, memberships
 
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{4,30}$")
 SYSTEM_ACTIONS = frozenset({"clock"})  # the only actions taken with actor=None (the worker's)
@@ -169,10 +169,14 @@ def _at_top(step: Step) -> bool:
 
 
 def _next_number(year: int, prefix: str = "TS") -> str:
-    counter, _created = CaseCounter.objects.select_for_update().get_or_create(year=year)
-    CaseCounter.objects.filter(pk=year).update(last=F("last") + 1)
-    counter.refresh_from_db()
-    return f"{prefix}-{year}-{counter.last:06d}"
+    """The year's next number in one round trip: the upsert locks the year's row until commit,
+    so concurrent intakes queue for it and never share a number (SQLite 3.35+, PostgreSQL)."""
+    table = connection.ops.quote_name(CaseCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} (year, last) VALUES (%s, 1) ON CONFLICT (year) "
+                       f"DO UPDATE SET last = {table}.last + 1 RETURNING last", [year])
+        last = cursor.fetchone()[0]
+    return f"{prefix}-{year}-{last:06d}"
 
 
 def _aware(value, field: str, label: str):
@@ -301,14 +305,14 @@ def register_case(*, actor, unit: Unit, channel: str, subject: str, description:
     if attachment_source not in dict(Attachment.SOURCES):
         raise InvalidInput(_("Unknown attachment source."), field="attachments")
 
-    mine = [m for m in Membership.objects.filter(user=actor).select_related("unit", "role")
-            if unit.path.startswith(m.unit.path)] if actor is not None else []
+    mine = [m for m in memberships(actor) if unit.path.startswith(m.unit.path)]
     if not mine:
         raise Refused(_("You are not a member of %(unit)s and may not register complaints for it.")
                       % {"unit": unit.name})
     level = policy.level_of({m.role.code for m in mine})
 
-    with _files_kept_only_on_success() as stored, transaction.atomic():
+    # No savepoint: a caller's transaction (the API's, with its idempotency key) fails whole.
+    with _files_kept_only_on_success() as stored, transaction.atomic(savepoint=False):
         case = Case.objects.create(
             number=_next_number(timezone.localtime(now, org_timezone()).year),
             tracking_code=secrets.token_urlsafe(9), channel=channel, stage=stage, category=category,
@@ -329,8 +333,8 @@ def register_case(*, actor, unit: Unit, channel: str, subject: str, description:
             facts["attachments"] = names
         append_event(case, actor=actor, action="register", at=now, old={}, new=facts,
                      note=_with_names(note, names))
-        clocks.apply(case, policy, ["register"], now, step.calendar, org_timezone())
-        case.save()
+        clocks.apply(case, policy, ["register"], now, step.calendar, org_timezone(), new_case=True)
+        case.save(update_fields=["provisional_deadline", "event_count", "last_event_hash", "updated_at"])
     return case
 
 

@@ -56,13 +56,19 @@ def forget_configuration() -> None:
         memo.clear()
 
 
+def request_memo() -> dict | None:
+    """What this web request has already read (None outside a request): the configuration, and
+    for the selectors, each person's memberships. Emptied by `forget_configuration()`."""
+    return _request_memo.get()
+
+
 def configuration() -> Configuration:
     """The organisation, its parsed policy (with each role's authority as edited in the admin),
     its working calendar and time zone. One small query per call (per request in the web);
     the rest is parsed again only when `Organisation.config_token` changes (the policy, a role
     or a holiday was edited)."""
     memo = _request_memo.get()
-    if memo:
+    if memo and "configuration" in memo:
         return memo["configuration"]
     found = _current()
     if memo is not None:
