@@ -134,3 +134,12 @@ def test_only_members_of_the_unit_may_register_for_it(hotel, api):
 
 def test_it_requires_a_token(hotel, api):
     assert api(None).create(complaint()).status_code == 401
+
+
+def test_a_create_costs_a_bounded_number_of_queries(hotel, api, django_assert_max_num_queries):
+    """Intake speed is round trips (docs/performance.md): token, key, unit, configuration,
+    memberships, number, case, event, clock, case, key, commit, and the answer's clocks and events."""
+    client = api(hotel.frontdesk)
+    client.create(complaint())  # first request of the process: configuration and caches read
+    with django_assert_max_num_queries(16):
+        assert client.create(complaint()).status_code == 201

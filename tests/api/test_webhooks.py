@@ -122,3 +122,19 @@ def test_a_failed_delivery_is_retried_later(hotel, api, case_id, receiver):
     assert deliver_due(now=timezone.now() + timedelta(minutes=5)) == 1
     row.refresh_from_db()
     assert (row.state, row.attempts, len(receiver.received)) == (Notification.SENT, 2, 2)
+
+
+def test_a_subscription_added_changed_or_removed_takes_effect_on_the_next_event(hotel, api, case_id):
+    """The active subscriptions are cached between events; editing one must reach the next event."""
+    client = api(hotel.frontdesk)
+    first = WebhookSubscription.objects.create(url="https://crm.example.com/hook")
+    assert client.act(case_id, "note", {"text": "一"}).status_code == 200
+    second = WebhookSubscription.objects.create(url="https://audit.example.com/hook")
+    assert client.act(case_id, "note", {"text": "二"}).status_code == 200
+    first.active = False
+    first.save()
+    assert client.act(case_id, "note", {"text": "三"}).status_code == 200
+    second.delete()
+    assert client.act(case_id, "note", {"text": "四"}).status_code == 200
+    sent = [(row.payload["data"]["event"]["note"], row.recipient) for row in hooks()]
+    assert sent == [("一", first.url), ("二", first.url), ("二", second.url), ("三", second.url)]
