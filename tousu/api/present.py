@@ -59,12 +59,32 @@ def detail(case: Case, *, personal: bool) -> dict:
         "plan_agreed_by": _username(case.plan_agreed_by),
         "signed_off_by": _username(case.signed_off_by),
         "compensation": str(case.compensation),
-        "clocks": list(case.clocks.order_by("started_at", "pk").values(
-            "name", "label", "state", "started_at", "due_at", "warn_at", "provisional",
-            "warned_at", "breached_at")),
+        "clocks": [{name: getattr(clock, name) for name in CLOCK_FIELDS} for clock in _clocks(case)],
         "events": [
             {"seq": e.seq, "at": e.at, "action": e.action, "actor": _username(e.actor),
              "old": e.old, "new": e.new, "note": e.note}
-            for e in case.events.select_related("actor").order_by("seq")],
+            for e in _events(case)],
     })
     return out
+
+
+CLOCK_FIELDS = ("name", "label", "state", "started_at", "due_at", "warn_at", "provisional",
+                "warned_at", "breached_at")
+
+
+def _prefetched(case: Case, name: str) -> list | None:
+    return getattr(case, "_prefetched_objects_cache", {}).get(name)
+
+
+def _clocks(case: Case) -> list:
+    found = _prefetched(case, "clocks")
+    if found is None:
+        return list(case.clocks.order_by("started_at", "pk"))
+    return sorted(found, key=lambda clock: (clock.started_at, clock.pk))
+
+
+def _events(case: Case) -> list:
+    found = _prefetched(case, "events")
+    if found is None:
+        return list(case.events.select_related("actor").order_by("seq"))
+    return sorted(found, key=lambda event: event.seq)

@@ -331,10 +331,13 @@ def register_case(*, actor, unit: Unit, channel: str, subject: str, description:
         names = _store_files(case, checked, actor=uploader, source=attachment_source, now=now, stored=stored)
         if names:
             facts["attachments"] = names
-        append_event(case, actor=actor, action="register", at=now, old={}, new=facts,
-                     note=_with_names(note, names))
-        clocks.apply(case, policy, ["register"], now, step.calendar, org_timezone(), new_case=True)
+        event = append_event(case, actor=actor, action="register", at=now, old={}, new=facts,
+                             note=_with_names(note, names))
+        started = clocks.apply(case, policy, ["register"], now, step.calendar, org_timezone(), new_case=True)
         case.save(update_fields=["provisional_deadline", "event_count", "last_event_hash", "updated_at"])
+    # The new case carries its clocks and its one event, as a prefetch would have read them:
+    # whoever shows it next (the API's answer) needs no query for them.
+    case._prefetched_objects_cache = {"clocks": started, "events": [event]}
     return case
 
 

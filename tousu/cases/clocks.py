@@ -25,12 +25,12 @@ def deadline_for(spec: ClockSpec, case: Case, start: datetime, calendar: WorkCal
 
 
 def apply(case: Case, policy: Policy, events: list[str], now: datetime, calendar: WorkCalendar, tz,
-          *, new_case: bool = False) -> None:
+          *, new_case: bool = False) -> list[Clock]:
     """Do to the case's clocks what `events` (an action, and 'action:outcome') mean.
 
     `new_case`: the case was inserted in this transaction and has no clocks yet, so there is
     nothing to stop and its provisional flag follows from the clocks started here (two round
-    trips fewer at intake)."""
+    trips fewer at intake). Returns the clocks started."""
     started = []
     for event in events:
         found = policy.clocks_for(event, case.facts())
@@ -50,10 +50,12 @@ def apply(case: Case, policy: Policy, events: list[str], now: datetime, calendar
                 clock.save(update_fields=["state", "paused_at", "due_at", "warn_at"])
         for spec in found["start"]:
             started.append(start(case, spec, now, calendar, tz, new_case=new_case))
+    started = [clock for clock in started if clock is not None]
     if new_case:
-        case.provisional_deadline = any(clock is not None and clock.provisional for clock in started)
+        case.provisional_deadline = any(clock.provisional for clock in started)
     else:
         refresh_provisional(case)
+    return started
 
 
 def start(case: Case, spec: ClockSpec, now: datetime, calendar: WorkCalendar, tz,
