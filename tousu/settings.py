@@ -143,6 +143,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("TOUSU_FROM_EMAIL", "tousu@localhost")
 # Worker timing (seconds).
 TOUSU_WORKER_INTERVAL = float(os.environ.get("TOUSU_WORKER_INTERVAL", "5"))
 TOUSU_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("TOUSU_OUTBOX_MAX_ATTEMPTS", "6"))
+# Seconds a worker round may spend starting deliveries before it sweeps deadlines again.
+TOUSU_DELIVERY_BUDGET = float(os.environ.get("TOUSU_DELIVERY_BUDGET", "5"))
 
 LOGGING = {
     "version": 1,

@@ -195,3 +195,53 @@ def test_webhook_answering_an_error_is_retried(hotel, hook_server):
     assert deliver_due(now=hook.next_attempt_at) == 1
     assert len(handler.received) == 2
 
+
+
+def test_a_receiver_that_hangs_costs_one_timeout_per_round_not_one_per_row(hotel, monkeypatch):
+    """The worker sweeps deadlines between delivery rounds: a dead receiver must not hold it."""
+    from tousu.notify import transports
+
+    class Hang(BaseHTTPRequestHandler):
+        def do_POST(self):
+            threading.Event().wait(2)
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Hang)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setattr(transports, "WEBHOOK_TIMEOUT", 0.3)
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/hook"
+        for n in range(3):
+            outbox.queue(channel="webhook", recipient=url, subject=f"event {n}", payload={"data": {"n": n}})
+        replied_case(hotel)  # and the guest's email, queued after them
+        due = Notification.objects.latest("next_attempt_at").next_attempt_at
+        started = dt.datetime.now()
+        assert deliver_due(now=due) == 1  # the email went
+        assert (dt.datetime.now() - started).total_seconds() < 1.5
+        hooks = Notification.objects.filter(channel="webhook").order_by("pk")
+        assert [h.attempts for h in hooks] == [1, 0, 0]  # tried once; the others wait
+        assert "timed out" in hooks[0].last_error
+        assert [m.to for m in mail.outbox] == [["guest@example.com"]]
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_delivery_round_stops_starting_deliveries_after_its_budget(hotel, monkeypatch, settings):
+    settings.TOUSU_DELIVERY_BUDGET = 0.25
+    slow_sends = []
+
+    def slow_mail(notification):
+        threading.Event().wait(0.2)
+        slow_sends.append(notification.pk)
+
+    monkeypatch.setitem(TRANSPORTS, "email", slow_mail)
+    for n in range(5):
+        outbox.queue(channel="email", recipient=f"guest{n}@example.com", subject="回复", body="已处理")
+    due = Notification.objects.latest("next_attempt_at").next_attempt_at
+    assert deliver_due(now=due) == 2  # the second ends past the budget: the round stops there
+    assert deliver_due(now=due) == 2
+    assert deliver_due(now=due) == 1
+    assert len(set(slow_sends)) == 5

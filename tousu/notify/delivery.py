@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -15,24 +16,40 @@ from .transports import TRANSPORTS
 log = logging.getLogger("tousu.notify")
 
 
-def deliver_due(limit: int = 100, now=None) -> int:
-    """Deliver up to `limit` pending notifications whose time has come; returns how many were sent."""
-    sent = 0
-    ids = list(Notification.objects.filter(state=Notification.PENDING,
-                                           next_attempt_at__lte=now or timezone.now())
-               .order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
-    for pk in ids:
-        sent += deliver_one(pk, now)
+def deliver_due(limit: int = 100, now=None, budget: float | None = None) -> int:
+    """Deliver up to `limit` pending notifications whose time has come; returns how many were sent.
+
+    The worker sweeps deadlines between delivery rounds, so a round must not run long: no new
+    delivery starts after `budget` seconds (TOUSU_DELIVERY_BUDGET), and a recipient that failed
+    once in this round is not tried again in it (a receiver that hangs costs one timeout per
+    round, not one per queued row). What is left waits for the next round."""
+    budget = settings.TOUSU_DELIVERY_BUDGET if budget is None else budget
+    started = time.monotonic()
+    sent, failed = 0, set()
+    rows = list(Notification.objects.filter(state=Notification.PENDING,
+                                            next_attempt_at__lte=now or timezone.now())
+                .order_by("next_attempt_at").values_list("pk", "channel", "recipient")[:limit])
+    for pk, channel, recipient in rows:
+        if (channel, recipient) in failed:
+            continue
+        done = deliver_one(pk, now)
+        if done is False:
+            failed.add((channel, recipient))
+        sent += bool(done)
+        if time.monotonic() - started > budget:
+            break
     return sent
 
 
-def deliver_one(pk: int, now=None) -> int:
+def deliver_one(pk: int, now=None) -> bool | None:
+    """True when sent, False when the attempt failed, None when there was nothing to do (sent
+    already, or another worker holds it)."""
     now = now or timezone.now()
     with transaction.atomic():
         n = (Notification.objects.select_for_update(skip_locked=True)
              .filter(pk=pk, state=Notification.PENDING).first())
         if n is None:
-            return 0  # another worker has it
+            return None  # another worker has it
         n.attempts += 1
         try:
             TRANSPORTS[n.channel](n)
@@ -44,7 +61,7 @@ def deliver_one(pk: int, now=None) -> int:
                 n.next_attempt_at = now + timedelta(seconds=30 * 2 ** (n.attempts - 1))
             log.warning("notification %s attempt %s failed: %s", n.pk, n.attempts, n.last_error)
             n.save()
-            return 0
+            return False
         n.state, n.sent_at, n.last_error = Notification.SENT, now, ""
         n.save()
-        return 1
+        return True

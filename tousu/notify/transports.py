@@ -13,6 +13,10 @@ from django.core.mail import send_mail
 from .models import Notification
 
 
+# A receiver that has not answered in this many seconds is retried later (with back-off).
+WEBHOOK_TIMEOUT = 5
+
+
 class DeliveryError(Exception):
     pass
 
@@ -29,7 +33,7 @@ def send_webhook(n: Notification) -> None:
     if secret:
         headers["X-Tousu-Signature"] = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
     request = urllib.request.Request(n.recipient, data=body, headers=headers, method="POST")
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (configured URL)
+    with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT) as response:  # noqa: S310 (configured URL)
         if response.status >= 300:
             raise DeliveryError(f"HTTP {response.status}")
 
