@@ -106,7 +106,7 @@ def test_racing_without_a_version_both_land_in_one_whole_chain(hotel):
 def test_complaints_registered_at_once_get_different_numbers(hotel):
     outcomes = race(*[lambda i=i: actions.register_case(
         actor=hotel.frontdesk, unit=hotel.units["front_office"], channel="phone", subject=f"投诉{i}",
-        description="同时登记", complainant_name="客人") for i in range(4)])
+        description="同时登记", complainant_name="客人", stage="after") for i in range(4)])
     assert all(isinstance(o, Case) for o in outcomes), outcomes
     assert len({o.number for o in outcomes}) == 4
     assert all(verify_case(o) is None for o in Case.objects.all())

@@ -118,11 +118,11 @@ def test_only_members_of_the_unit_may_register_for_it(hotel, username):
     with pytest.raises(Refused, match="前厅部"):
         actions.register_case(actor=person(hotel, username), unit=hotel.units["front_office"],
                               channel="phone", subject="噪音", description="隔壁吵闹",
-                              complainant_name="孙先生")
+                              complainant_name="孙先生", stage="during")
     assert (Case.objects.count(), CaseEvent.objects.count(), Clock.objects.count()) == (0, 0, 0)
     case = actions.register_case(actor=hotel.frontdesk, unit=hotel.units["front_office"],
                                  channel="phone", subject="噪音", description="隔壁吵闹",
-                                 complainant_name="孙先生")
+                                 complainant_name="孙先生", stage="during")
     assert case.owner == hotel.frontdesk and case.event_count == 1
 
 

@@ -151,3 +151,17 @@ def test_compensation_in_yuan_and_fen_is_kept_exactly(hotel, given, kept):
     case = accepted_case(hotel)
     actions.propose_resolution(actor=hotel.frontdesk, case_id=case.pk, resolution="赔偿", compensation=given)
     assert str(Case.objects.get(pk=case.pk).compensation) == kept
+
+
+def test_a_hotel_complaint_needs_its_stage_because_its_deadline_depends_on_it(hotel):
+    with pytest.raises(InvalidInput) as refused:
+        register(hotel, stage="")
+    assert refused.value.field == "stage" and "消费后投诉" in refused.value.message
+    assert rows() == (0, 0, 0, 0)
+
+
+def test_a_bank_complaint_may_leave_the_stage_blank(bank):
+    """The bank's reply deadline does not depend on it."""
+    case = actions.register_case(actor=bank.teller, unit=bank.units["outlet_wenyi"], channel="phone",
+                                 subject="排队太久", description="等了一个小时", complainant_name="钱女士")
+    assert case.stage == "" and [c.name for c in case.clocks.all()] == ["reply"]

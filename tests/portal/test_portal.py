@@ -70,9 +70,24 @@ def test_submit_creates_exactly_one_web_case_with_an_owner(client, bank):
 
 
 def test_the_hotel_portal_hands_complaints_to_a_department_head(client, hotel):
-    assert submit(client, category="").status_code == 302
+    assert submit(client, category="", stage="after").status_code == 302
     case = the_case()
     assert case.owner == hotel.fo_head and case.level == 1 and case.channel == "web"
+
+
+def test_the_hotel_portal_asks_when_it_was_because_the_deadline_depends_on_it(client, hotel):
+    form = client.get("/portal/submit/").content.decode()
+    assert "消费中投诉" in form and "消费后投诉" in form
+    response = submit(client, category="")
+    assert response.status_code == 400 and Case.objects.count() == 0
+    assert "When was this?" in response.content.decode()
+    assert submit(client, category="", stage="after").status_code == 302
+    case = actions.accept_case(actor=hotel.fo_head, case_id=the_case().pk)
+    assert [c.name for c in case.clocks.all()] == ["after_stay"]  # 三个工作日 from acceptance
+
+
+def test_the_bank_portal_does_not_ask_for_a_stage(client, bank):
+    assert 'name="stage"' not in client.get("/portal/submit/").content.decode()
 
 
 def test_the_policy_may_name_the_intake_unit_and_user(client, bank):

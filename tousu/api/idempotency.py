@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils.translation import gettext as _
 
 from tousu.cases import actions
@@ -40,19 +40,21 @@ def _earlier(user, key: str, digest: str) -> Case | None:
 def register_once(*, user, key: str, payload: CaseIn) -> tuple[Case, bool]:
     """(the case, whether it was made by an earlier request with this key)."""
     digest = fingerprint(payload)
+    earlier = _earlier(user, key, digest)
+    if earlier is not None:
+        return earlier, True
     fields = payload.dict(exclude={"unit", "target_unit"})
+
+    def record_key(case: Case) -> None:
+        IdempotencyKey.objects.create(user=user, key=key, request_hash=digest, case=case)
+
     try:
-        with transaction.atomic():
-            earlier = _earlier(user, key, digest)
-            if earlier is not None:
-                return earlier, True
-            case = actions.register_case(
-                actor=user, unit=unit_by_code(payload.unit, "unit"),
-                target_unit=unit_by_code(payload.target_unit, "target_unit"), **fields)
-            IdempotencyKey.objects.create(user=user, key=key, request_hash=digest, case=case)
-            return case, False
+        case = actions.register_case(
+            actor=user, unit=unit_by_code(payload.unit, "unit"),
+            target_unit=unit_by_code(payload.target_unit, "target_unit"), in_transaction=record_key, **fields)
     except IntegrityError:
         earlier = _earlier(user, key, digest)  # a concurrent request with this key won
         if earlier is None:
             raise
         return earlier, True
+    return case, False

@@ -72,19 +72,20 @@ CLOCK_FIELDS = ("name", "label", "state", "started_at", "due_at", "warn_at", "pr
                 "warned_at", "breached_at")
 
 
-def _prefetched(case: Case, name: str) -> list | None:
-    return getattr(case, "_prefetched_objects_cache", {}).get(name)
+def _written(case: Case, name: str) -> list | None:
+    """What register_case has just written, when `case` is its answer; else None."""
+    return getattr(case, "written_at_intake", {}).get(name)
 
 
 def _clocks(case: Case) -> list:
-    found = _prefetched(case, "clocks")
+    found = _written(case, "clocks")
     if found is None:
         return list(case.clocks.order_by("started_at", "pk"))
     return sorted(found, key=lambda clock: (clock.started_at, clock.pk))
 
 
 def _events(case: Case) -> list:
-    found = _prefetched(case, "events")
+    found = _written(case, "events")
     if found is None:
         return list(case.events.select_related("actor").order_by("seq"))
     return sorted(found, key=lambda event: event.seq)

@@ -268,20 +268,22 @@ def register_case(*, actor, unit: Unit, channel: str, subject: str, description:
                   target_unit: Unit | None = None, occurred_at=None, place: str = "",
                   people_involved: str = "", requested_resolution: str = "", requested_by=None,
                   promised_reply_at=None, severity: int = 3, note: str = "", attachments=(),
-                  attachment_source: str = Attachment.STAFF, now=None) -> Case:
+                  attachment_source: str = Attachment.STAFF, now=None, in_transaction=None) -> Case:
     """Record a complaint. Whoever registers it owns it (首问负责制) until they hand it on.
 
     `attachments` are uploaded files (checked here: type by their bytes, size, count), saved
     with the case in the same transaction and named in the register event; if the transaction
     fails the files are deleted again. `attachment_source` says where they came from
-    (Attachment.PORTAL, LETTER_SCAN or STAFF); the portal's have no uploader."""
+    (Attachment.PORTAL, LETTER_SCAN or STAFF); the portal's have no uploader.
+    `in_transaction(case)` is called last inside the case's transaction: the API records its
+    Idempotency-Key there, so the key and the case are written together or not at all."""
     policy = current_policy()
     now = now or timezone.now()
     subject = required(subject, "subject", _("Subject"))[:200]
     description = required(description, "description", _("Course of events"))
     complainant_name = required(complainant_name, "complainant_name", _("Complainant"))[:100]
     channel = _choice(channel, policy.channels, "channel", _("Channel"), allow_blank=False)
-    stage = _choice(stage, policy.stages, "stage", _("Stage"), allow_blank=True)
+    stage = _choice(stage, policy.stages, "stage", _("Stage"), allow_blank="stage" not in policy.deadline_facts())
     category = _choice(category, policy.categories, "category", _("Category"), allow_blank=True)
     phone = (complainant_phone or "").strip()
     if phone and not PHONE_RE.match(phone):
@@ -311,8 +313,7 @@ def register_case(*, actor, unit: Unit, channel: str, subject: str, description:
                       % {"unit": unit.name})
     level = policy.level_of({m.role.code for m in mine})
 
-    # No savepoint: a caller's transaction (the API's, with its idempotency key) fails whole.
-    with _files_kept_only_on_success() as stored, transaction.atomic(savepoint=False):
+    with _files_kept_only_on_success() as stored, transaction.atomic():
         case = Case.objects.create(
             number=_next_number(timezone.localtime(now, org_timezone()).year),
             tracking_code=secrets.token_urlsafe(9), channel=channel, stage=stage, category=category,
@@ -335,9 +336,11 @@ def register_case(*, actor, unit: Unit, channel: str, subject: str, description:
                              note=_with_names(note, names))
         started = clocks.apply(case, policy, ["register"], now, step.calendar, org_timezone(), new_case=True)
         case.save(update_fields=["provisional_deadline", "event_count", "last_event_hash", "updated_at"])
-    # The new case carries its clocks and its one event, as a prefetch would have read them:
-    # whoever shows it next (the API's answer) needs no query for them.
-    case._prefetched_objects_cache = {"clocks": started, "events": [event]}
+        if in_transaction is not None:
+            in_transaction(case)
+    # The new case carries the clocks and the event just written: the API's answer shows them
+    # without reading them back (api/present.py).
+    case.written_at_intake = {"clocks": started, "events": [event]}
     return case
 
 

@@ -155,6 +155,11 @@ class Policy:
         return any(getattr(self.roles[r], flag) for r in roles if r in self.roles)
 
     # --- clocks --------------------------------------------------------------------------
+    def deadline_facts(self) -> frozenset[str]:
+        """The case fields some deadline depends on (the hotel's stage: 消费中 or 消费后): a
+        complaint cannot be registered without them, or no clock would ever start for it."""
+        return frozenset(key for spec in self.clocks for key, _value in spec.when)
+
     def clocks_for(self, event: str, facts: dict[str, Any]) -> dict[str, list[ClockSpec]]:
         """What `event` (an action name, or 'action:outcome') does to clocks: lists of clocks
         to start, stop, pause and resume, for a case with these facts."""

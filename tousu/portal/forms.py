@@ -28,6 +28,8 @@ class ComplaintForm(forms.Form):
     requested_resolution = forms.CharField(
         label=_("What would you like us to do?"), max_length=2000, required=False,
         widget=forms.Textarea(attrs={"rows": 3}))
+    stage = forms.ChoiceField(label=_("When was this?"), widget=forms.RadioSelect,
+                              help_text=_("Our deadline to answer you depends on it."))
     category = forms.ChoiceField(label=_("Category"), required=False)
     complainant_name = forms.CharField(label=_("Your name"), max_length=100, widget=forms.TextInput(
         attrs={"autocomplete": "name"}))
@@ -42,8 +44,13 @@ class ComplaintForm(forms.Form):
         refused_note=_("Nothing was saved. Your text is kept below; choose the files again."))
     submission = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, categories: dict[str, str] | None = None, **kwargs):
+    def __init__(self, *args, categories: dict[str, str] | None = None,
+                 stages: dict[str, str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        if stages:  # asked only where a deadline depends on it (the hotel: 消费中 or 消费后)
+            self.fields["stage"].choices = list(stages.items())
+        else:
+            del self.fields["stage"]
         categories = categories or {}
         if categories:
             self.fields["category"].choices = [("", _("— choose if you like —"))] + list(categories.items())

@@ -41,21 +41,24 @@ def landing(request):
     return _render(request, "portal/landing.html", {})
 
 
-def _categories() -> dict[str, str]:
+def _choices() -> dict[str, dict[str, str]]:
+    """The form's choices from the policy: categories, and the stages where a deadline depends on them."""
     try:
-        return current_policy().categories
+        policy = current_policy()
     except NotInitialised:
         return {}
+    return {"categories": policy.categories,
+            "stages": policy.stages if "stage" in policy.deadline_facts() else {}}
 
 
 @require_http_methods(["GET", "POST"])
 def submit(request):
-    categories = _categories()
+    choices = _choices()
     if request.method == "GET":
-        form = ComplaintForm(categories=categories, initial={"submission": uuid.uuid4().hex})
+        form = ComplaintForm(**choices, initial={"submission": uuid.uuid4().hex})
         return _render(request, "portal/submit.html", {"form": form})
 
-    form = ComplaintForm(request.POST, request.FILES, categories=categories)
+    form = ComplaintForm(request.POST, request.FILES, **choices)
     submitted = request.session.get(SUBMITTED_KEY, {})
     key = request.POST.get("submission", "")
     if key and key in submitted:  # the same form sent twice (double click, retry): one case
@@ -91,6 +94,7 @@ def _register(form: ComplaintForm):
         place=data.get("place", ""), requested_resolution=data.get("requested_resolution", ""),
         complainant_name=data["complainant_name"], complainant_phone=data["complainant_phone"],
         complainant_email=data.get("complainant_email", ""), category=data.get("category", ""),
+        stage=data.get("stage", ""),
         note=_("Submitted on the complainant portal."), attachments=data.get("attachments") or [],
         attachment_source=Attachment.PORTAL)
 

@@ -66,6 +66,7 @@ class IntakeForm(forms.Form):
             del self.fields["attachments"]
         self.fields["unit"].queryset = selectors.intake_units(user)
         self.fields["stage"].choices = _choices(policy.stages)
+        self.fields["stage"].required = "stage" in policy.deadline_facts()  # the hotel's deadlines
         self.fields["category"].choices = _choices(policy.categories)
 
     def clean_complainant_phone(self):
