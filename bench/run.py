@@ -1,12 +1,18 @@
 """The benchmarks of issue 5, run by one command; results appended to docs/performance.md.
 
-    python bench/run.py --intake URL --pages URL [URL ...] --sweep URL [URL ...] --report URL
+    python bench/run.py --intake URL --pages URL [URL ...] --sweep URL [URL ...] --report URL \
+        --weekly URL [URL ...] [--out FILE]
 
-Each URL is a DATABASE_URL seeded by `tousu bench-data` (bench_10k, bench_100k, bench_1m).
-The measured paths are the real ones: intake is HTTP through gunicorn into the API; pages
-are the staff views rendered by Django (the test client, no network); the sweep is
-`cases.sweep.sweep()`; the report is `reports.figures.compute()`. The parts that change data
-(sweep) run inside a transaction that is rolled back, so a database can be measured again.
+Each URL is a DATABASE_URL seeded by `tousu bench-data` (bench_10k, bench_100k, bench_1m;
+sqlite:///path/tousu.sqlite3 for SQLite). The measured paths are the real ones: intake is HTTP
+through gunicorn into the API, on a throwaway copy of the database; pages are the staff views
+rendered by Django (the test client, no network); the sweep is `cases.sweep.sweep()`; the
+monthly report is `reports.services.compute()` for last month; the weekly records are
+`reports.services.compute_units()` for every department's last week (the worker's Monday run)
+and `services.compute()` for the busiest department alone. Each report is timed beside
+hand-written SQL (PostgreSQL) that computes the same figures, and the run stops if the two
+disagree. The parts that change data (sweep) run inside a transaction that is rolled back, so a
+database can be measured again. `--out FILE` appends the run there instead.
 """
 
 from __future__ import annotations
@@ -218,14 +224,20 @@ def child_ceiling(clients: str, seconds: str) -> dict:
     lock = threading.Lock()
     stop = time.monotonic() + float(seconds)
 
+    failures: list[BaseException] = []
+
     def run():
         conn = connect()
         mine = []
-        while time.monotonic() < stop:
-            t = time.perf_counter()
-            one(conn)
-            mine.append(time.perf_counter() - t)
-        conn.close()
+        try:
+            while time.monotonic() < stop:
+                t = time.perf_counter()
+                one(conn)
+                mine.append(time.perf_counter() - t)
+        except Exception as exc:  # e.g. a column the statements above do not know yet
+            failures.append(exc)
+        finally:
+            conn.close()
         with lock:
             samples.extend(mine)
 
@@ -235,6 +247,8 @@ def child_ceiling(clients: str, seconds: str) -> dict:
         t.start()
     for t in threads:
         t.join()
+    if failures:
+        raise failures[0]
     return summary(samples, time.monotonic() - started)
 
 
@@ -349,72 +363,194 @@ def child_lag(count: str) -> dict:
             "mean_s": round(statistics.mean(lags), 1) if lags else None, "worker_interval_s": interval}
 
 
-# --- the monthly report beside a hand-written GROUP BY ------------------------------------------
+# --- the reports beside a hand-written GROUP BY -------------------------------------------------
 
+# The figures of a period in one statement, per group: each case of the period and of the period
+# before placed in its group (the responsible unit's path under the group unit's: a department
+# for the weekly records, the root for the monthly report), then counted. The repeat test reads
+# each case's 30 days before with window functions (the latest strictly earlier case with the
+# same phone, or the same category and responsible unit: RANGE frames end 1 microsecond before
+# the case), the verdict is the latest satisfied / not satisfied call-back event.
 HAND_SQL = """
-WITH r AS (
-  SELECT c.id, c.state, c.category, c.channel, c.stage, c.level, c.reopen_count,
-         COALESCE(c.target_unit_id, c.receiving_unit_id) AS ru, c.complainant_phone, c.received_at,
-         (SELECT e.new ->> 'callback_result' FROM cases_caseevent e
-           WHERE e.case_id = c.id AND e.action = 'record_callback'
-             AND e.new ->> 'callback_result' IN ('satisfied', 'not_satisfied')
-           ORDER BY e.seq DESC LIMIT 1) AS verdict
-  FROM cases_case c WHERE c.received_at >= %(start)s AND c.received_at < %(end)s)
-SELECT 'summary', NULL, count(*),
+WITH grp AS (SELECT id AS grp, path FROM org_unit WHERE id = ANY(%(groups)s)),
+w AS (
+  SELECT id, CASE WHEN complainant_phone <> '' THEN count(*) OVER (
+           PARTITION BY complainant_phone ORDER BY received_at
+           RANGE BETWEEN interval '30 days' PRECEDING AND interval '1 microsecond' PRECEDING) END AS by_phone,
+         CASE WHEN category <> '' THEN count(*) OVER (
+           PARTITION BY category, COALESCE(target_unit_id, receiving_unit_id) ORDER BY received_at
+           RANGE BETWEEN interval '30 days' PRECEDING AND interval '1 microsecond' PRECEDING) END AS by_unit
+  FROM cases_case WHERE received_at >= %(pstart)s - interval '30 days' AND received_at < %(end)s),
+c AS (
+  SELECT c.id, g.grp, c.received_at >= %(start)s AS cur, c.state, c.category, c.channel, c.stage, c.level,
+         c.reopen_count, COALESCE(c.target_unit_id, c.receiving_unit_id) AS ru
+  FROM cases_case c
+  JOIN org_unit u ON u.id = COALESCE(c.target_unit_id, c.receiving_unit_id)
+  JOIN grp g ON u.path LIKE g.path || '%%'
+  WHERE c.received_at >= %(pstart)s AND c.received_at < %(end)s),
+v AS (
+  SELECT DISTINCT ON (e.case_id) e.case_id, e.new ->> 'callback_result' AS verdict
+  FROM cases_caseevent e JOIN c ON c.id = e.case_id
+  WHERE e.action = 'record_callback' AND e.new ->> 'callback_result' IN ('satisfied', 'not_satisfied')
+  ORDER BY e.case_id, e.seq DESC),
+r AS (
+  SELECT c.*, v.verdict, (w.by_phone > 0 OR w.by_unit > 0) AS repeat
+  FROM c JOIN w ON w.id = c.id LEFT JOIN v ON v.case_id = c.id)
+SELECT 'summary', grp, cur, NULL, count(*),
        count(*) FILTER (WHERE state IN ('accepted','in_progress','replied','confirmed','closed')),
        count(*) FILTER (WHERE state = 'closed'), count(*) FILTER (WHERE reopen_count > 0),
        count(*) FILTER (WHERE verdict IS NOT NULL), count(*) FILTER (WHERE verdict = 'satisfied'),
-       count(*) FILTER (WHERE EXISTS (
-         SELECT 1 FROM cases_case p WHERE p.received_at < r.received_at
-           AND p.received_at >= r.received_at - interval '30 days' AND p.id <> r.id
-           AND ((p.complainant_phone = r.complainant_phone AND r.complainant_phone <> '')
-             OR (p.category = r.category AND r.category <> ''
-                 AND COALESCE(p.target_unit_id, p.receiving_unit_id) = r.ru))))
-FROM r
-UNION ALL SELECT 'category', category, count(*), 0, 0, 0, 0, 0, 0 FROM r GROUP BY category
-UNION ALL SELECT 'channel', channel, count(*), 0, 0, 0, 0, 0, 0 FROM r GROUP BY channel
-UNION ALL SELECT 'stage', stage, count(*), 0, 0, 0, 0, 0, 0 FROM r GROUP BY stage
-UNION ALL SELECT 'level', level::text, count(*), 0, 0, 0, 0, 0, 0 FROM r GROUP BY level
-UNION ALL SELECT 'unit', ru::text, count(*), 0, 0, 0, 0, 0, 0 FROM r GROUP BY ru
-UNION ALL SELECT 'clock', k.name, count(*),
+       count(*) FILTER (WHERE repeat)
+  FROM r GROUP BY grp, cur
+UNION ALL SELECT 'by_category', grp, true, category, count(*), 0, 0, 0, 0, 0, 0 FROM r WHERE cur GROUP BY grp, category
+UNION ALL SELECT 'by_channel', grp, true, channel, count(*), 0, 0, 0, 0, 0, 0 FROM r WHERE cur GROUP BY grp, channel
+UNION ALL SELECT 'by_stage', grp, true, stage, count(*), 0, 0, 0, 0, 0, 0 FROM r WHERE cur GROUP BY grp, stage
+UNION ALL SELECT 'by_level', grp, true, level::text, count(*), 0, 0, 0, 0, 0, 0 FROM r WHERE cur GROUP BY grp, level
+UNION ALL SELECT 'by_unit', grp, true, ru::text, count(*), 0, 0, 0, 0, 0, 0 FROM r WHERE cur GROUP BY grp, ru
+UNION ALL SELECT 'clock', g.grp, true, k.name, count(*),
        count(*) FILTER (WHERE k.breached_at IS NULL AND k.state = 'stopped' AND k.stopped_at <= k.due_at),
        0, 0, 0, 0, 0
-  FROM cases_clock k WHERE k.due_at >= %(start)s AND k.due_at < %(end)s AND k.state <> 'paused'
-   AND (k.state = 'stopped' OR k.due_at <= %(end)s) GROUP BY k.name
+  FROM cases_clock k JOIN cases_case c ON c.id = k.case_id
+  JOIN org_unit u ON u.id = COALESCE(c.target_unit_id, c.receiving_unit_id)
+  JOIN grp g ON u.path LIKE g.path || '%%'
+  WHERE k.due_at >= %(start)s AND k.due_at < %(end)s AND k.state <> 'paused'
+    AND (k.state = 'stopped' OR k.due_at <= %(as_of)s)
+  GROUP BY g.grp, k.name
 """
+
+# The weekly form's rows: every case of the week, per department, in received order, with its handler.
+HAND_ROWS_SQL = """
+SELECT g.id, c.number, c.received_at, c.complainant_name, c.complainant_phone, c.subject, c.description,
+       c.category, c.resolution, c.reply, c.state, c.callback_result, o.first_name, o.last_name, o.username
+FROM cases_case c
+JOIN org_unit u ON u.id = COALESCE(c.target_unit_id, c.receiving_unit_id)
+JOIN org_unit g ON g.id = ANY(%(groups)s) AND u.path LIKE g.path || '%%'
+JOIN auth_user o ON o.id = c.owner_id
+WHERE c.received_at >= %(start)s AND c.received_at < %(end)s
+ORDER BY g.id, c.received_at, c.id
+"""
+FIGURES = ("by_category", "by_channel", "by_stage", "by_level", "by_unit", "clock")
+
+
+def hand_report(groups: list, start, end, pstart, as_of, *, rows: bool) -> dict:
+    """The hand-written queries' answer, {group unit id: figures}, shaped like `report_figures`."""
+    from django.db import connection
+
+    out: dict = {g: {"summary": {"current": None, "previous": None}, **{k: {} for k in FIGURES}, "rows": []}
+                 for g in groups}
+    params = {"groups": groups, "start": start, "end": end, "pstart": pstart, "as_of": as_of}
+    with connection.cursor() as cur:
+        cur.execute(HAND_SQL, params)
+        for kind, group, current, key, *n in cur.fetchall():
+            if kind == "summary":
+                out[group]["summary"]["current" if current else "previous"] = tuple(n)
+            elif kind == "clock":
+                out[group]["clock"][key] = (n[0], n[1])
+            else:
+                out[group][kind][key] = n[0]
+        if rows:
+            cur.execute(HAND_ROWS_SQL, params)
+            for group, number, *_rest in cur.fetchall():
+                out[group]["rows"].append(number)
+    return out
+
+
+def report_figures(data: dict) -> dict:
+    """The same figures read from what `reports.services.compute()` returned."""
+    from tousu.org.models import Unit
+
+    def summary(s: dict) -> tuple | None:
+        rates = s["rates"]
+        return (s["total"], rates["response"]["num"], rates["resolution"]["num"], s["reopened"],
+                rates["satisfaction"]["den"], rates["satisfaction"]["num"], rates["repeat"]["num"]) \
+            if s["total"] else None  # the hand query has no row for an empty period
+
+    units = {u.code: str(u.pk) for u in Unit.objects.all()}
+    out = {"summary": {"current": summary(data), "previous": summary(data["previous"])},
+           "by_unit": {units[r["code"]]: r["count"] for r in data["by_unit"]},
+           "clock": {c["name"]: (c["due"], c["on_time"]) for c in data["clocks"]},
+           "rows": [r["number"] for r in data.get("rows", [])]}
+    for key in ("by_category", "by_channel", "by_stage", "by_level"):
+        out[key] = {r["code"]: r["count"] for r in data[key]}
+    return out
+
+
+def same_figures(name: str, mine: dict, theirs: dict) -> None:
+    """Stop the benchmark when the code and the hand query disagree: a wrong hand query must
+    not flatter the ratio."""
+    assert mine == theirs, f"{name}: the figures differ\n code {mine}\n hand {theirs}"
 
 
 def child_report(rounds: str) -> dict:
-    from datetime import datetime as dt
+    """Last month's report (`reports.services.compute()`, as the worker does on the 15th, without
+    storing it) beside the hand SQL over the root unit, which holds every case."""
+    from django.utils import timezone
 
-    from django.db import connection
-
-    from tousu.cases.models import Case
-    from tousu.reports import figures
-    from tousu.org.services import current_policy, org_timezone
+    from tousu.org.models import Unit
+    from tousu.org.services import org_timezone
+    from tousu.reports import services
+    from tousu.reports.periods import month_of
 
     tz = org_timezone()
-    today = dt.now(tz)
-    end = today.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    start = (end.replace(day=1) - __import__("datetime").timedelta(days=1)).replace(day=1)
-    policy = current_policy()
+    now = timezone.now()
+    period = month_of(now.astimezone(tz).date()).previous()
+    start, end = period.bounds(tz)
+    pstart, _pend = period.previous().bounds(tz)
+    roots = list(Unit.objects.filter(parent__isnull=True).values_list("pk", flat=True))
+    assert len(roots) == 1, "the comparison expects one root unit (the bench-data bank)"
     orm, hand = [], []
     for _ in range(int(rounds)):
         t = time.perf_counter()
-        data = figures.compute(Case.objects.all(), start=start, end=end, policy=policy, tz=tz)
+        data = services.compute(period, None, now=now)
         orm.append(time.perf_counter() - t)
         t = time.perf_counter()
-        with connection.cursor() as cur:
-            found = []
-            for a, b in ((start, end), (start - (end - start), start)):  # the period and the one before,
-                cur.execute(HAND_SQL, {"start": a, "end": b})              # as compute() does
-                found.append(next(r for r in cur.fetchall() if r[0] == "summary"))
+        expected = hand_report(roots, start, end, pstart, now, rows=False)
         hand.append(time.perf_counter() - t)
-    same = [found[0][2], found[0][3], found[0][4], found[1][2]] == [
-        data["total"], data["rates"]["response"]["num"], data["rates"]["resolution"]["num"], data["previous"]["total"]]
-    return {"month": f"{start:%Y-%m}", "cases_in_month": data["total"], "orm_p50_ms": round(pct(orm, 50), 1),
+    same_figures(f"monthly {period.code}", report_figures(data), expected[roots[0]])
+    return {"month": period.code, "cases_in_month": data["total"], "orm_p50_ms": round(pct(orm, 50), 1),
             "hand_p50_ms": round(pct(hand, 50), 1), "ratio": round(pct(orm, 50) / pct(hand, 50), 2),
-            "same_counts": same}
+            "same_counts": True}
+
+
+def child_weekly(rounds: str) -> dict:
+    """The weekly run (every department's record of last week, as the worker computes them on
+    Monday with `reports.services.compute_units()`, without storing them) and the busiest
+    department's alone (`services.compute()`, as `tousu report weekly --unit` does), each beside
+    the hand-written SQL. The two must give the same figures and rows, or the benchmark stops."""
+    from django.utils import timezone
+
+    from tousu.org.services import org_timezone
+    from tousu.reports import services
+    from tousu.reports.periods import week_of
+
+    tz = org_timezone()
+    now = timezone.now()
+    period = week_of(now.astimezone(tz).date()).previous()
+    start, end = period.bounds(tz)
+    pstart, _pend = period.previous().bounds(tz)
+    units = services.weekly_units()
+    out = {"week": period.code, "departments": len(units)}
+    busiest = units[0]
+    for name in ("all", "busiest"):
+        chosen = units if name == "all" else [busiest]
+        orm, hand = [], []
+        for _ in range(int(rounds)):
+            t = time.perf_counter()
+            got = (services.compute_units(period, chosen, now=now) if name == "all"
+                   else {busiest.pk: services.compute(period, busiest, now=now)})
+            orm.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            expected = hand_report([u.pk for u in chosen], start, end, pstart, now, rows=True)
+            hand.append(time.perf_counter() - t)
+        for u in chosen:
+            same_figures(f"weekly {period.code} {u.code}", report_figures(got[u.pk]), expected[u.pk])
+        if name == "all":  # the department with the most cases this week
+            busiest = max(units, key=lambda u: got[u.pk]["total"])
+        out[name] = {"unit": busiest.code if name == "busiest" else None,
+                     "cases": sum(got[u.pk]["total"] for u in chosen),
+                     "orm_p50_ms": round(pct(orm, 50), 1), "hand_p50_ms": round(pct(hand, 50), 1),
+                     "ratio": round(pct(orm, 50) / pct(hand, 50), 2), "same_figures": True}
+    return out
 
 
 # --- the report file -------------------------------------------------------------------------
@@ -464,7 +600,8 @@ def main() -> None:
     p.add_argument("--rounds", default="30")
     p.add_argument("--sweep", nargs="*", default=[])
     p.add_argument("--lag", nargs="*", default=[])
-    p.add_argument("--report", nargs="*", default=[])
+    p.add_argument("--report", nargs="*", default=[], help="databases for the monthly report")
+    p.add_argument("--weekly", nargs="*", default=[], help="databases for the weekly record")
     p.add_argument("--out", default=str(ROOT / "docs" / "performance.md"))
     p.add_argument("--note", default="")
     a = p.parse_args()
@@ -484,7 +621,10 @@ def main() -> None:
     for url in a.report:
         results[f"report {label(url)}"] = child("report", url, "3")
         print(json.dumps(results[f"report {label(url)}"]), flush=True)
-    urls = sorted({u for u in (*a.intake, *a.pages, *a.sweep, *a.lag, *a.report)})
+    for url in a.weekly:
+        results[f"weekly {label(url)}"] = child("weekly", url, "3")
+        print(json.dumps(results[f"weekly {label(url)}"]), flush=True)
+    urls = sorted({u for u in (*a.intake, *a.pages, *a.sweep, *a.lag, *a.report, *a.weekly)})
     with open(a.out, "a", encoding="utf-8") as fh:
         fh.write(f"\n### Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n\n- machine: {machine()}\n")
         for u in urls:

@@ -1,11 +1,23 @@
 """The API's typed input and output. Input schemas forbid unknown fields, so a misspelt field
-is a 422, not silently ignored. People are named by username, units by code."""
+is a 422, not silently ignored. People are named by username, units by code.
 
-from datetime import datetime
+Input the databases cannot hold is a 422 here, not a 500 from the database later: text with
+the NUL character (PostgreSQL refuses it) or an unpaired surrogate (not UTF-8), and times and
+days outside 1900 to 9999-12-30 (at the edges of what Python holds, a time overflows when it
+is turned into UTC or into a deadline)."""
+
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Annotated
 
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, field_validator
+from pydantic_core import PydanticCustomError
+
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9999, 12, 30)
+Moment = Annotated[datetime, Field(ge=datetime(1900, 1, 1, tzinfo=UTC), le=datetime(9999, 12, 30, tzinfo=UTC))]
+Day = Annotated[date, Field(ge=FIRST_DAY, le=LAST_DAY)]
 
 
 class ErrorItem(Schema):
@@ -19,7 +31,31 @@ class ErrorOut(Schema):
     errors: list[ErrorItem] | None = None
 
 
-class StrictIn(Schema):
+def storable(value):
+    """Text a database can store: no NUL, no unpaired surrogate."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            ok = False
+        else:
+            ok = "\x00" not in value
+        if not ok:
+            raise PydanticCustomError("storable_text", _(
+                "This text holds a character that cannot be stored (NUL or an unpaired surrogate)."))
+    return value
+
+
+class StorableIn(Schema):
+    """Input whose every text field is checked by `storable`."""
+
+    @field_validator("*")
+    @classmethod
+    def _storable(cls, value):
+        return storable(value)
+
+
+class StrictIn(StorableIn):
     model_config = ConfigDict(extra="forbid")
 
 
@@ -37,12 +73,12 @@ class CaseIn(StrictIn):
     stage: str = ""
     category: str = ""
     target_unit: str | None = Field(None, description="Code of the unit complained about.")
-    occurred_at: datetime | None = None
+    occurred_at: Moment | None = None
     place: str = Field("", max_length=200)
     people_involved: str = Field("", max_length=300)
     requested_resolution: str = ""
-    requested_by: datetime | None = Field(None, description="When the complainant wants it handled.")
-    promised_reply_at: datetime | None = None
+    requested_by: Moment | None = Field(None, description="When the complainant wants it handled.")
+    promised_reply_at: Moment | None = None
     severity: int = Field(3, ge=1, le=3)
     note: str = ""
 
@@ -59,7 +95,7 @@ class NoteIn(ActionIn):
 
 
 class AcceptIn(NoteIn):
-    promised_reply_at: datetime | None = None
+    promised_reply_at: Moment | None = None
 
 
 class TextIn(ActionIn):

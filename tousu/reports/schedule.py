@@ -19,7 +19,7 @@ from tousu.org.services import NotInitialised, current_policy, org_timezone
 
 from .models import Report
 from .periods import local_midnight, month_of, week_of
-from .services import produce, weekly_units
+from .services import produce, produce_units, weekly_units
 
 log = logging.getLogger("tousu.worker")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -61,10 +61,10 @@ def run_schedule(now=None) -> int:
         period = week_of(today).previous()
         done = set(Report.objects.filter(kind=Report.WEEKLY, period_start=period.start)
                    .values_list("unit_id", flat=True))
-        for unit in weekly_units():
-            if unit.pk not in done:
-                produce(period, unit, now=now, replace=False)
-                produced += 1
+        missing = [unit for unit in weekly_units() if unit.pk not in done]
+        if missing:  # every department's record from one set of queries
+            produce_units(period, missing, now=now, replace=False)
+            produced += len(missing)
     if now >= monthly_moment(specs["monthly"], today, tz):
         period = month_of(today).previous()
         if not Report.objects.filter(kind=Report.MONTHLY, period_start=period.start, unit__isnull=True).exists():

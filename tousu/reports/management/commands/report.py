@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from tousu.org.models import Unit
 from tousu.reports.periods import parse_month, parse_week
-from tousu.reports.services import produce, weekly_units
+from tousu.reports.services import produce, produce_units, weekly_units
 
 
 class Command(BaseCommand):
@@ -37,8 +37,8 @@ class Command(BaseCommand):
                 raise CommandError(_("No unit with the code %(code)s.") % {"code": options["unit"]}) from None
         else:
             units = weekly_units() if kind == "weekly" else [None]
-        for unit in units:
-            report = produce(period, unit)
+        reports = produce_units(period, units) if kind == "weekly" else [produce(period, u) for u in units]
+        for unit, report in zip(units, reports):
             self.stdout.write(_("%(kind)s %(period)s %(unit)s: %(total)s complaints (report %(id)s)") % {
                 "kind": report.get_kind_display(), "period": period.code,
                 "unit": unit.name if unit else _("all units"), "total": report.figures["total"],
