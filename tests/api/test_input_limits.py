@@ -72,3 +72,9 @@ def test_accept_refuses_a_reply_time_out_of_range(hotel, api):
             "promised_reply_at")
     case.refresh_from_db()
     assert case.state == "received"
+
+
+def test_create_refuses_an_idempotency_key_that_cannot_be_stored(hotel, api):
+    r = api(hotel.frontdesk).create(CASE, key="k\x00ey")
+    assert r.status_code == 422 and "Idempotency-Key" in r.content.decode()
+    assert not Case.objects.exists()

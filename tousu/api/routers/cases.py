@@ -14,8 +14,9 @@ from .responses import READ_ERRORS, case_responses
 
 router = Router(tags=["cases"])
 
-IDEMPOTENCY_KEY = Header(..., alias="Idempotency-Key", min_length=1, max_length=255, description=(
-    "A unique string per complaint: a retry with the same key and body returns the first case."))
+IDEMPOTENCY_KEY = Header(
+    ..., alias="Idempotency-Key", min_length=1, max_length=255, pattern=r"^[^\x00]+$", description=(
+        "A unique string per complaint: a retry with the same key and body returns the first case."))
 
 
 @router.post("", response=case_responses(201), operation_id="create_case",
