@@ -153,14 +153,15 @@ def child_ceiling(clients: str, seconds: str) -> dict:
     from django.contrib.auth import get_user_model
 
     from tousu.cases.events import event_hash
-    from tousu.cases.management.commands.bench_data import CASE_COLUMNS, load_texts, subject_of
+    from tousu.cases.management.commands.bench_data import SEEDED_CASE_COLUMNS, load_texts, subject_of
+    from tousu.cases.search import case_terms
     from tousu.org.models import Unit
 
     db = settings.DATABASES["default"]
     teller = get_user_model().objects.get(username="teller").pk
     unit = Unit.objects.get(code="outlet_wenyi").pk
     text = load_texts(200)[7]
-    cols = ", ".join(CASE_COLUMNS[1:])
+    cols = ", ".join(SEEDED_CASE_COLUMNS[1:])  # with the search terms, which a create computes too
 
     if db["ENGINE"].endswith("postgresql"):
         import psycopg
@@ -197,7 +198,8 @@ def child_ceiling(clients: str, seconds: str) -> dict:
         row = [number, secrets.token_urlsafe(9), "complaint", "phone", "after", "waiting_time", 3,
                subject_of(text), text, ts, teller, unit, None, unit, None, "", "", "孙女士", "13700001234", "", "",
                "", None, None, "received", 0, teller, None, "", None, None, "", "0", "", None, "", None, None,
-               None, None, "", 0, False, 1, 0, "", ts, ts]
+               None, None, "", 0, False, 1, 0, "", ts, ts,
+               case_terms(number=number, subject=subject_of(text), description=text, complainant_name="孙女士")]
         case_id = cur.execute(q(f"INSERT INTO cases_case ({cols}) VALUES ({', '.join(['%s'] * len(row))}) "
                                 "RETURNING id"), row).fetchone()[0]
         new = {"number": number, "channel": "phone", "stage": "after", "category": "waiting_time",

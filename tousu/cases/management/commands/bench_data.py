@@ -141,8 +141,7 @@ CASE_COLUMNS = [
     "replied_at", "callback_result", "callback_at", "signed_off_by_id", "signed_off_at", "closed_at",
     "reason", "reopen_count", "provisional_deadline", "version", "event_count", "last_event_hash",
     "created_at", "updated_at"]
-# The seeder also writes the search terms, as Case.save() would; bench/run.py's ceiling reads
-# CASE_COLUMNS as they were and leaves the column to its database default.
+# The seeder also writes the search terms, as Case.save() would (so does bench/run.py's ceiling).
 SEEDED_CASE_COLUMNS = [*CASE_COLUMNS, "search_terms"]
 EVENT_COLUMNS = ["id", "case_id", "seq", "actor_id", "at", "action", "old", "new", "note", "prev_hash", "hash"]
 CLOCK_COLUMNS = ["id", "case_id", "name", "label", "state", "started_at", "due_at", "warn_at", "warned_at",
