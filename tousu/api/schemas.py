@@ -15,7 +15,9 @@ from ninja import Field, Schema
 from pydantic import ConfigDict, field_validator
 from pydantic_core import PydanticCustomError
 
-FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9999, 12, 30)
+from tousu.cases.selectors import FIRST_DAY, LAST_DAY  # the same range as the staff filters
+from tousu.domain.text import is_storable
+
 Moment = Annotated[datetime, Field(ge=datetime(1900, 1, 1, tzinfo=UTC), le=datetime(9999, 12, 30, tzinfo=UTC))]
 Day = Annotated[date, Field(ge=FIRST_DAY, le=LAST_DAY)]
 
@@ -33,15 +35,8 @@ class ErrorOut(Schema):
 
 def storable(value):
     """Text a database can store: no NUL, no unpaired surrogate."""
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            ok = False
-        else:
-            ok = "\x00" not in value
-        if not ok:
-            raise PydanticCustomError("storable_text", _(
+    if isinstance(value, str) and not is_storable(value):
+        raise PydanticCustomError("storable_text", _(
                 "This text holds a character that cannot be stored (NUL or an unpaired surrogate)."))
     return value
 

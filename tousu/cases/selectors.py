@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from tousu.domain.policy import ANY_MEMBER, OWNER, Policy
+from tousu.domain.text import is_storable
 from tousu.org.models import Membership, Unit
 from tousu.org.services import request_memo
 
@@ -177,13 +178,26 @@ def _one_of(value, choices: dict, field: str):
     return value
 
 
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9999, 12, 30)  # beyond them a day overflows in UTC
+
+
 def _as_date(value, field: str) -> date | None:
-    if value is None or isinstance(value, date):
+    if value is None:
         return value
     try:
-        return date.fromisoformat(str(value).strip())
+        day = value if isinstance(value, date) else date.fromisoformat(str(value).strip())
     except ValueError:
         raise InvalidInput(_("Enter a date as YYYY-MM-DD."), field=field) from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise InvalidInput(_("Enter a day from 1900-01-01 to 9999-12-30."), field=field)
+    return day
+
+
+def _storable(value, field: str):
+    if isinstance(value, str) and not is_storable(value):
+        raise InvalidInput(_("This text holds a character that cannot be stored (NUL or an unpaired "
+                             "surrogate)."), field=field)
+    return value
 
 
 def filter_cases(qs: QuerySet[Case], *, policy: Policy, personal: bool, state=None, channel=None,
@@ -196,8 +210,10 @@ def filter_cases(qs: QuerySet[Case], *, policy: Policy, personal: bool, state=No
     when `personal` (else the search would reveal masked names), the complainant's name."""
     from tousu.org.services import org_timezone
 
-    state, channel, category, stage, unit, level, q = map(
-        _blank, (state, channel, category, stage, unit, level, q))
+    state, channel, category, stage, unit, level, q = (
+        _storable(_blank(value), field) for value, field in (
+            (state, "state"), (channel, "channel"), (category, "category"), (stage, "stage"),
+            (unit, "unit"), (level, "level"), (q, "q")))
     exact = {"state": _one_of(state, policy.states, "state"),
              "channel": _one_of(channel, policy.channels, "channel"),
              "category": _one_of(category, policy.categories, "category"),
