@@ -9,9 +9,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tousu.domain.policy import TERMINAL_STATES
 from tousu.org.models import Unit
 
 from .search import SOURCE_FIELDS, terms_of
+
+# "Open": not closed, withdrawn or rejected, written as every query writes it (see policy.py).
+OPEN = ~Q(state__in=list(TERMINAL_STATES))
 
 User = settings.AUTH_USER_MODEL
 
@@ -99,17 +103,17 @@ class Case(models.Model):
             # The open cases (what every work queue lists) stay few while closed ones pile up
             # over the years: the queues read this partial index (docs/performance.md).
             models.Index(fields=["-received_at"], name="case_open_received",
-                         condition=~Q(state__in=["closed", "withdrawn", "rejected"])),
+                         condition=OPEN),
             # "Mine" and the badges: one person's or one unit's open cases, read from indexes
             # whose size is the open backlog, so counting stops early (docs/performance.md).
             models.Index(fields=["owner", "-received_at"], name="case_open_owner",
-                         condition=~Q(state__in=["closed", "withdrawn", "rejected"])),
+                         condition=OPEN),
             models.Index(fields=["handling_unit", "-received_at"], name="case_open_handling",
-                         condition=~Q(state__in=["closed", "withdrawn", "rejected"])),
+                         condition=OPEN),
             models.Index(fields=["receiving_unit"], name="case_open_receiving",
-                         condition=~Q(state__in=["closed", "withdrawn", "rejected"])),
+                         condition=OPEN),
             models.Index(fields=["target_unit"], name="case_open_target",
-                         condition=~Q(state__in=["closed", "withdrawn", "rejected"])),
+                         condition=OPEN),
             # The repeat flag (`repeats_of`): the same category in the same unit, or the same
             # phone, within the window; read from these instead of every case of the window.
             models.Index(fields=["handling_unit", "category", "received_at"], name="case_repeat_unit"),
