@@ -637,6 +637,10 @@ def main() -> None:
 
 
 def label(url: str) -> str:
+    """bench_10k for a PostgreSQL URL; bsq10k/tousu.sqlite3 for a SQLite file (every SQLite
+    database is called tousu.sqlite3, so its folder tells them apart)."""
+    if url.startswith("sqlite://"):
+        return "/".join(url.removeprefix("sqlite://").rstrip("/").rsplit("/", 2)[-2:])
     return url.rsplit("/", 1)[-1]
 
 
