@@ -82,6 +82,23 @@ print(json.dumps({"token": issue_token(people["teller"])[1]}))
     return json.loads(out.strip().splitlines()[-1])
 
 
+def register_past_due(env: dict, count: int) -> None:
+    """`count` bank complaints registered four days ago: their three-day reply clocks are past due."""
+    run_python(env, f"""
+from datetime import timedelta
+from django.utils import timezone
+from django.contrib.auth import get_user_model
+from tousu.cases.actions import register_case
+from tousu.org.models import Unit
+teller = get_user_model().objects.get(username="teller")
+unit = Unit.objects.get(code="outlet_wenyi")
+then = timezone.now() - timedelta(days=4)
+for i in range({count}):
+    register_case(actor=teller, unit=unit, channel="walk_in", subject=f"柜台无人 {{i}}",
+                  description="等了半小时没有人办理业务。", complainant_name="钱女士", now=then)
+""")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import time
 
-from .helpers import BIN, Process, clone_of, env_for, run_python, scalar
+from .helpers import BIN, Process, clone_of, env_for, register_past_due, run_python, scalar
 
 CASES, KILLS = 40, 3
 
@@ -15,20 +15,7 @@ CASES, KILLS = 40, 3
 def test_killing_the_worker_mid_sweep_acts_on_each_clock_once(bank_template, tmp_path):
     with clone_of(bank_template[0], tmp_path) as url:
         env = env_for(url, tmp_path)
-        # Cases registered four days ago: their three-day reply clocks are past due.
-        run_python(env, f"""
-from datetime import timedelta
-from django.utils import timezone
-from tousu.cases.actions import register_case
-from tousu.org.models import Unit
-from django.contrib.auth import get_user_model
-teller = get_user_model().objects.get(username="teller")
-unit = Unit.objects.get(code="outlet_wenyi")
-then = timezone.now() - timedelta(days=4)
-for i in range({CASES}):
-    register_case(actor=teller, unit=unit, channel="walk_in", subject=f"柜台无人 {{i}}",
-                  description="等了半小时没有人办理业务。", complainant_name="钱女士", now=then)
-""")
+        register_past_due(env, CASES)
         assert scalar(url, "SELECT count(*) FROM cases_clock WHERE state = 'running'") == CASES
         worker = Process([str(BIN / "tousu"), "worker", "--interval", "0.1"], env, tmp_path / "worker.log")
         killed_at = []

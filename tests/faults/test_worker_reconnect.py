@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from .helpers import BIN, Process, clone_of, env_for, run_python, scalar
+from .helpers import BIN, Process, clone_of, env_for, register_past_due, scalar
 
 pytestmark = pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")),
                                 reason="PostgreSQL only: SQLite has no server connection to break")
@@ -36,20 +36,7 @@ def test_the_worker_reconnects_after_its_connection_is_killed(bank_template, tmp
             killed = scalar(url, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
                                  "WHERE datname = current_database() AND pid <> pg_backend_pid()")
             assert killed >= 1
-            # Complaints registered four days ago: their three-day reply clocks are past due.
-            run_python(env, f"""
-from datetime import timedelta
-from django.utils import timezone
-from django.contrib.auth import get_user_model
-from tousu.cases.actions import register_case
-from tousu.org.models import Unit
-teller = get_user_model().objects.get(username="teller")
-unit = Unit.objects.get(code="outlet_wenyi")
-then = timezone.now() - timedelta(days=4)
-for i in range({CASES}):
-    register_case(actor=teller, unit=unit, channel="walk_in", subject=f"柜台无人 {{i}}",
-                  description="等了半小时没有人办理业务。", complainant_name="钱女士", now=then)
-""")
+            register_past_due(env, CASES)
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline and scalar(
                     url, "SELECT count(breached_at) FROM cases_clock") < CASES:
