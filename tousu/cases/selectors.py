@@ -14,7 +14,7 @@ from django.db.models import (BooleanField, Exists, ExpressionWrapper, F, Func, 
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from tousu.domain.policy import ANY_MEMBER, OWNER, Policy
+from tousu.domain.policy import ANY_MEMBER, OWNER, TERMINAL_STATES, Policy
 from tousu.domain.text import is_storable
 from tousu.org.models import Membership, Unit
 from tousu.org.services import request_memo
@@ -241,6 +241,19 @@ def filter_cases(qs: QuerySet[Case], *, policy: Policy, personal: bool, state=No
     if q is not None:
         qs = search_cases(qs, q.strip(), personal=personal)
     return qs
+
+
+class IsOpen(Func):
+    """Not closed, withdrawn or rejected, with the states written as literals, as the partial
+    indexes of open cases are (cases/models.py). SQLite plans a statement before its parameters
+    are bound, so it uses such an index only when the condition's values are in the SQL itself:
+    `exclude(state__in=...)` binds them and made it read every case of the owner or unit."""
+
+    template = "NOT (%(expressions)s IN (" + ", ".join(f"'{state}'" for state in TERMINAL_STATES) + "))"
+    output_field = BooleanField()
+
+    def __init__(self):
+        super().__init__(F("state"))
 
 
 class HasTerms(Func):
