@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from tousu.cases.models import Clock
 from tousu.cases.selectors import IsOpen, cases_visible_to, in_units, memberships
@@ -71,7 +71,12 @@ def work_lists(user, policy: Policy, now: datetime) -> dict[str, QuerySet]:
         # clock still running (docs/performance.md).
         "due_soon": open_.filter(_running_clock(Q(due_at__lte=now + DUE_SOON) | Q(warn_at__lte=now),
                                                 due_at__gt=now)),
-        "overdue": open_.filter(_running_clock(due_at__lte=now)),
+        # As a scalar subquery, which PostgreSQL keeps as a probe per case: walking the newest
+        # open cases it stops at the badge's cap, where EXISTS became a hash join over every
+        # overdue clock, a backlog that grows with history (docs/performance.md).
+        "overdue": open_.annotate(overdue_clock=Subquery(
+            Clock.objects.filter(case=OuterRef("pk"), state=Clock.RUNNING, due_at__lte=now).values("pk")[:1]))
+        .filter(overdue_clock__isnull=False),
         "sign_off": awaiting_sign_off(user, policy),
         "all": visible,
     }
