@@ -4,6 +4,7 @@ under test (gunicorn, `tousu worker`) and the checks read the same database."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -151,7 +152,8 @@ def wait_until_up(base: str, timeout: float = 30) -> None:
 
 
 def post_json(url: str, body: dict, headers: dict, timeout: float = 10) -> tuple[int, dict]:
-    """(status, body); status 0 when no answer came (connection refused or reset)."""
+    """(status, body); status 0 when no whole answer came (connection refused or reset, or the
+    server died between the headers and the body: http.client's IncompleteRead)."""
     req = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
                                  headers={"Content-Type": "application/json", **headers})
     try:
@@ -159,7 +161,7 @@ def post_json(url: str, body: dict, headers: dict, timeout: float = 10) -> tuple
             return r.status, json.loads(r.read() or b"{}")
     except urllib.error.HTTPError as e:
         return e.code, {}
-    except (OSError, urllib.error.URLError, ValueError):
+    except (OSError, urllib.error.URLError, http.client.HTTPException, ValueError):
         return 0, {}
 
 
