@@ -69,7 +69,8 @@ def test_each_event_queues_one_row_per_active_subscription(hotel, api, case_id):
     [row] = hooks()
     assert (row.recipient, row.case_id, row.state) == (active.url, case_id, Notification.PENDING)
     data = row.payload["data"]
-    assert row.payload["secret"] == active.secret
+    assert row.payload["subscription"] == active.pk
+    assert "secret" not in row.payload and active.secret not in json.dumps(row.payload)  # not in the outbox
     assert (data["type"], data["event"]["actor"], data["case"]["state"]) == ("case.accept", "frontdesk", "accepted")
     assert data["id"] == f"{data['case']['number']}:2"
     assert "13800001234" not in json.dumps(data, ensure_ascii=False)
@@ -138,3 +139,23 @@ def test_a_subscription_added_changed_or_removed_takes_effect_on_the_next_event(
     assert client.act(case_id, "note", {"text": "四"}).status_code == 200
     sent = [(row.payload["data"]["event"]["note"], row.recipient) for row in hooks()]
     assert sent == [("一", first.url), ("二", first.url), ("二", second.url), ("三", second.url)]
+
+
+def test_a_rotated_secret_signs_what_was_queued_before(hotel, api, case_id, receiver):
+    sub = WebhookSubscription.objects.create(url=receiver.url)
+    api(hotel.frontdesk).act(case_id, "accept")
+    sub.secret = "rotated-after-the-leak"
+    sub.save()
+    assert deliver_due() == 1
+    [(headers, body)] = receiver.received
+    assert headers["X-Tousu-Signature"] == hmac.new(b"rotated-after-the-leak", body, hashlib.sha256).hexdigest()
+
+
+def test_a_deleted_subscription_gets_nothing(hotel, api, case_id, receiver):
+    sub = WebhookSubscription.objects.create(url=receiver.url)
+    api(hotel.frontdesk).act(case_id, "accept")
+    sub.delete()
+    assert deliver_due() == 0
+    assert receiver.received == []
+    row = hooks().get()
+    assert row.state == Notification.PENDING and "no longer exists" in row.last_error

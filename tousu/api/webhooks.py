@@ -39,31 +39,36 @@ def event_payload(case: Case, event: CaseEvent) -> dict:
     }
 
 
-_active: dict[str, list[tuple[int, str, str]]] = {}
+_active: dict[str, list[tuple[int, str]]] = {}
 
 
-def active_subscriptions() -> list[tuple[int, str, str]]:
-    """(pk, url, secret) of the active subscriptions, read again only when the organisation's
+def active_subscriptions() -> list[tuple[int, str]]:
+    """(pk, url) of the active subscriptions, read again only when the organisation's
     configuration token changes (saving or deleting a subscription changes it, see apps.py):
     a case event costs no query for them."""
     token = organisation().config_token
     found = _active.get(token)
     if found is None:
-        found = list(WebhookSubscription.objects.filter(active=True).order_by("pk")
-                     .values_list("pk", "url", "secret"))
+        found = list(WebhookSubscription.objects.filter(active=True).order_by("pk").values_list("pk", "url"))
         _active.clear()
         _active[token] = found
     return found
 
 
+def subscription_secret(pk: int) -> str | None:
+    """The subscription's secret at delivery time (None when it was deleted)."""
+    return WebhookSubscription.objects.filter(pk=pk).values_list("secret", flat=True).first()
+
+
 def queue_case_event(case: Case, event: CaseEvent) -> int:
-    """Queue this case event for every active subscription; returns how many rows."""
+    """Queue this case event for every active subscription; returns how many rows. The row
+    names the subscription; the transport reads its secret when it signs."""
     subscriptions = active_subscriptions()
     if not subscriptions:
         return 0
     data = event_payload(case, event)
-    for pk, url, secret in subscriptions:
+    for pk, url in subscriptions:
         outbox.queue(channel="webhook", recipient=url, case=case,
                      subject=f"{case.number} {event.action}",
-                     payload={"data": data, "secret": secret, "subscription": pk})
+                     payload={"data": data, "subscription": pk})
     return len(subscriptions)
