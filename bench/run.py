@@ -608,25 +608,17 @@ def main() -> None:
     p.add_argument("--note", default="")
     a = p.parse_args()
     results: dict = {}
-    for url in a.intake:
-        results[f"intake {label(url)}"] = intake(url, [int(c) for c in a.clients.split(",")], a.seconds)
-        print(json.dumps(results[f"intake {label(url)}"]), flush=True)
-    for url in a.pages:
-        results[f"pages {label(url)}"] = child("pages", url, a.rounds)
-        print(json.dumps(results[f"pages {label(url)}"], ensure_ascii=False), flush=True)
-    for url in a.sweep:
-        results[f"sweep {label(url)}"] = child("sweep", url, "1000")
-        print(json.dumps(results[f"sweep {label(url)}"]), flush=True)
-    for url in a.lag:
-        results[f"lag {label(url)}"] = child("lag", url, "5")
-        print(json.dumps(results[f"lag {label(url)}"]), flush=True)
-    for url in a.report:
-        results[f"report {label(url)}"] = child("report", url, "3")
-        print(json.dumps(results[f"report {label(url)}"]), flush=True)
-    for url in a.weekly:
-        results[f"weekly {label(url)}"] = child("weekly", url, "3")
-        print(json.dumps(results[f"weekly {label(url)}"]), flush=True)
-    urls = sorted({u for u in (*a.intake, *a.pages, *a.sweep, *a.lag, *a.report, *a.weekly)})
+    parts = [("intake", a.intake, lambda url: intake(url, [int(c) for c in a.clients.split(",")], a.seconds)),
+             ("pages", a.pages, lambda url: child("pages", url, a.rounds)),
+             ("sweep", a.sweep, lambda url: child("sweep", url, "1000")),
+             ("lag", a.lag, lambda url: child("lag", url, "5")),
+             ("report", a.report, lambda url: child("report", url, "3")),
+             ("weekly", a.weekly, lambda url: child("weekly", url, "3"))]
+    for name, urls, run in parts:
+        for url in urls:
+            results[f"{name} {label(url)}"] = run(url)
+            print(json.dumps(results[f"{name} {label(url)}"], ensure_ascii=False), flush=True)
+    urls = sorted({url for _name, part_urls, _run in parts for url in part_urls})
     with open(a.out, "a", encoding="utf-8") as fh:
         fh.write(f"\n### Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n\n- machine: {machine()}\n")
         for u in urls:

@@ -6,7 +6,7 @@ the NUL character (PostgreSQL refuses it) or an unpaired surrogate (not UTF-8), 
 days outside 1900 to 9999-12-30 (at the edges of what Python holds, a time overflows when it
 is turned into UTC or into a deadline)."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Annotated
 
@@ -18,7 +18,8 @@ from pydantic_core import PydanticCustomError
 from tousu.cases.selectors import FIRST_DAY, LAST_DAY  # the same range as the staff filters
 from tousu.domain.text import is_storable
 
-Moment = Annotated[datetime, Field(ge=datetime(1900, 1, 1, tzinfo=UTC), le=datetime(9999, 12, 30, tzinfo=UTC))]
+Moment = Annotated[datetime, Field(ge=datetime.combine(FIRST_DAY, time.min, tzinfo=UTC),
+                                   le=datetime.combine(LAST_DAY, time.min, tzinfo=UTC))]
 Day = Annotated[date, Field(ge=FIRST_DAY, le=LAST_DAY)]
 
 
