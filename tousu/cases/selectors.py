@@ -17,26 +17,13 @@ from django.utils.translation import gettext as _
 from tousu.domain.policy import ANY_MEMBER, OWNER, TERMINAL_STATES, Policy
 from tousu.domain.text import is_storable
 from tousu.org.models import Membership, Unit
-from tousu.org.services import request_memo
+from tousu.org.selectors import memberships
 
 from . import search
 from .errors import InvalidInput, NotFound, Refused
 from .models import Case, Clock
 
 CASE_UNITS = ("receiving_unit", "handling_unit", "target_unit")
-
-
-def memberships(user) -> list[Membership]:
-    """The person's memberships with unit and role; read once per web request."""
-    if user is None or not user.is_authenticated:
-        return []
-    memo, key = request_memo(), ("memberships", user.pk)
-    if memo is not None and key in memo:
-        return list(memo[key])
-    found = list(Membership.objects.filter(user=user).select_related("unit", "role"))
-    if memo is not None:
-        memo[key] = found
-    return list(found)
 
 
 def covers(unit: Unit, case: Case) -> bool:

@@ -18,10 +18,11 @@ from tousu.cases.actions import acting, required
 from tousu.cases.errors import InvalidInput, NotFound, Refused
 from tousu.cases.selectors import cases_visible_to
 from tousu.org.models import Membership, Unit
+from tousu.org.selectors import is_staff_member
 from tousu.org.services import current_policy
 
 from .models import CorrectiveAction, HandlingReport, LibraryEntry, ProgressNote
-from .selectors import corrective_actions_visible_to, is_staff_member
+from .selectors import corrective_actions_visible_to
 
 R = HandlingReport
 

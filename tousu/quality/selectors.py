@@ -12,20 +12,13 @@ from django.db.models import Count, F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf, Trim, TruncMonth, TruncWeek
 
 from tousu.cases.models import Case, Lateness
-from tousu.cases.selectors import cases_visible_to, memberships, repeat_window_days  # noqa: F401
+from tousu.cases.selectors import cases_visible_to, repeat_window_days  # noqa: F401
 from tousu.domain.policy import Policy
+from tousu.org.selectors import is_staff_member, memberships
 
 from .models import CorrectiveAction, HandlingReport, LibraryEntry
 
 WEEK, MONTH = "week", "month"
-
-
-def is_staff_member(user) -> bool:
-    """Logged in and a member of some unit (or a superuser): the organisation's own people,
-    never a complainant."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or bool(memberships(user))
 
 
 def sees_all_units(user) -> bool:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from tousu.cases.models import Case
-from tousu.cases.selectors import memberships
+from tousu.org.selectors import memberships
 
 from .models import Report
 

@@ -9,9 +9,10 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from tousu.cases.models import Clock
-from tousu.cases.selectors import IsOpen, cases_visible_to, in_units, memberships
+from tousu.cases.selectors import IsOpen, cases_visible_to, in_units
 from tousu.domain.policy import OWNER, Policy
 from tousu.org.models import Membership, Unit
+from tousu.org.selectors import memberships
 
 DUE_SOON = timedelta(days=1)
 # The GET parameters of the lists, the same names as the API's (tousu.cases.selectors.filter_cases).

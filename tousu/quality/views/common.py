@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 
-from ..selectors import is_staff_member
+from tousu.org.selectors import is_staff_member
 
 
 def staff_only(view):

@@ -1,7 +1,7 @@
 from django import template
 
+from tousu.org.selectors import is_staff_member
 from tousu.org.services import current_policy
-from tousu.quality.selectors import is_staff_member
 
 from .. import selectors
 
