@@ -1,6 +1,7 @@
 """The rules of the house, checked on the source: cases are read through scoped selectors and
-written through cases/actions.py only."""
+written through cases/actions.py only, and each app imports only from its own layer or below."""
 
+import ast
 import re
 from pathlib import Path
 
@@ -34,3 +35,56 @@ def test_case_tables_are_read_through_selectors():
 def test_cases_are_written_only_by_actions():
     offenders = [rel for rel, text in sources() if WRITES.search(text) and rel not in WRITE_ALLOWED]
     assert offenders == [], f"change cases through tousu/cases/actions.py: {offenders}"
+
+
+# The layers, lowest first; a module may import from its own layer and the ones below it. Named
+# by what follows `tousu.`: an app's folder, or a module at the top (demo.py builds demo cases
+# for ops' init and demo commands; cli, settings, urls and wsgi put the project together).
+LAYERS = [
+    {"domain"},
+    {"org"},
+    {"notify"},  # below cases: actions queue outbox rows, events call notify's hooks
+    {"cases"},
+    {"quality", "reports"},
+    {"web", "portal", "api"},
+    {"ops", "demo"},
+    {"cli", "settings", "urls", "wsgi"},
+]
+LEVEL = {name: level for level, names in enumerate(LAYERS) for name in names}
+
+
+def imported_tops(rel, text):
+    """What follows `tousu.` in each module the source imports, anywhere in it (also inside a
+    function), with relative imports resolved against the module's own package."""
+    package = ["tousu", *rel.split("/")[:-1]]
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level:
+            base = package[:len(package) - node.level + 1]
+            names = [".".join(base + ([node.module] if node.module else []))]
+        elif isinstance(node, ast.ImportFrom):
+            names = [node.module]
+        else:
+            continue
+        for name in names:
+            parts = name.split(".")
+            if parts[0] == "tousu" and len(parts) > 1:
+                yield parts[1]
+            elif parts == ["tousu"] and isinstance(node, ast.ImportFrom):
+                yield from (alias.name for alias in node.names)
+
+
+def test_every_app_has_a_layer():
+    tops = {rel.split("/")[0].removesuffix(".py") for rel, _text in sources()} - {"__init__"}
+    assert tops - LEVEL.keys() == set(), f"give each app a place in LAYERS: {tops - LEVEL.keys()}"
+
+
+def test_apps_import_only_from_their_layer_or_below():
+    offenders = []
+    for rel, text in sources():
+        top = rel.split("/")[0].removesuffix(".py")
+        for imported in sorted(set(imported_tops(rel, text))):
+            if LEVEL.get(imported, -1) > LEVEL.get(top, len(LAYERS)):
+                offenders.append(f"{rel} -> {imported}")
+    assert offenders == [], f"import only from the layers below (see LAYERS): {offenders}"
