@@ -237,6 +237,54 @@ def test_zero_working_days_is_the_end_of_the_start_day() -> None:
     )
 
 
+# --- Calendar months (民法典 第二百零一条 to 第二百零三条) ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("accepted", "months", "last_day"),
+    [
+        (date(2025, 1, 15), 1, date(2025, 2, 15)),  # the corresponding day
+        (date(2025, 1, 31), 1, date(2025, 2, 28)),  # no Feb 31: the month's last day
+        (date(2024, 1, 31), 1, date(2024, 2, 29)),  # leap year
+        (date(2025, 3, 31), 1, date(2025, 4, 30)),
+        (date(2025, 1, 30), 2, date(2025, 3, 30)),  # only the due month's length matters
+        (date(2025, 11, 30), 3, date(2026, 2, 28)),  # across a year
+        (date(2024, 2, 29), 12, date(2025, 2, 28)),
+        (date(2025, 2, 28), 1, date(2025, 3, 28)),  # not "the end of the month"
+        (date(2025, 12, 31), 0, date(2025, 12, 31)),  # 0 months: the end of the start day
+    ],
+)
+def test_calendar_months_end_on_the_corresponding_day(
+    accepted: date, months: int, last_day: date
+) -> None:
+    start = shanghai(accepted.year, accepted.month, accepted.day)
+    following = last_day + timedelta(days=1)
+    assert compute_due(start, months, "calendar_months", SHANGHAI, CAL) == Deadline(
+        local_midnight(following.year, following.month, following.day), provisional=False
+    )
+
+
+def test_calendar_months_use_the_local_date() -> None:
+    # 17:00 UTC on Jan 31 is already 01:00 on Feb 1 in Shanghai: Feb 1 + 1 month = Mar 1.
+    start = datetime(2025, 1, 31, 17, 0, tzinfo=UTC)
+    assert compute_due(start, 1, "calendar_months", SHANGHAI, CAL).due_at == local_midnight(
+        2025, 3, 2
+    )
+    assert compute_due(start, 1, "calendar_months", ZoneInfo("UTC"), CAL).due_at == datetime(
+        2025, 3, 1, tzinfo=UTC
+    )
+
+
+def test_calendar_months_ignore_holidays_and_unknown_years() -> None:
+    # Due on Oct 1 2025 (National Day) and in 2027 (holidays unknown): neither moves.
+    assert compute_due(shanghai(2025, 9, 1), 1, "calendar_months", SHANGHAI, CAL) == Deadline(
+        local_midnight(2025, 10, 2), provisional=False
+    )
+    assert compute_due(shanghai(2026, 12, 1), 1, "calendar_months", SHANGHAI, CAL) == Deadline(
+        local_midnight(2027, 1, 2), provisional=False
+    )
+
+
 def test_compute_warn() -> None:
     due = datetime(2026, 2, 25, 16, 0, tzinfo=UTC)
     assert compute_warn(due, 120) == datetime(2026, 2, 25, 14, 0, tzinfo=UTC)
@@ -357,3 +405,21 @@ def test_property_working_days_never_earlier_than_natural_days_and_due_at_midnig
     for due in (working, natural):
         assert due.utcoffset() == timedelta(0)
         assert due.astimezone(tz).time() == time(0)
+
+
+@PROPERTY
+@given(start=start_dates, months=st.integers(min_value=0, max_value=36))
+def test_property_calendar_months_land_on_the_corresponding_day_or_the_month_end(
+    start: date, months: int
+) -> None:
+    noon = datetime.combine(start, time(12), tzinfo=SHANGHAI)
+    due = compute_due(noon, months, "calendar_months", SHANGHAI, CAL)
+    assert due.provisional is False
+    local = due.due_at.astimezone(SHANGHAI)
+    assert local.time() == time(0)
+    last_day = local.date() - timedelta(days=1)
+    assert (last_day.year - start.year) * 12 + last_day.month - start.month == months
+    month_end = (last_day + timedelta(days=1)).day == 1
+    assert last_day.day == start.day or (month_end and last_day.day < start.day)
+    later = compute_due(noon, months + 1, "calendar_months", SHANGHAI, CAL)
+    assert later.due_at > due.due_at

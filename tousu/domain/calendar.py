@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 import chinese_calendar
 
-UNITS = ("minutes", "hours", "natural_days", "working_days")
+UNITS = ("minutes", "hours", "natural_days", "working_days", "calendar_months")
 
 
 @dataclass(frozen=True)
@@ -118,6 +118,19 @@ def _start_of_day(d: date, tz: ZoneInfo) -> datetime:
     return datetime.combine(d, time(0), tzinfo=tz).astimezone(timezone.utc)
 
 
+def _months_later(d: date, months: int) -> date:
+    """The day ``months`` months after ``d`` that has the same day number, or the last day of
+    that month when it is too short (31 January + 1 month is 28 or 29 February).
+
+    This is how the Civil Code ends a period counted in months (民法典 第二百零二条: 到期月的
+    对应日为期间的最后一日;没有对应日的,月末日为期间的最后一日).
+    """
+    index = d.month - 1 + months
+    year, month = d.year + index // 12, index % 12 + 1
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return date(year, month, min(d.day, (following - timedelta(days=1)).day))
+
+
 def compute_due(
     start: datetime, amount: int, unit: str, tz: ZoneInfo, calendar: WorkCalendar
 ) -> Deadline:
@@ -128,6 +141,15 @@ def compute_due(
         (``amount == 0`` is the end of the start day).
     working_days: the end of the ``amount``-th working day after the local date of ``start``
         (the start day never counts; ``amount == 0`` is the end of the start day).
+    calendar_months: a period of months as the Civil Code counts it, for clocks a regulation
+        sets in months. The start day does not count (民法典 第二百零一条), the last day is
+        the day of the ``amount``-th following month with the start's local day number, or
+        that month's last day when it has no such day (第二百零二条: 31 January + 1 month
+        ends on 28 or 29 February), and the period ends at 24:00 of that day (第二百零三条
+        第二款). Like natural_days it ignores holidays, so it is never provisional: the rule of
+        第二百零三条 第一款 that moves a last day falling on a statutory holiday to the day
+        after the holiday is not applied, and the deadline does not wait on holiday lists that
+        may not be published yet.
 
     "End of day D" is local midnight starting D + 1. The result is in UTC.
     Raises ``ValueError`` for a naive ``start``, a negative ``amount`` or an unknown ``unit``.
@@ -150,6 +172,9 @@ def compute_due(
     local_date = start.astimezone(tz).date()
     if unit == "natural_days":
         return Deadline(_start_of_day(local_date + timedelta(days=amount + 1), tz), False)
+    if unit == "calendar_months":
+        last_day = _months_later(local_date, amount)
+        return Deadline(_start_of_day(last_day + timedelta(days=1), tz), False)
 
     last_day, provisional = calendar.add_working_days(local_date, amount)
     return Deadline(_start_of_day(last_day + timedelta(days=1), tz), provisional)
