@@ -118,6 +118,11 @@ def _start_of_day(d: date, tz: ZoneInfo) -> datetime:
     return datetime.combine(d, time(0), tzinfo=tz).astimezone(timezone.utc)
 
 
+def _check_aware(name: str, moment: datetime) -> None:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{name} must be timezone-aware, got naive datetime {moment.isoformat()}")
+
+
 def _months_later(d: date, months: int) -> date:
     """The day ``months`` months after ``d`` that has the same day number, or the last day of
     that month when it is too short (31 January + 1 month is 28 or 29 February).
@@ -154,8 +159,7 @@ def compute_due(
     "End of day D" is local midnight starting D + 1. The result is in UTC.
     Raises ``ValueError`` for a naive ``start``, a negative ``amount`` or an unknown ``unit``.
     """
-    if start.tzinfo is None or start.utcoffset() is None:
-        raise ValueError(f"start must be timezone-aware, got naive datetime {start.isoformat()}")
+    _check_aware("start", start)
     if amount < 0:
         raise ValueError(f"amount must be >= 0, got {amount}")
     if unit not in UNITS:
@@ -178,6 +182,77 @@ def compute_due(
 
     last_day, provisional = calendar.add_working_days(local_date, amount)
     return Deadline(_start_of_day(last_day + timedelta(days=1), tz), provisional)
+
+
+def _whole_second(moment: datetime) -> datetime:
+    """``moment`` in UTC, rounded up to the whole second.
+
+    Working time is stored as whole seconds, so both functions below count from whole seconds;
+    rounding up (not down) keeps a resumed clock from falling due before it resumed.
+    """
+    utc = moment.astimezone(timezone.utc)
+    if utc.microsecond:
+        utc = utc.replace(microsecond=0) + timedelta(seconds=1)
+    return utc
+
+
+def working_seconds_between(
+    start: datetime, end: datetime, tz: ZoneInfo, calendar: WorkCalendar
+) -> int:
+    """The seconds of ``[start, end)`` that fall on working days in ``tz``; 0 when end <= start.
+
+    A working day counts whole, from 00:00 to 24:00 local, because a working-day deadline is
+    24:00 of a working day: the time left on such a clock is the working time before it, and
+    what passes on weekends and holidays is not spent. A day's length is its real length, so a
+    working day on which daylight saving time starts counts 23 hours. Instants are taken to the
+    whole second, rounded up.
+    """
+    _check_aware("start", start)
+    _check_aware("end", end)
+    current, end_utc = _whole_second(start), _whole_second(end)
+    day = current.astimezone(tz).date()
+    total = 0
+    while current < end_utc:
+        day_end = _start_of_day(day + timedelta(days=1), tz)
+        if calendar.is_workday(day):
+            total += int((min(day_end, end_utc) - current).total_seconds())
+        current, day = day_end, day + timedelta(days=1)
+    return total
+
+
+def add_working_seconds(
+    start: datetime, seconds: int, tz: ZoneInfo, calendar: WorkCalendar
+) -> Deadline:
+    """The first instant at which ``seconds`` seconds of working-day time have passed after
+    ``start``, in UTC: the inverse of :func:`working_seconds_between`.
+
+    Time on days that are not working days is skipped, so a start on a weekend or holiday
+    begins counting at 00:00 of the next working day, and a count that ends exactly at 24:00
+    of a working day ends there, not after the days off that follow. ``seconds == 0`` is
+    ``start`` itself (rounded up to the whole second), even on a day off: a clock with nothing
+    left is due at once. The result is provisional when any day examined (the start's local
+    date to the result's) lies in a year whose holidays are unknown.
+    Raises ``ValueError`` for a naive ``start`` or negative ``seconds``.
+    """
+    _check_aware("start", start)
+    if seconds < 0:
+        raise ValueError(f"seconds must be >= 0, got {seconds}")
+    current = _whole_second(start)
+    if seconds == 0:
+        return Deadline(current, False)
+    day = current.astimezone(tz).date()
+    remaining = seconds
+    provisional = False
+    while True:
+        workday, known = calendar.day(day)
+        provisional = provisional or not known
+        day_end = _start_of_day(day + timedelta(days=1), tz)
+        if workday:
+            available = int((day_end - current).total_seconds())
+            if remaining <= available:
+                return Deadline(current + timedelta(seconds=remaining), provisional)
+            remaining -= available
+        current, day = day_end, day + timedelta(days=1)
 
 
 def compute_warn(due_at: datetime, warn_minutes: int) -> datetime:
