@@ -20,6 +20,8 @@ from tousu.domain.calendar import (
     add_working_seconds,
     compute_due,
     compute_warn,
+    remaining_for,
+    resumed_due,
     working_seconds_between,
 )
 
@@ -387,6 +389,72 @@ def test_working_time_rounds_up_to_the_whole_second() -> None:
     assert add_working(start, 0).due_at == shanghai(2025, 3, 17, 9).astimezone(UTC) + SECOND
 
 
+# --- Pausing and resuming: the two calls the clocks make ------------------------------------
+
+
+def test_a_working_day_clock_paused_over_a_weekend_keeps_its_working_time() -> None:
+    # Accepted Thu Mar 13 2025, 2 working days: Fri 14 and Mon 17, due Tue Mar 18 00:00.
+    due = due_working_days(shanghai(2025, 3, 13), 2).due_at
+    assert due == local_midnight(2025, 3, 18)
+    # Paused Fri 18:00: 6 hours of Friday and all of Monday are left.
+    left = remaining_for("working_days", shanghai(2025, 3, 14, 18), due, SHANGHAI, CAL)
+    assert left == 30 * HOUR
+    # Resumed Mon 09:00: 15 hours of Monday, 15 of Tuesday. (Wall-clock time left, 78 hours,
+    # would have made it Thu Mar 20 15:00, handing out the weekend a second time.)
+    assert resumed_due("working_days", shanghai(2025, 3, 17, 9), left, SHANGHAI, CAL) == Deadline(
+        shanghai(2025, 3, 18, 15).astimezone(UTC), provisional=False
+    )
+    # Resumed Sat 10:00: the count starts on Monday.
+    assert resumed_due("working_days", shanghai(2025, 3, 15, 10), left, SHANGHAI, CAL) == Deadline(
+        shanghai(2025, 3, 18, 6).astimezone(UTC), provisional=False
+    )
+
+
+def test_a_working_day_clock_paused_over_national_day_2025() -> None:
+    # Accepted Fri Sep 26, 3 working days: Sun Sep 28 (make-up), Mon 29, Tue 30.
+    due = due_working_days(shanghai(2025, 9, 26), 3).due_at
+    assert due == local_midnight(2025, 10, 1)
+    # Paused on Sat Sep 27, a day off: all three working days are left.
+    left = remaining_for("working_days", shanghai(2025, 9, 27, 12), due, SHANGHAI, CAL)
+    assert left == 3 * DAY
+    # Resumed during the holiday: Thu Oct 9, Fri Oct 10, Sat Oct 11 (make-up).
+    assert resumed_due("working_days", shanghai(2025, 10, 2, 10), left, SHANGHAI, CAL) == Deadline(
+        local_midnight(2025, 10, 12), provisional=False
+    )
+    # Paused Tue Sep 30 18:00 with 6 hours left, resumed on Oct 1: due Thu Oct 9 06:00.
+    left = remaining_for("working_days", shanghai(2025, 9, 30, 18), due, SHANGHAI, CAL)
+    assert left == 6 * HOUR
+    assert resumed_due("working_days", shanghai(2025, 10, 1, 9), left, SHANGHAI, CAL) == Deadline(
+        shanghai(2025, 10, 9, 6).astimezone(UTC), provisional=False
+    )
+
+
+@pytest.mark.parametrize("unit", ["minutes", "hours", "natural_days", "calendar_months"])
+def test_other_clocks_keep_the_wall_clock_time_left(unit: str) -> None:
+    due = shanghai(2025, 9, 30, 18)
+    left = remaining_for(unit, shanghai(2025, 9, 26, 12), due, SHANGHAI, CAL)
+    assert left == 4 * DAY + 6 * HOUR
+    assert resumed_due(unit, shanghai(2025, 10, 2, 10), left, SHANGHAI, CAL) == Deadline(
+        shanghai(2025, 10, 6, 16).astimezone(UTC), provisional=False
+    )
+
+
+@pytest.mark.parametrize("unit", UNITS)
+def test_a_clock_paused_after_its_due_time_has_nothing_left(unit: str) -> None:
+    due = shanghai(2025, 3, 14, 18)
+    assert remaining_for(unit, shanghai(2025, 3, 17, 9), due, SHANGHAI, CAL) == 0
+    resumed = shanghai(2025, 3, 17, 10)
+    assert resumed_due(unit, resumed, 0, SHANGHAI, CAL) == Deadline(resumed.astimezone(UTC), False)
+
+
+def test_a_resumed_working_day_clock_can_become_provisional() -> None:
+    left = 2 * DAY
+    resumed = shanghai(2026, 12, 30, 12)  # 12 h of Wed Dec 30, Thu Dec 31, 12 h of Jan 1 2027
+    assert resumed_due("working_days", resumed, left, SHANGHAI, CAL) == Deadline(
+        shanghai(2027, 1, 1, 12).astimezone(UTC), provisional=True
+    )
+
+
 # --- Invalid input -------------------------------------------------------------------------
 
 
@@ -413,6 +481,21 @@ def test_working_time_rejects_naive_datetimes_and_negative_seconds() -> None:
         add_working_seconds(datetime(2025, 3, 17), 1, SHANGHAI, CAL)
     with pytest.raises(ValueError, match="seconds must be >= 0"):
         add_working_seconds(shanghai(2025, 3, 17), -1, SHANGHAI, CAL)
+
+
+def test_pause_and_resume_reject_bad_input() -> None:
+    now = shanghai(2025, 3, 17)
+    with pytest.raises(ValueError, match="'weeks'"):
+        remaining_for("weeks", now, now, SHANGHAI, CAL)
+    with pytest.raises(ValueError, match="'weeks'"):
+        resumed_due("weeks", now, 0, SHANGHAI, CAL)
+    for unit in UNITS:
+        with pytest.raises(ValueError, match="due_at must be timezone-aware"):
+            remaining_for(unit, now, datetime(2025, 3, 18), SHANGHAI, CAL)
+        with pytest.raises(ValueError, match="resumed_at must be timezone-aware"):
+            resumed_due(unit, datetime(2025, 3, 18), 0, SHANGHAI, CAL)
+        with pytest.raises(ValueError, match="remaining must be >= 0"):
+            resumed_due(unit, now, -1, SHANGHAI, CAL)
 
 
 def test_negative_working_days_is_rejected() -> None:
@@ -584,8 +667,9 @@ def test_property_a_pause_keeps_the_working_time_left(
     # In UTC: adding to a datetime in a zone with DST moves its wall clock, not elapsed time.
     paused = start.astimezone(UTC) + (due - start) * pause_at
     resumed = paused + paused_for
-    left = working_seconds_between(paused, due, tz, calendar)
-    new_due = add_working_seconds(resumed, left, tz, calendar).due_at
+    left = remaining_for("working_days", paused, due, tz, calendar)
+    assert left == working_seconds_between(paused, due, tz, calendar)
+    new_due = resumed_due("working_days", resumed, left, tz, calendar).due_at
     assert working_seconds_between(resumed, new_due, tz, calendar) == left
     assert new_due >= resumed
     assert new_due.utcoffset() == timedelta(0)

@@ -13,6 +13,10 @@ A year is *known* when ``chinese_calendar`` covers it or an administrator
 loaded its official holiday list into the database (``loaded_years``).
 Deadlines that depend on a day in an unknown year are *provisional*: they may
 move once that year's holidays are published and loaded.
+
+A paused working-day clock keeps the working time it had left, not the wall-clock
+time, so that a pause over a weekend or holiday neither spends nor gains those days
+(``remaining_for`` at the pause, ``resumed_due`` at the resume).
 """
 
 from __future__ import annotations
@@ -123,6 +127,11 @@ def _check_aware(name: str, moment: datetime) -> None:
         raise ValueError(f"{name} must be timezone-aware, got naive datetime {moment.isoformat()}")
 
 
+def _check_unit(unit: str) -> None:
+    if unit not in UNITS:
+        raise ValueError(f"unknown unit {unit!r}; expected one of {', '.join(UNITS)}")
+
+
 def _months_later(d: date, months: int) -> date:
     """The day ``months`` months after ``d`` that has the same day number, or the last day of
     that month when it is too short (31 January + 1 month is 28 or 29 February).
@@ -162,8 +171,7 @@ def compute_due(
     _check_aware("start", start)
     if amount < 0:
         raise ValueError(f"amount must be >= 0, got {amount}")
-    if unit not in UNITS:
-        raise ValueError(f"unknown unit {unit!r}; expected one of {', '.join(UNITS)}")
+    _check_unit(unit)
 
     # Convert first: adding a timedelta to a datetime in a zone with DST moves the wall clock,
     # not the elapsed time.
@@ -224,14 +232,15 @@ def add_working_seconds(
     start: datetime, seconds: int, tz: ZoneInfo, calendar: WorkCalendar
 ) -> Deadline:
     """The first instant at which ``seconds`` seconds of working-day time have passed after
-    ``start``, in UTC: the inverse of :func:`working_seconds_between`.
+    ``start``, in UTC, so that ``working_seconds_between(start, result) == seconds``.
 
     Time on days that are not working days is skipped, so a start on a weekend or holiday
     begins counting at 00:00 of the next working day, and a count that ends exactly at 24:00
     of a working day ends there, not after the days off that follow. ``seconds == 0`` is
     ``start`` itself (rounded up to the whole second), even on a day off: a clock with nothing
-    left is due at once. The result is provisional when any day examined (the start's local
-    date to the result's) lies in a year whose holidays are unknown.
+    left is due at once. The result is provisional when any day examined (from the start's
+    local date to the last day counted; none for ``seconds == 0``) lies in a year whose
+    holidays are unknown.
     Raises ``ValueError`` for a naive ``start`` or negative ``seconds``.
     """
     _check_aware("start", start)
@@ -253,6 +262,46 @@ def add_working_seconds(
                 return Deadline(current + timedelta(seconds=remaining), provisional)
             remaining -= available
         current, day = day_end, day + timedelta(days=1)
+
+
+def remaining_for(
+    unit: str, paused_at: datetime, due_at: datetime, tz: ZoneInfo, calendar: WorkCalendar
+) -> int:
+    """The seconds to store when a clock counted in ``unit`` is paused at ``paused_at``.
+
+    A working-day clock keeps the working time it had left, so a pause from Friday evening to
+    Monday morning neither spends nor gains the weekend; every other unit keeps the wall-clock
+    time left, since its deadline runs through weekends and holidays anyway. Never negative:
+    a clock paused after its due time has nothing left.
+    Raises ``ValueError`` for an unknown ``unit`` or a naive datetime.
+    """
+    _check_unit(unit)
+    _check_aware("paused_at", paused_at)
+    _check_aware("due_at", due_at)
+    if unit == "working_days":
+        return working_seconds_between(paused_at, due_at, tz, calendar)
+    return max(int((due_at - paused_at).total_seconds()), 0)
+
+
+def resumed_due(
+    unit: str, resumed_at: datetime, remaining: int, tz: ZoneInfo, calendar: WorkCalendar
+) -> Deadline:
+    """The new deadline of a clock counted in ``unit`` resumed at ``resumed_at`` with
+    ``remaining`` seconds stored by :func:`remaining_for`.
+
+    Working-day clocks spend ``remaining`` on working days only (and may be provisional when
+    that runs into a year whose holidays are unknown); every other unit adds it as elapsed
+    time. The result is in UTC.
+    Raises ``ValueError`` for an unknown ``unit``, a naive ``resumed_at`` or a negative
+    ``remaining``.
+    """
+    _check_unit(unit)
+    _check_aware("resumed_at", resumed_at)
+    if remaining < 0:
+        raise ValueError(f"remaining must be >= 0, got {remaining}")
+    if unit == "working_days":
+        return add_working_seconds(resumed_at, remaining, tz, calendar)
+    return Deadline(resumed_at.astimezone(timezone.utc) + timedelta(seconds=remaining), False)
 
 
 def compute_warn(due_at: datetime, warn_minutes: int) -> datetime:
