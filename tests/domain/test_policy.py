@@ -24,7 +24,7 @@ def test_bank_ladder_ends_at_head_office_service_management():
     bank = load_preset("bank")
     assert bank.ladder[-1].unit_kind == "service_management"
     assert bank.roles["outlet_head"].sign_off and not bank.roles["staff"].sign_off
-    assert "signed_off" in bank.actions["close"].requires
+    assert ("field", "signed_off_by") in bank.actions["close"].requires[1].params
 
 
 def test_authority_refusal_names_the_level_that_may_grant(hotel):

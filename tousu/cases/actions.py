@@ -12,165 +12,40 @@ import re
 import secrets
 from contextlib import contextmanager
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tousu.domain.policy import OWNER, SYSTEM, TERMINAL_STATES, Policy, Refusal
+from tousu.domain.policy import ANY_MEMBER, NEW, OWNER, EffectSpec, Refusal
 from tousu.notify import outbox
-from tousu.org.models import Membership, Unit
-from tousu.org.services import current_policy, org_timezone, work_calendar
+from tousu.org.models import Unit
+from tousu.org.services import current_policy, org_timezone, policy_version, work_calendar
 
 from . import attachments as attachment_rules
 from . import clocks
-from .errors import InvalidInput, NotFound, Refused, StaleCase
+from . import inputs as input_rules
+from . import effects
+from .engine import Step, acting, follow, follow_problem, perform, refusal_message
+from .errors import InvalidInput, Refused
 from .events import append_event, plain
-from .guards import unmet
-from .labels import action_label
-from .models import Attachment, Case, CaseCounter, Clock, Lateness
-from .selectors import actor_roles, ladder_holder, memberships
+from .models import Attachment, Case, CaseCounter, CaseParty, Clock, Lateness
+from .selectors import memberships
+from .wording import localized
 
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{4,30}$")
-SYSTEM_ACTIONS = frozenset({"clock"})  # the only actions taken with actor=None (the worker's)
-
-
-def refusal_message(refusal: Refusal, policy: Policy) -> str:
-    p = dict(refusal.params)
-    if "action" in p:
-        p["action"] = action_label(p["action"])
-    messages = {
-        "unknown_action": lambda: _("Unknown action: %(action)s.") % p,
-        "wrong_state": lambda: _("This case is %(state)s: “%(action)s” is not possible now.") % {
-            "state": policy.states.get(p["state"], p["state"]), "action": p["action"]},
-        "no_right": lambda: _("You do not have the right to “%(action)s” on this case.") % p,
-        "top_of_ladder": lambda: _("This case is already at the top of the escalation ladder."),
-        "beyond_authority": lambda: _(
-            "This compensation is beyond your authority: it needs %(role)s (level %(level)s). "
-            "Escalate the case.") % p,
-        "beyond_any_authority": lambda: _("No one in the escalation ladder may grant %(amount)s.") % p,
-    }
-    return messages.get(refusal.code, lambda: refusal.code)()
 
 
 def required(value, field: str, label: str) -> str:
-    value = (value or "").strip() if isinstance(value, str) or value is None else value
-    if not value:
-        raise InvalidInput(_("%(field)s is required.") % {"field": label}, field=field)
-    return value
-
-
-class Step:
-    """One action under way on a locked case: collect changes, then record them as events."""
-
-    def __init__(self, *, case: Case, actor, roles: set[str], policy: Policy, action: str, now: datetime):
-        self.case, self.actor, self.roles, self.policy = case, actor, roles, policy
-        self.action, self.now = action, now
-        self.pending: dict = {}
-        self.recorded: list[str] = []
-        self._calendar = None
-
-    @property
-    def calendar(self):
-        if self._calendar is None:
-            self._calendar = work_calendar()
-        return self._calendar
-
-    def set(self, **fields) -> None:
-        self.pending.update(fields)
-
-    def record(self, action: str | None = None, *, note: str = "", outcome: str = "",
-               facts: dict | None = None) -> None:
-        """Apply the pending changes, append their event and run the clock rules. `facts` adds
-        what the event records beside the case's fields (the names of attached files)."""
-        action = action or self.action
-        case = self.case
-        old, new = {}, {}
-        for name, value in self.pending.items():
-            before = getattr(case, name)
-            if before != value:
-                old[name], new[name] = plain(before), plain(value)
-                setattr(case, name, value)
-        self.pending = {}
-        new.update(facts or {})
-        append_event(case, actor=self.actor, action=action, at=self.now, old=old, new=new, note=note)
-        events = [action] + ([f"{action}:{outcome}"] if outcome else [])
-        clocks.apply(case, self.policy, events, self.now, self.calendar, org_timezone())
-        if "owner" in new and case.owner.email:
-            outbox.queue(recipient=case.owner.email, case=case,
-                         subject=_("Complaint %(number)s is now yours") % {"number": case.number},
-                         body=f"{case.subject}\n\n{note}")
-        self.recorded.append(action)
-
-
-def _lock(case_id: int) -> Case:
-    try:
-        return (Case.objects.select_for_update(of=("self",))
-                .select_related("owner", "receiving_unit", "handling_unit", "target_unit").get(pk=case_id))
-    except (Case.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
-
-
-@contextmanager
-def acting(action: str, *, actor, case_id: int, expected_version: int | None = None, now=None):
-    """Lock the case, check version, right and policy; yield a Step; save it all on exit."""
-    if actor is None and action not in SYSTEM_ACTIONS:
-        raise NotFound()  # nobody is not the system: only the worker's own actions go without one
-    policy = current_policy()
-    with transaction.atomic():
-        case = _lock(case_id)
-        roles = {SYSTEM} if actor is None else actor_roles(actor, case, policy)
-        if not roles:
-            raise NotFound()  # not theirs to see: reveal nothing
-        if expected_version is not None and case.version != expected_version:
-            raise StaleCase()
-        try:
-            spec = policy.check(action, case.state, roles)
-        except Refusal as refusal:
-            raise Refused(refusal_message(refusal, policy)) from None
-        problems = unmet(case, spec.requires)
-        if problems:
-            raise Refused(problems[0])
-        step = Step(case=case, actor=actor, roles=roles, policy=policy, action=action,
-                    now=now or timezone.now())
-        if spec.to_state:
-            step.set(state=spec.to_state)  # the action may still set another state
-        yield step
-        if step.pending or not step.recorded:
-            step.record()
-        case.version = F("version") + 1
-        case.save()
-        case.refresh_from_db(fields=["version"])
-
-
-def _escalate(step: Step, note: str) -> None:
-    """Climb one level and hand the case to the holder of the next role."""
-    try:
-        next_step = step.policy.next_step(step.case.level)
-    except Refusal as refusal:
-        raise Refused(refusal_message(refusal, step.policy)) from None
-    holder = ladder_holder(step.policy, next_step.level, step.case.handling_unit)
-    # A case not yet accepted stays so: its new owner accepts it (and agrees the reply time).
-    state = "received" if step.case.state == "received" else "in_progress"
-    step.set(level=next_step.level, owner=holder, state=state)
-    step.record("escalate", note=note)
-
-
-def _at_top(step: Step) -> bool:
-    try:
-        step.policy.next_step(step.case.level)
-    except Refusal:
-        return True
-    return False
+    return input_rules.required_text(value, field, label)
 
 
 def _next_number(year: int, prefix: str = "TS") -> str:
     """The year's next number in one round trip: the upsert locks the year's row until commit,
-    so concurrent intakes queue for it and never share a number (SQLite 3.35+, PostgreSQL)."""
+    so concurrent intakes queue for it and never share a number (SQLite 3.35+, PostgreSQL).
+    Every kind shares the count; its prefix tells them apart."""
     table = connection.ops.quote_name(CaseCounter._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {table} (year, last) VALUES (%s, 1) ON CONFLICT (year) "
@@ -180,31 +55,7 @@ def _next_number(year: int, prefix: str = "TS") -> str:
 
 
 def _aware(value, field: str, label: str):
-    if value is None or value == "":
-        return None
-    if not isinstance(value, datetime):
-        raise InvalidInput(_("%(field)s must be a date and time.") % {"field": label}, field=field)
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value, org_timezone())
-    return value
-
-
-def _money(value) -> Decimal:
-    """An amount in yuan, at most two decimals (fen), not negative."""
-    try:
-        amount = Decimal(str(value or 0).strip())
-    except InvalidOperation:
-        amount = Decimal("NaN")
-    if not amount.is_finite():
-        raise InvalidInput(_("Compensation must be a number."), field="compensation")
-    if amount < 0:
-        raise InvalidInput(_("Compensation cannot be negative."), field="compensation")
-    _sign, digits, exponent = amount.as_tuple()
-    trailing_zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
-    if amount and -(exponent + trailing_zeros) > 2:
-        raise InvalidInput(_("Compensation is in yuan with at most two decimals (fen)."),
-                           field="compensation")
-    return amount
+    return input_rules.aware(value, field, label, org_timezone())
 
 
 def _choice(value: str, choices: dict, field: str, label: str, *, allow_blank: bool) -> str:
@@ -216,20 +67,7 @@ def _choice(value: str, choices: dict, field: str, label: str, *, allow_blank: b
     return value
 
 
-@contextmanager
-def _files_kept_only_on_success():
-    """Yield a list the caller adds stored files to; if anything fails before the block ends
-    (the transaction rolls back with it), delete them again: no orphan files on disk."""
-    stored: list = []
-    try:
-        yield stored
-    except BaseException:
-        for field_file in stored:
-            try:
-                field_file.storage.delete(field_file.name)
-            except OSError:
-                pass
-        raise
+_files_kept_only_on_success = attachment_rules.kept_only_on_success
 
 
 def _checked_files(files, field: str = "attachments") -> list:
@@ -239,18 +77,7 @@ def _checked_files(files, field: str = "attachments") -> list:
     return attachment_rules.check(files, field)
 
 
-def _store_files(case: Case, checked: list, *, actor, source: str, now, stored: list) -> list[str]:
-    """Save checked files as the case's attachments; returns their original names."""
-    names = []
-    for item in checked:
-        attachment = Attachment(case=case, original_name=item.name, content_type=item.content_type,
-                                size=item.size, source=source, uploaded_by=actor, uploaded_at=now)
-        item.file.seek(0)
-        attachment.file.save(item.name, item.file, save=False)
-        stored.append(attachment.file)
-        attachment.save()
-        names.append(item.name)
-    return names
+_store_files = attachment_rules.store
 
 
 def _with_names(note: str, names: list[str]) -> str:
@@ -267,8 +94,9 @@ def register_case(*, actor, unit: Unit, channel: str, subject: str, description:
                   complainant_address: str = "", stage: str = "", category: str = "",
                   target_unit: Unit | None = None, occurred_at=None, place: str = "",
                   people_involved: str = "", requested_resolution: str = "", requested_by=None,
-                  promised_reply_at=None, severity: int = 3, note: str = "", attachments=(),
-                  attachment_source: str = Attachment.STAFF, now=None, in_transaction=None) -> Case:
+                  promised_reply_at=None, severity: int | None = None, note: str = "", attachments=(),
+                  attachment_source: str = Attachment.STAFF, now=None, in_transaction=None,
+                  kind: str = "", parties=()) -> Case:
     """Record a complaint. Whoever registers it owns it (首问负责制) until they hand it on.
 
     `attachments` are uploaded files (checked here: type by their bytes, size, count), saved
@@ -276,15 +104,24 @@ def register_case(*, actor, unit: Unit, channel: str, subject: str, description:
     fails the files are deleted again. `attachment_source` says where they came from
     (Attachment.PORTAL, LETTER_SCAN or STAFF); the portal's have no uploader.
     `in_transaction(case)` is called last inside the case's transaction: the API records its
-    Idempotency-Key there, so the key and the case are written together or not at all."""
+    Idempotency-Key there, so the key and the case are written together or not at all.
+
+    `kind` is one of the policy's kinds of case (its default when blank); the register action of
+    that kind decides who may register and the state a new case starts in. The complainant
+    becomes the case's complainant party; `parties` names others ({"role", "name", ...})."""
     policy = current_policy()
+    if kind and kind not in policy.kinds:
+        raise InvalidInput(_("Unknown kind of case: %(kind)s.") % {"kind": kind}, field="kind")
+    case_kind = policy.kind(kind)
     now = now or timezone.now()
     subject = required(subject, "subject", _("Subject"))[:200]
     description = required(description, "description", _("Course of events"))
     complainant_name = required(complainant_name, "complainant_name", _("Complainant"))[:100]
     channel = _choice(channel, policy.channels, "channel", _("Channel"), allow_blank=False)
-    stage = _choice(stage, policy.stages, "stage", _("Stage"), allow_blank="stage" not in policy.deadline_facts())
-    category = _choice(category, policy.categories, "category", _("Category"), allow_blank=True)
+    stage = _choice(stage, case_kind.stages, "stage", _("Stage"),
+                    allow_blank="stage" not in case_kind.deadline_facts())
+    category = _choice(category, {c: x.label for c, x in case_kind.categories.items()}, "category",
+                       _("Category"), allow_blank=True)
     phone = (complainant_phone or "").strip()
     if phone and not PHONE_RE.match(phone):
         raise InvalidInput(_("The phone number may hold only digits, spaces, '-' and a leading '+'."),
@@ -295,8 +132,11 @@ def register_case(*, actor, unit: Unit, channel: str, subject: str, description:
             validate_email(email)
         except ValidationError:
             raise InvalidInput(_("Enter a valid email address."), field="complainant_email") from None
-    if severity not in (1, 2, 3):
-        raise InvalidInput(_("Severity must be 1, 2 or 3."), field="severity")
+    severity = case_kind.default_level if severity in (None, "") else severity
+    if severity not in case_kind.level_values():
+        raise InvalidInput(_("Severity must be one of: %(choices)s.") % {
+            "choices": "、".join(label for _v, label in case_kind.levels)}, field="severity")
+    extra = _checked_parties(case_kind, parties)
     requested_by = _aware(requested_by, "requested_by", _("Requested time"))
     promised_reply_at = _aware(promised_reply_at, "promised_reply_at", _("Agreed reply time"))
     occurred_at = _aware(occurred_at, "occurred_at", _("Time of the event"))
@@ -311,11 +151,18 @@ def register_case(*, actor, unit: Unit, channel: str, subject: str, description:
     if not mine:
         raise Refused(_("You are not a member of %(unit)s and may not register complaints for it.")
                       % {"unit": unit.name})
-    level = policy.level_of({m.role.code for m in mine})
+    roles = {m.role.code for m in mine} | {ANY_MEMBER}
+    try:
+        spec = case_kind.check("register", NEW, roles, policy)
+    except Refusal as refusal:
+        raise Refused(refusal_message(refusal, policy, case_kind)) from None
+    level = policy.level_of(roles, case_kind.code)
+    state = spec.target(NEW)
 
     with _files_kept_only_on_success() as stored, transaction.atomic():
         case = Case.objects.create(
-            number=_next_number(timezone.localtime(now, org_timezone()).year),
+            number=_next_number(timezone.localtime(now, org_timezone()).year, case_kind.number_prefix),
+            kind=case_kind.code, is_open=case_kind.is_open(state), policy_version=policy_version(),
             tracking_code=secrets.token_urlsafe(9), channel=channel, stage=stage, category=category,
             severity=severity, subject=subject, description=description, received_at=now,
             received_by=actor, receiving_unit=unit, target_unit=target_unit, handling_unit=unit,
@@ -323,25 +170,68 @@ def register_case(*, actor, unit: Unit, channel: str, subject: str, description:
             complainant_name=complainant_name, complainant_phone=phone, complainant_email=email,
             complainant_address=complainant_address.strip(),
             requested_resolution=requested_resolution.strip(), requested_by=requested_by,
-            promised_reply_at=promised_reply_at, state="received", level=level, owner=actor)
-        step = Step(case=case, actor=actor, roles={OWNER}, policy=policy, action="register", now=now)
+            promised_reply_at=promised_reply_at, state=state, level=level, owner=actor)
+        step = Step(case=case, actor=actor, roles=roles | {OWNER}, policy=policy, action="register", now=now)
         facts = {f: plain(getattr(case, f)) for f in (
-            "number", "channel", "stage", "category", "subject", "receiving_unit", "target_unit",
-            "owner", "level", "requested_by", "promised_reply_at")}
+            "number", "kind", "state", "channel", "stage", "category", "subject", "receiving_unit",
+            "target_unit", "owner", "level", "requested_by", "promised_reply_at")}
+        named = _add_parties(case, case_kind, extra, now)
+        if named:
+            facts["parties"] = named
+        for effect in spec.effects:
+            effects.run(step, effect, {})
         uploader = actor if attachment_source != Attachment.PORTAL else None
         names = _store_files(case, checked, actor=uploader, source=attachment_source, now=now, stored=stored)
         if names:
             facts["attachments"] = names
         event = append_event(case, actor=actor, action="register", at=now, old={}, new=facts,
                              note=_with_names(note, names))
-        started = clocks.apply(case, policy, ["register"], now, step.calendar, org_timezone(), new_case=True)
-        case.save(update_fields=["provisional_deadline", "event_count", "last_event_hash", "updated_at"])
+        for name, value in step.pending.items():
+            setattr(case, name, value)
+        started = clocks.apply(case, policy, ["register", *step.events], now, step.calendar, org_timezone(),
+                               new_case=not step.events)
+        case.save(update_fields=["provisional_deadline", "event_count", "last_event_hash", "updated_at",
+                                 *step.pending])
         if in_transaction is not None:
             in_transaction(case)
     # The new case carries the clocks and the event just written: the API's answer shows them
     # without reading them back (api/present.py).
     case.written_at_intake = {"clocks": started, "events": [event]}
     return case
+
+
+PARTY_FIELDS = ("name", "kind", "address", "phone", "email", "id_number", "product")
+
+
+def _checked_parties(kind, parties) -> list[dict]:
+    """Parties named at intake besides the complainant, checked against the kind's roles."""
+    checked = []
+    for n, party in enumerate(parties or ()):
+        role = kind.parties.get(str(party.get("role", "")))
+        if role is None or role.complainant:
+            raise InvalidInput(_("Unknown party role: %(role)s.") % {"role": party.get("role", "")},
+                               field=f"parties.{n}.role")
+        name = required(party.get("name"), f"parties.{n}.name", localized(role.label, role.label_en))
+        values = {key: str(party.get(key) or "").strip()[:300] for key in PARTY_FIELDS if key != "name"}
+        values["kind"] = values["kind"] or (role.kind if role.kind != "either" else CaseParty.PERSON)
+        if values["kind"] not in dict(CaseParty.KINDS):
+            raise InvalidInput(_("A party is a person or an organisation."), field=f"parties.{n}.kind")
+        checked.append({"role": role.code, "name": name[:200], **values})
+    return checked
+
+
+def _add_parties(case: Case, kind, extra: list[dict], now) -> list[dict]:
+    """The complainant as a party of the kind's complainant role, then the others."""
+    rows = []
+    complainant = kind.complainant_role()
+    if complainant is not None:
+        rows.append(CaseParty(case=case, role=complainant.code, kind=CaseParty.PERSON, name=case.complainant_name,
+                              phone=case.complainant_phone, email=case.complainant_email,
+                              address=case.complainant_address, added_at=now))
+    rows += [CaseParty(case=case, added_at=now, **party) for party in extra]
+    if rows:
+        CaseParty.objects.bulk_create(rows)
+    return [{"role": party["role"], "name": party["name"]} for party in extra]
 
 
 def attach_files(*, actor, case_id: int, files, note: str = "", source: str = Attachment.STAFF,
@@ -362,165 +252,97 @@ def attach_files(*, actor, case_id: int, files, note: str = "", source: str = At
     return step.case
 
 
+# The actions of the customer-complaint kind, by their preset names, for callers that know
+# which one they take (the demo, the quality app, tests). Each is `perform` with its inputs: the
+# preset says what it checks and does. Pages, the API and the portal call `perform` directly.
+
+def _perform(action: str, *, actor, case_id: int, expected_version=None, now=None, **inputs) -> Case:
+    return perform(action, actor=actor, case_id=case_id, inputs=inputs, expected_version=expected_version,
+                   now=now)
+
+
 def accept_case(*, actor, case_id: int, promised_reply_at=None, note: str = "",
                 expected_version: int | None = None, now=None) -> Case:
-    with acting("accept", actor=actor, case_id=case_id, expected_version=expected_version, now=now) as step:
-        promised = _aware(promised_reply_at, "promised_reply_at", _("Agreed reply time"))
-        if promised is not None:
-            if promised <= step.now:
-                raise InvalidInput(_("This time must be in the future."), field="promised_reply_at")
-            step.set(promised_reply_at=promised)
-        step.set(state="accepted")
-        step.record(note=note)
-    return step.case
+    return _perform("accept", actor=actor, case_id=case_id, expected_version=expected_version, now=now,
+                    promised_reply_at=promised_reply_at, note=note)
 
 
 def add_note(*, actor, case_id: int, text: str, expected_version: int | None = None, now=None) -> Case:
-    with acting("note", actor=actor, case_id=case_id, expected_version=expected_version, now=now) as step:
-        step.record(note=required(text, "text", _("Note")))
-    return step.case
+    return _perform("note", actor=actor, case_id=case_id, expected_version=expected_version, now=now, text=text)
 
 
 def assign_case(*, actor, case_id: int, assignee, note: str = "",
                 expected_version: int | None = None, now=None) -> Case:
     """Hand the case to another person who may handle it; the level stays."""
-    with acting("assign", actor=actor, case_id=case_id, expected_version=expected_version, now=now) as step:
-        if assignee is None or not actor_roles(assignee, step.case, step.policy) - {OWNER}:
-            raise InvalidInput(_("The person to assign must belong to a unit of this case."), field="assignee")
-        step.set(owner=assignee)
-        step.record(note=note)
-    return step.case
+    if assignee is None:
+        raise InvalidInput(_("The person to assign must belong to a unit of this case."), field="assignee")
+    return _perform("assign", actor=actor, case_id=case_id, expected_version=expected_version, now=now,
+                    assignee=assignee, note=note)
 
 
 def transfer_case(*, actor, case_id: int, unit: Unit, plan: str,
                   expected_version: int | None = None, now=None) -> Case:
     """Hand the case to the unit complained about; the head there must agree the plan."""
-    with acting("transfer", actor=actor, case_id=case_id, expected_version=expected_version, now=now) as step:
-        plan = required(plan, "plan", _("Plan"))
-        if unit is None or unit.pk == step.case.handling_unit_id:
-            raise InvalidInput(_("Choose another unit to transfer to."), field="unit")
-        level = max(step.case.level, step.policy.level_of(step.roles), 1)
-        holder = ladder_holder(step.policy, level, unit)
-        step.set(target_unit=unit, handling_unit=unit, owner=holder, level=level,
-                 transfer_plan=plan, plan_agreed_by=None, state="in_progress")
-        step.record(note=plan)
-    return step.case
+    if unit is None:
+        raise InvalidInput(_("Choose another unit to transfer to."), field="unit")
+    return _perform("transfer", actor=actor, case_id=case_id, expected_version=expected_version, now=now,
+                    unit=unit, plan=plan)
 
 
 def agree_plan(*, actor, case_id: int, note: str = "", expected_version: int | None = None, now=None) -> Case:
     """The head of the unit complained about agrees the plan (both heads have then agreed)."""
-    with acting("agree_plan", actor=actor, case_id=case_id, expected_version=expected_version, now=now) as step:
-        heads = step.policy.allowed_roles("agree_plan")
-        if not Membership.objects.filter(user=actor, unit=step.case.handling_unit,
-                                         role__code__in=heads).exists():
-            raise Refused(_("Only the head of %(unit)s may agree this plan.")
-                          % {"unit": step.case.handling_unit.name})
-        step.set(plan_agreed_by=actor)
-        step.record(note=note)
-    return step.case
+    return _perform("agree_plan", actor=actor, case_id=case_id, expected_version=expected_version, now=now,
+                    note=note)
 
 
 def escalate_case(*, actor, case_id: int, reason: str, expected_version: int | None = None, now=None) -> Case:
     """Climb the ladder one level; the holder of the next role becomes the owner."""
-    with acting("escalate", actor=actor, case_id=case_id, expected_version=expected_version, now=now) as step:
-        _escalate(step, required(reason, "reason", _("Reason")))
-    return step.case
+    return _perform("escalate", actor=actor, case_id=case_id, expected_version=expected_version, now=now,
+                    reason=reason)
 
 
 def propose_resolution(*, actor, case_id: int, resolution: str, compensation=0, at_fault: bool | None = None,
                        responsible_employee=None, expected_version: int | None = None, now=None) -> Case:
-    with acting("propose_resolution", actor=actor, case_id=case_id, expected_version=expected_version,
-                now=now) as step:
-        resolution = required(resolution, "resolution", _("Resolution"))
-        amount = _money(compensation)
-        try:
-            step.policy.check_authority(step.roles, amount)
-        except Refusal as refusal:
-            raise Refused(refusal_message(refusal, step.policy), field="compensation") from None
-        step.set(resolution=resolution, compensation=amount, at_fault=at_fault)
-        if responsible_employee is not None:
-            step.set(responsible_employee=responsible_employee)
-        step.record()
-    return step.case
+    return _perform("propose_resolution", actor=actor, case_id=case_id, expected_version=expected_version,
+                    now=now, resolution=resolution, compensation=compensation, at_fault=at_fault,
+                    responsible_employee=responsible_employee)
 
 
 def reply_case(*, actor, case_id: int, text: str, expected_version: int | None = None, now=None) -> Case:
     """Answer the customer; a new reply waits for a new call-back and a new signature."""
-    with acting("reply", actor=actor, case_id=case_id, expected_version=expected_version, now=now) as step:
-        text = required(text, "text", _("Reply"))
-        step.set(reply=text, replied_at=step.now, state="replied", callback_result="", callback_at=None,
-                 signed_off_by=None, signed_off_at=None)
-        step.record()
-        if step.case.complainant_email:
-            outbox.queue(recipient=step.case.complainant_email, case=step.case, body=text,
-                         subject=_("Reply to your complaint %(number)s") % {"number": step.case.number})
-    return step.case
+    return _perform("reply", actor=actor, case_id=case_id, expected_version=expected_version, now=now, text=text)
 
 
 def record_callback(*, actor, case_id: int, result: str, note: str = "",
                     expected_version: int | None = None, now=None) -> Case:
-    """The call-back (回访): satisfied confirms; not satisfied escalates by itself."""
-    with acting("record_callback", actor=actor, case_id=case_id, expected_version=expected_version,
-                now=now) as step:
-        outcomes = step.policy.callback_outcomes
-        if result not in outcomes:
-            raise InvalidInput(_("The call-back result must be one of: %(choices)s.")
-                               % {"choices": ", ".join(outcomes)}, field="result")
-        step.set(callback_result=result, callback_at=step.now)
-        effect = outcomes[result]
-        if effect == "escalate" and _at_top(step):
-            effect = "handle_again"  # nobody is higher: the top of the ladder handles it again
-            step.set(state="in_progress")
-        if effect == "confirm":
-            step.set(state="confirmed")
-        step.record(note=note, outcome=result)
-        if effect == "escalate":
-            _escalate(step, _("The customer is not satisfied."))
-    return step.case
+    """The call-back (回访): what each result does is the preset's (branches by outcome)."""
+    return _perform("record_callback", actor=actor, case_id=case_id, expected_version=expected_version,
+                    now=now, result=result, note=note)
 
 
 def sign_off_case(*, actor, case_id: int, note: str = "", expected_version: int | None = None, now=None) -> Case:
-    with acting("sign_off", actor=actor, case_id=case_id, expected_version=expected_version, now=now) as step:
-        step.set(signed_off_by=actor, signed_off_at=step.now)
-        step.record(note=note)
-    return step.case
+    return _perform("sign_off", actor=actor, case_id=case_id, expected_version=expected_version, now=now, note=note)
 
 
 def close_case(*, actor, case_id: int, note: str = "", expected_version: int | None = None, now=None) -> Case:
-    with acting("close", actor=actor, case_id=case_id, expected_version=expected_version, now=now) as step:
-        step.set(state="closed", closed_at=step.now)
-        step.record(note=note)
-    return step.case
+    return _perform("close", actor=actor, case_id=case_id, expected_version=expected_version, now=now, note=note)
 
 
 def reopen_case(*, actor, case_id: int, reason: str, expected_version: int | None = None, now=None) -> Case:
-    with acting("reopen", actor=actor, case_id=case_id, expected_version=expected_version, now=now) as step:
-        reason = required(reason, "reason", _("Reason"))
-        step.set(state="in_progress", closed_at=None, reopen_count=step.case.reopen_count + 1,
-                 callback_result="", signed_off_by=None, signed_off_at=None)
-        step.record(note=reason)
-    return step.case
+    return _perform("reopen", actor=actor, case_id=case_id, expected_version=expected_version, now=now,
+                    reason=reason)
 
 
 def withdraw_case(*, actor, case_id: int, reason: str, expected_version: int | None = None, now=None) -> Case:
     """The complainant withdrew the complaint."""
-    return _end_with_reason("withdraw", actor=actor, case_id=case_id, reason=reason,
-                            expected_version=expected_version, now=now)
+    return _perform("withdraw", actor=actor, case_id=case_id, expected_version=expected_version, now=now,
+                    reason=reason)
 
 
 def reject_case(*, actor, case_id: int, reason: str, expected_version: int | None = None, now=None) -> Case:
     """Not a complaint (不予受理), with the reason."""
-    return _end_with_reason("reject", actor=actor, case_id=case_id, reason=reason,
-                            expected_version=expected_version, now=now)
-
-
-def _end_with_reason(action: str, *, actor, case_id: int, reason: str, expected_version, now) -> Case:
-    """End the case in the state the policy gives `action`, keeping the reason."""
-    with acting(action, actor=actor, case_id=case_id, expected_version=expected_version, now=now) as step:
-        reason = required(reason, "reason", _("Reason"))
-        step.set(reason=reason)
-        step.record(note=reason)
-    return step.case
+    return _perform("reject", actor=actor, case_id=case_id, expected_version=expected_version, now=now,
+                    reason=reason)
 
 
 # --- the worker's actions -----------------------------------------------------------------------
@@ -555,7 +377,7 @@ def warn_clock(*, clock_id: int, now=None) -> bool:
         clock = _claim(clock_id, "warned_at", now)
         if clock is None:
             return False
-        with acting("clock", actor=None, case_id=clock.case_id, now=now) as step:
+        with acting("clock", actor=None, case_id=clock.case_id, now=now, system=True) as step:
             step.record("clock_warned", note=f"{clock.label} {_local(clock.due_at)}")
             if step.case.owner.email:
                 outbox.queue(recipient=step.case.owner.email, case=step.case, body=clock.label,
@@ -564,49 +386,30 @@ def warn_clock(*, clock_id: int, now=None) -> bool:
 
 
 def breach_clock(*, clock_id: int, now=None) -> bool:
-    """Record a clock's breach against the unit and the owner; escalate if the policy says so."""
+    """Record a clock's breach against the unit and the owner; then, if the policy says so,
+    raise the case's level and have the system take the clock's `on_breach` action."""
     now = now or timezone.now()
     with transaction.atomic():
         clock = _claim(clock_id, "breached_at", now)
         if clock is None:
             return False
-        with acting("clock", actor=None, case_id=clock.case_id, now=now) as step:
+        with acting("clock", actor=None, case_id=clock.case_id, now=now, system=True) as step:
             case = step.case
             Lateness.objects.create(case=case, clock=clock, unit=case.handling_unit, person=case.owner,
                                     occurred_at=now)
-            escalate, problem = _escalates_on_breach(step, clock)
+            try:
+                spec = step.kind.clock(clock.name)
+            except KeyError:
+                spec = None
+            follows, problem = (False, "")
+            if spec is not None and spec.on_breach:
+                follows, problem = follow_problem(step, spec.on_breach)
+            if spec is not None and spec.raise_level:
+                effects.run(step, _RAISE, {})
             step.record("clock_breached", note=f"{clock.label}: {problem}" if problem else clock.label)
-            if escalate:
-                _escalate(step, _("Deadline missed: %(clock)s") % {"clock": clock.label})
+            if follows:
+                follow(step, spec.on_breach, note=_("Deadline missed: %(clock)s") % {"clock": clock.label})
     return True
-
-
-def _escalates_on_breach(step: Step, clock: Clock) -> tuple[bool, str]:
-    """(whether this breach escalates the case, why it cannot although the policy says so).
-
-    It escalates when the clock's policy says so, the case is in a state the policy may escalate
-    from (a confirmed case waiting for sign-off is not sent back to in_progress), it is below the
-    top of the ladder and someone holds the next role. A missing holder is written in the breach
-    event instead of failing: a failure would roll back the breach and, every round, stop the
-    sweep at this clock."""
-    try:
-        spec = step.policy.clock(clock.name)
-    except KeyError:
-        return False, ""
-    escalate = step.policy.actions.get("escalate")
-    case = step.case
-    if (spec.on_breach != "escalate" or escalate is None or case.state in TERMINAL_STATES
-            or case.state not in escalate.from_states):
-        return False, ""
-    try:
-        next_step = step.policy.next_step(case.level)
-    except Refusal:
-        return False, ""  # the top of the ladder: recorded, nobody above to hand it to
-    try:
-        ladder_holder(step.policy, next_step.level, case.handling_unit)
-    except Refused as refused:
-        return False, str(refused)
-    return True, ""
 
 
 def recompute_deadlines(*, now=None) -> int:
@@ -619,7 +422,7 @@ def recompute_deadlines(*, now=None) -> int:
                 .values_list("case_id", flat=True).distinct())
     for case_id in list(case_ids):
         try:
-            with acting("clock", actor=None, case_id=case_id, now=now) as step:
+            with acting("clock", actor=None, case_id=case_id, now=now, system=True) as step:
                 moved = []
                 for clock in step.case.clocks.filter(state=Clock.RUNNING, provisional=True):
                     before = clock.due_at
@@ -634,6 +437,9 @@ def recompute_deadlines(*, now=None) -> int:
         except _Unchanged:
             pass
     return changed
+
+
+_RAISE = EffectSpec("level", (("to", "up"),))
 
 
 class _Unchanged(Exception):

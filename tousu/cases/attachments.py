@@ -5,6 +5,7 @@ TOUSU_ATTACHMENT_MAX_FILES (5) and TOUSU_ATTACHMENT_MAX_BYTES (5 MB)."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -137,3 +138,35 @@ class MultipleFileField(forms.FileField):
             raise forms.ValidationError(
                 bad.problems + ([self.refused_note] if self.refused_note else [])) from None
         return files
+
+
+@contextmanager
+def kept_only_on_success():
+    """Yield a list the caller adds stored files to; if anything fails before the block ends
+    (the transaction rolls back with it), delete them again: no orphan files on disk."""
+    stored: list = []
+    try:
+        yield stored
+    except BaseException:
+        for field_file in stored:
+            try:
+                field_file.storage.delete(field_file.name)
+            except OSError:
+                pass
+        raise
+
+
+def store(case, checked: list, *, actor, source: str, now, stored: list) -> list[str]:
+    """Save checked files as the case's attachments; returns their original names."""
+    from .models import Attachment
+
+    names = []
+    for item in checked:
+        attachment = Attachment(case=case, original_name=item.name, content_type=item.content_type,
+                                size=item.size, source=source, uploaded_by=actor, uploaded_at=now)
+        item.file.seek(0)
+        attachment.file.save(item.name, item.file, save=False)
+        stored.append(attachment.file)
+        attachment.save()
+        names.append(item.name)
+    return names

@@ -4,10 +4,10 @@ Due and warning times are computed once, here, and stored; nothing recomputes th
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from tousu.domain.calendar import WorkCalendar, compute_due, compute_warn
-from tousu.domain.policy import ClockSpec, Policy
+from tousu.domain.calendar import WorkCalendar, compute_due, compute_warn, remaining_for, resumed_due
+from tousu.domain.policy import ClockSpec, Kind, Policy
 
 from .models import Case, Clock
 
@@ -32,22 +32,15 @@ def apply(case: Case, policy: Policy, events: list[str], now: datetime, calendar
     nothing to stop and its provisional flag follows from the clocks started here (two round
     trips fewer at intake). Returns the clocks started."""
     started = []
+    kind = policy.kind(case.kind)
     for event in events:
-        found = policy.clocks_for(event, case.facts())
+        found = kind.clocks_for(event, case.facts())
         for spec in found["stop"]:
-            Clock.objects.filter(case=case, name=spec.name, state__in=OPEN).update(
-                state=Clock.STOPPED, stopped_at=now)
+            stop(case, spec, now)
         for spec in found["pause"]:
-            for clock in Clock.objects.filter(case=case, name=spec.name, state=Clock.RUNNING):
-                clock.state, clock.paused_at = Clock.PAUSED, now
-                clock.remaining_seconds = max(int((clock.due_at - now).total_seconds()), 0)
-                clock.save(update_fields=["state", "paused_at", "remaining_seconds"])
+            pause(case, spec, now, calendar, tz)
         for spec in found["resume"]:
-            for clock in Clock.objects.filter(case=case, name=spec.name, state=Clock.PAUSED):
-                clock.state, clock.paused_at = Clock.RUNNING, None
-                clock.due_at = now + timedelta(seconds=clock.remaining_seconds or 0)
-                clock.warn_at = compute_warn(clock.due_at, spec.warn_minutes)
-                clock.save(update_fields=["state", "paused_at", "due_at", "warn_at"])
+            resume(case, spec, now, calendar, tz)
         for spec in found["start"]:
             started.append(start(case, spec, now, calendar, tz, new_case=new_case))
     started = [clock for clock in started if clock is not None]
@@ -56,6 +49,43 @@ def apply(case: Case, policy: Policy, events: list[str], now: datetime, calendar
     else:
         refresh_provisional(case)
     return started
+
+
+def stop(case: Case, spec: ClockSpec, now: datetime) -> None:
+    Clock.objects.filter(case=case, name=spec.name, state__in=OPEN).update(state=Clock.STOPPED, stopped_at=now)
+
+
+def pause(case: Case, spec: ClockSpec, now: datetime, calendar: WorkCalendar, tz) -> None:
+    """Stop the clock's time: it keeps the time it had left, in its own unit's terms (working
+    time for a working-day clock, so a pause over a weekend costs nothing)."""
+    for clock in Clock.objects.filter(case=case, name=spec.name, state=Clock.RUNNING):
+        clock.state, clock.paused_at = Clock.PAUSED, now
+        clock.remaining_seconds = remaining_for(spec.unit, now, clock.due_at, tz, calendar)
+        clock.save(update_fields=["state", "paused_at", "remaining_seconds"])
+
+
+def resume(case: Case, spec: ClockSpec, now: datetime, calendar: WorkCalendar, tz) -> None:
+    """Run a paused clock again with the time it had left, from now."""
+    for clock in Clock.objects.filter(case=case, name=spec.name, state=Clock.PAUSED):
+        deadline = resumed_due(spec.unit, now, clock.remaining_seconds or 0, tz, calendar)
+        clock.state, clock.paused_at = Clock.RUNNING, None
+        clock.due_at, clock.provisional = deadline.due_at, deadline.provisional
+        clock.warn_at = compute_warn(clock.due_at, spec.warn_minutes)
+        clock.warned_at = None if clock.warn_at > now else clock.warned_at
+        clock.save(update_fields=["state", "paused_at", "due_at", "warn_at", "warned_at", "provisional"])
+
+
+def by_name(case: Case, kind: Kind, verb: str, name: str, now: datetime, calendar: WorkCalendar, tz) -> None:
+    """What a `clock` effect asks of one named clock of the case's kind."""
+    spec = kind.clock(name)
+    if verb == "start":
+        start(case, spec, now, calendar, tz)
+    elif verb == "stop":
+        stop(case, spec, now)
+    elif verb == "pause":
+        pause(case, spec, now, calendar, tz)
+    else:
+        resume(case, spec, now, calendar, tz)
 
 
 def start(case: Case, spec: ClockSpec, now: datetime, calendar: WorkCalendar, tz,
@@ -88,7 +118,7 @@ def recomputed(clock: Clock, policy: Policy, calendar: WorkCalendar, tz) -> bool
     """Recompute an open clock's due time from its start (after a year's holidays are loaded).
     Returns whether it changed; the caller saves."""
     try:
-        spec = policy.clock(clock.name)
+        spec = policy.kind(clock.case.kind).clock(clock.name)
     except KeyError:
         return False
     deadline = deadline_for(spec, clock.case, clock.started_at, calendar, tz)

@@ -27,26 +27,30 @@ def plain(value):
 
 
 def event_hash(*, case_id: int, seq: int, actor_id: int | None, at: datetime, action: str,
-               old: dict, new: dict, note: str, prev_hash: str) -> str:
+               old: dict, new: dict, note: str, prev_hash: str, actor_party_id: int | None = None) -> str:
     # The time in UTC, as the database gives it back: an action timed in local time must
-    # verify later.
-    body = json.dumps(
-        [case_id, seq, actor_id, at.astimezone(UTC).isoformat(), action, old, new, note, prev_hash],
-        sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-    )
+    # verify later. A party who acted (the complainant on the portal) is hashed only when there
+    # is one, so every chain written before parties could act still verifies.
+    fields = [case_id, seq, actor_id, at.astimezone(UTC).isoformat(), action, old, new, note, prev_hash]
+    if actor_party_id is not None:
+        fields.append(["party", actor_party_id])
+    body = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
 def append_event(case: Case, *, actor, action: str, at: datetime, old: dict, new: dict,
-                 note: str = "") -> CaseEvent:
-    """Append an event and advance the case's head (the caller saves the case)."""
+                 note: str = "", actor_party=None) -> CaseEvent:
+    """Append an event and advance the case's head (the caller saves the case). `actor_party`
+    is the party who acted instead of a member of staff (then `actor` is None)."""
     seq = case.event_count + 1
     actor_id = actor.pk if actor is not None else None
+    party_id = actor_party.pk if actor_party is not None else None
     digest = event_hash(case_id=case.pk, seq=seq, actor_id=actor_id, at=at, action=action,
-                        old=old, new=new, note=note, prev_hash=case.last_event_hash)
+                        old=old, new=new, note=note, prev_hash=case.last_event_hash,
+                        actor_party_id=party_id)
     event = CaseEvent.objects.create(case=case, seq=seq, actor_id=actor_id, at=at, action=action,
                                      old=old, new=new, note=note, prev_hash=case.last_event_hash,
-                                     hash=digest)
+                                     hash=digest, actor_party_id=party_id)
     case.event_count = seq
     case.last_event_hash = digest
     case_event_recorded(case, event)  # listeners queue outbox rows (webhooks) in this transaction
@@ -74,7 +78,7 @@ def verify_case(case: Case) -> BrokenLink | None:
             return BrokenLink(case.number, event.seq, "does not follow the event before it")
         digest = event_hash(case_id=case.pk, seq=event.seq, actor_id=event.actor_id, at=event.at,
                             action=event.action, old=event.old, new=event.new, note=event.note,
-                            prev_hash=event.prev_hash)
+                            prev_hash=event.prev_hash, actor_party_id=event.actor_party_id)
         if digest != event.hash:
             return BrokenLink(case.number, event.seq, "content changed after it was written")
         prev = event.hash

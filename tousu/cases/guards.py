@@ -1,23 +1,112 @@
-"""Named conditions a policy action may require (`requires = [...]` in the preset)."""
+"""The conditions an action may require (`requires = [...]` in a preset), written once.
+
+Each guard reads the case (and, for some, the actor) and answers whether it holds. The preset
+names the guard, gives its parameters and may give the message shown when it does not hold;
+otherwise the guard's own message is used."""
+
+from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-GUARDS = {
-    "resolution": (lambda case: bool(case.resolution),
-                   _("Propose a resolution before replying.")),
-    "plan_agreed": (lambda case: not case.transfer_plan or case.plan_agreed_by_id is not None,
-                    _("The head of the unit complained about has not agreed the plan yet.")),
-    "transferred": (lambda case: bool(case.transfer_plan),
-                    _("This case has no plan to agree: it was not transferred.")),
-    "plan_pending": (lambda case: case.plan_agreed_by_id is None,
-                     _("The plan has already been agreed.")),
-    "callback_done": (lambda case: case.callback_result in ("satisfied", "unreachable"),
-                      _("Call the customer back before closing.")),
-    "signed_off": (lambda case: case.signed_off_by_id is not None,
-                   _("The head must sign off (签字确认) before the case is closed.")),
+from tousu.domain.policy import GuardSpec, Kind
+from tousu.org.models import Membership
+
+from .wording import localized
+
+
+def _field(case, name: str):
+    if name.startswith("data."):
+        return (case.data or {}).get(name.removeprefix("data."))
+    if hasattr(case, f"{name}_id"):  # a person or unit: its id, without reading the row
+        return getattr(case, f"{name}_id")
+    return getattr(case, name, None)
+
+
+def _approvals(case, chain: str):
+    from .models import CaseApproval
+
+    return CaseApproval.objects.filter(case=case, chain=chain)
+
+
+def _latest_round(case, chain: str):
+    latest = _approvals(case, chain).order_by("-round").values_list("round", flat=True).first()
+    return _approvals(case, chain).filter(round=latest) if latest else _approvals(case, chain).none()
+
+
+def _granted(case, chain: str) -> bool:
+    from .models import CaseApproval
+
+    steps = list(_latest_round(case, chain).values_list("state", flat=True))
+    return bool(steps) and all(state == CaseApproval.GRANTED for state in steps)
+
+
+def _pending(case, chain: str) -> bool:
+    from .models import CaseApproval
+
+    return _latest_round(case, chain).filter(state__in=[CaseApproval.PENDING, CaseApproval.WAITING]).exists()
+
+
+def _served(case, role: str) -> bool:
+    parties = case.parties.filter(role=role)
+    return parties.exists() and not parties.filter(served_at__isnull=True).exists()
+
+
+def _actor_in_unit(case, ctx, unit: str) -> bool:
+    target = getattr(case, f"{unit}_unit", None)
+    if ctx.actor is None or target is None:
+        return False
+    roles = ctx.kind.allowed_roles(ctx.action, ctx.policy)
+    return Membership.objects.filter(user=ctx.actor, unit=target, role__code__in=roles).exists()
+
+
+def _level_rank(kind: Kind, value) -> int:
+    values = kind.level_values()
+    return values.index(value) if value in values else -1
+
+
+CHECKS = {
+    "field_set": lambda case, g, ctx: _field(case, g.param("field")) not in (None, "", False),
+    "field_empty": lambda case, g, ctx: _field(case, g.param("field")) in (None, ""),
+    "field_in": lambda case, g, ctx: _field(case, g.param("field")) in tuple(g.param("values")),
+    "plan_agreed": lambda case, g, ctx: not case.transfer_plan or case.plan_agreed_by_id is not None,
+    "approval_granted": lambda case, g, ctx: _granted(case, g.param("chain")),
+    "approval_pending": lambda case, g, ctx: _pending(case, g.param("chain")),
+    "no_approval_pending": lambda case, g, ctx: not _pending(case, g.param("chain")),
+    "parties_served": lambda case, g, ctx: _served(case, g.param("role")),
+    "has_party": lambda case, g, ctx: case.parties.filter(role=g.param("role")).exists(),
+    "actor_in_unit": lambda case, g, ctx: _actor_in_unit(case, ctx, g.param("unit")),
+    "level_at_least": lambda case, g, ctx: _level_rank(ctx.kind, case.severity) >= _level_rank(
+        ctx.kind, g.param("level")),
+}
+
+MESSAGES = {
+    "field_set": _("This case is not ready for this step yet."),
+    "field_empty": _("This step has already been taken."),
+    "field_in": _("This case is not ready for this step yet."),
+    "plan_agreed": _("The head of the unit complained about has not agreed the plan yet."),
+    "approval_granted": _("The approval has not been granted yet."),
+    "approval_pending": _("No approval is waiting for a decision."),
+    "no_approval_pending": _("An approval is still waiting for a decision."),
+    "parties_served": _("Not every party has been served yet."),
+    "has_party": _("The case names no such party yet."),
+    "actor_in_unit": _("Only the unit concerned may take this step."),
+    "level_at_least": _("The case's level is too low for this step."),
 }
 
 
-def unmet(case, requires) -> list:
-    """Messages for the conditions in `requires` that the case does not meet."""
-    return [GUARDS[name][1] for name in requires if not GUARDS[name][0](case)]
+def message(guard: GuardSpec, case) -> str:
+    """The preset's message (which may name the case's units as %(unit)s, %(target)s and
+    %(receiving)s), or the guard's own."""
+    if not guard.message:
+        return str(MESSAGES[guard.name])
+    units = {"unit": case.handling_unit, "target": case.target_unit, "receiving": case.receiving_unit}
+    try:
+        return localized(guard.message, guard.message_en) % {k: u.name if u else "" for k, u in units.items()}
+    except (KeyError, ValueError, TypeError):
+        return localized(guard.message, guard.message_en)
+
+
+def unmet(case, requires: tuple[GuardSpec, ...], ctx) -> list[str]:
+    """Messages for the conditions in `requires` that the case does not meet. `ctx` gives the
+    actor, action, kind and policy (what actor_in_unit and level_at_least look at)."""
+    return [message(guard, case) for guard in requires if not CHECKS[guard.name](case, guard, ctx)]

@@ -9,13 +9,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from tousu.domain.policy import TERMINAL_STATES
 from tousu.org.models import Unit
 
 from .search import SOURCE_FIELDS, terms_of
 
-# "Open": not closed, withdrawn or rejected, written as every query writes it (see policy.py).
-OPEN = ~Q(state__in=list(TERMINAL_STATES))
+# "Open": the case's state is not one its kind marks as ended. The engine keeps `is_open` in
+# step with the state on every action, so queries and the partial indexes below need no list of
+# states (selectors.IsOpen writes the condition exactly as these indexes do).
+OPEN = Q(is_open=True)
 
 User = settings.AUTH_USER_MODEL
 
@@ -57,7 +58,12 @@ class Case(models.Model):
     requested_by = models.DateTimeField(_("requested time"), null=True, blank=True)
     promised_reply_at = models.DateTimeField(_("reply time agreed with the customer"), null=True, blank=True)
 
-    state = models.CharField(_("state"), max_length=32, default="received", db_index=True)
+    state = models.CharField(_("state"), max_length=32, db_index=True)
+    is_open = models.BooleanField(_("open"), default=True)
+    # Facts a kind declares beyond the common columns (its `fields`), by name.
+    data = models.JSONField(_("further facts"), default=dict, blank=True)
+    # The policy version this case was registered under (org.PolicyVersion.number).
+    policy_version = models.PositiveIntegerField(_("policy version"), default=0)
     level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
     owner = models.ForeignKey(User, models.PROTECT, related_name="owned_cases", verbose_name=_("owner"))
     responsible_employee = models.ForeignKey(User, models.SET_NULL, null=True, blank=True, related_name="+",
@@ -135,7 +141,8 @@ class Case(models.Model):
 
     def facts(self) -> dict:
         """What the policy's clock conditions look at."""
-        return {"stage": self.stage, "channel": self.channel, "category": self.category, "kind": self.kind}
+        return {"stage": self.stage, "channel": self.channel, "category": self.category, "kind": self.kind,
+                "level": self.severity}
 
 
 class CaseEvent(models.Model):
@@ -147,6 +154,8 @@ class CaseEvent(models.Model):
     actor = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
     at = models.DateTimeField()
     action = models.CharField(max_length=40)
+    # The party who acted when it was not a member of staff (the complainant on the portal).
+    actor_party = models.ForeignKey("CaseParty", models.PROTECT, null=True, blank=True, related_name="+")
     old = models.JSONField(default=dict)
     new = models.JSONField(default=dict)
     note = models.TextField(blank=True)
@@ -204,7 +213,8 @@ class Lateness(models.Model):
     """A breached clock recorded against the unit and the person who held the case."""
 
     case = models.ForeignKey(Case, models.PROTECT, related_name="lateness")
-    clock = models.ForeignKey(Clock, models.PROTECT, related_name="lateness")
+    # The breached clock; none for an accountability entry an action records (a late report).
+    clock = models.ForeignKey(Clock, models.PROTECT, null=True, blank=True, related_name="lateness")
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="+")
     person = models.ForeignKey(User, models.PROTECT, related_name="+")
     kind = models.CharField(max_length=32, default="clock_breach")
@@ -251,3 +261,68 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class CaseParty(models.Model):
+    """A person or organisation named in a case in one of its kind's party roles: the
+    complainant (always one), respondents, agents, interested parties, a company complained
+    about. Personal fields are masked by role as the complainant's are."""
+
+    PERSON, ORGANISATION = "person", "organisation"
+    KINDS = [(PERSON, _("person")), (ORGANISATION, _("organisation"))]
+
+    case = models.ForeignKey(Case, models.PROTECT, related_name="parties", verbose_name=_("complaint"))
+    role = models.CharField(_("party role"), max_length=40)
+    kind = models.CharField(_("person or organisation"), max_length=16, choices=KINDS, default=PERSON)
+    name = models.CharField(_("name"), max_length=200)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    id_number = models.CharField(_("ID or unified social credit code"), max_length=40, blank=True)
+    product = models.CharField(_("product or brand"), max_length=200, blank=True)
+    agent_of = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="agents",
+                                 verbose_name=_("agent of"))
+    served_at = models.DateTimeField(_("served at"), null=True, blank=True)
+    served_how = models.CharField(_("served how"), max_length=100, blank=True)
+    added_at = models.DateTimeField(_("added at"))
+
+    class Meta:
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+        ordering = ["case", "pk"]
+        indexes = [models.Index(fields=["case", "role"], name="party_case_role"),
+                   models.Index(fields=["name"], name="party_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CaseApproval(models.Model):
+    """One step of an approval chain (审批 / 签批) requested on a case: who must decide, and what
+    they decided. The chain's steps come from the kind's policy when it is requested."""
+
+    PENDING, GRANTED, SENT_BACK, WAITING = "pending", "granted", "sent_back", "waiting"
+    STATES = [(PENDING, _("waiting for a decision")), (GRANTED, _("granted")),
+              (SENT_BACK, _("sent back")), (WAITING, _("waiting for an earlier step"))]
+
+    case = models.ForeignKey(Case, models.PROTECT, related_name="approvals", verbose_name=_("complaint"))
+    chain = models.CharField(_("approval chain"), max_length=50)
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
+    position = models.PositiveSmallIntegerField(_("step"))
+    role = models.CharField(_("role"), max_length=50)
+    unit = models.ForeignKey(Unit, models.PROTECT, null=True, blank=True, related_name="+",
+                             verbose_name=_("unit"))
+    label = models.CharField(_("label"), max_length=200, blank=True)
+    state = models.CharField(_("state"), max_length=16, choices=STATES, default=WAITING)
+    send_back = models.BooleanField(_("may send back"), default=False)
+    requested_at = models.DateTimeField(_("requested at"))
+    decided_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("approval step")
+        verbose_name_plural = _("approval steps")
+        ordering = ["case", "chain", "round", "position"]
+        indexes = [models.Index(fields=["case", "chain", "state"], name="approval_case_chain")]

@@ -14,7 +14,7 @@ from django.db.models import (BooleanField, Exists, ExpressionWrapper, F, Func, 
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from tousu.domain.policy import ANY_MEMBER, OWNER, TERMINAL_STATES, Policy
+from tousu.domain.policy import ANY_MEMBER, OWNER, Policy
 from tousu.domain.text import is_storable
 from tousu.org.models import Membership, Unit
 from tousu.org.selectors import memberships
@@ -88,9 +88,9 @@ def access_case(user, case_id: int, *, write: bool = False) -> Case:
         raise NotFound() from None
 
 
-def repeat_window_days(policy: Policy) -> int:
-    """The policy's `[repeats] window_days` (30 when the preset does not say)."""
-    return int(policy.raw.get("repeats", {}).get("window_days", 30))
+def repeat_window_days(policy: Policy, kind: str = "") -> int:
+    """The kind's `[repeats] window_days` (30 when the preset does not say)."""
+    return policy.kind(kind).repeat_window_days
 
 
 def _repeat_match(ref) -> Q:
@@ -230,19 +230,6 @@ def filter_cases(qs: QuerySet[Case], *, policy: Policy, personal: bool, state=No
     return qs
 
 
-class IsOpen(Func):
-    """Not closed, withdrawn or rejected, with the states written as literals, as the partial
-    indexes of open cases are (cases/models.py). SQLite plans a statement before its parameters
-    are bound, so it uses such an index only when the condition's values are in the SQL itself:
-    `exclude(state__in=...)` binds them and made it read every case of the owner or unit."""
-
-    template = "NOT (%(expressions)s IN (" + ", ".join(f"'{state}'" for state in TERMINAL_STATES) + "))"
-    output_field = BooleanField()
-
-    def __init__(self):
-        super().__init__(F("state"))
-
-
 class HasTerms(Func):
     """`string_to_array(search_terms, ' ') @> ARRAY[terms]`: the condition PostgreSQL answers
     from the GIN index case_search_terms (migration cases/0005), written as that index is."""
@@ -297,11 +284,11 @@ def order_cases(qs: QuerySet[Case], order_by: str = "-received_at") -> QuerySet[
     return qs.order_by(order_by, "-pk")
 
 
-def ladder_holder(policy: Policy, level: int, start_unit: Unit):
-    """The person holding the ladder role of `level`, looked for from `start_unit` upwards
-    (and, for a step with a unit kind, in the units of that kind beside each ancestor).
-    Refused when nobody holds it."""
-    step = policy.step(level)
+def ladder_holder(policy: Policy, level: int, start_unit: Unit, kind: str = ""):
+    """The person holding the ladder role of `level` (of the kind's ladder), looked for from
+    `start_unit` upwards (and, for a step with a unit kind, in the units of that kind beside
+    each ancestor). Refused when nobody holds it."""
+    step = policy.step(level, kind)
     for unit_id in reversed(start_unit.ancestor_ids()):
         units = Unit.objects.filter(pk=unit_id)
         if step.unit_kind:

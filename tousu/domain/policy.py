@@ -1,33 +1,33 @@
 """The organisation's policy, parsed from a preset (TOML) into plain data.
 
 Nothing here imports Django: the policy answers questions (may this role take this action in
-this state? which clocks does it start? who is next on the ladder?) and the Django layer acts
-on the answers. Refusals carry a code and parameters; the caller turns them into words.
+this state? which clocks does this event start? who is next on the ladder?) and the Django layer
+acts on the answers. Refusals carry a code and parameters; the caller turns them into words.
+
+An organisation runs one or more kinds of case (`Kind`): each has its own states (open or
+ended), actions, clocks, outcomes, levels, parties, approval chains and categories. Roles, the
+escalation ladder (unless a kind has its own), channels and units are the organisation's.
+`preset.py` reads and checks the TOML; this module only holds and queries what it built.
 """
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from .vocabulary import ANY_MEMBER, APPROVER, COMPLAINANT, NEW, OWNER, SYSTEM  # noqa: F401
+
 PRESET_DIR = Path(__file__).resolve().parent.parent / "presets"
-OWNER = "owner"  # pseudo-role: the case's current owner
-ANY_MEMBER = "member"  # pseudo-role: anyone whose unit covers the case
-SYSTEM = "system"  # pseudo-role: the worker acting on a clock
-# A tuple, in the order of the partial indexes' condition (cases/models.py): SQLite uses an
-# index on "open cases" only when the query's NOT IN list is written exactly as the index's,
-# and a frozenset's order changes with each process's hash seed.
-TERMINAL_STATES = ("closed", "withdrawn", "rejected")
-CLOCK_UNITS = ("minutes", "hours", "natural_days", "working_days")
-# Actions whose permission comes from a role's authority flag as well as from the action's list.
-FLAG_ACTIONS = {"sign_off": "sign_off", "close": "close"}
 
 
 class PolicyError(ValueError):
-    """The preset itself is wrong (raised at load time, with the place that is wrong)."""
+    """The preset itself is wrong: `problems` lists each wrong place as 'file: key: what'."""
+
+    def __init__(self, problems: list[str] | str):
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("\n".join(self.problems))
 
 
 class Refusal(Exception):
@@ -58,12 +58,92 @@ class LadderStep:
 
 
 @dataclass(frozen=True)
+class StateSpec:
+    code: str
+    label: str
+    ended: bool = False
+    public: str = ""  # what the complainant reads on the portal
+    label_en: str = ""
+    public_en: str = ""
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    name: str
+    type: str
+    label: str
+    required: bool = False
+    choices: tuple[tuple[str, str], ...] = ()
+    future: bool = False  # a date-time that must lie ahead
+    authority: bool = False  # money checked against the actor's authority (the ladder)
+    max_length: int = 0
+    party_role: str = ""
+    label_en: str = ""
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class GuardSpec:
+    name: str
+    params: tuple[tuple[str, Any], ...] = ()
+    message: str = ""
+    message_en: str = ""
+
+    def param(self, key: str, default: Any = None) -> Any:
+        return dict(self.params).get(key, default)
+
+
+@dataclass(frozen=True)
+class EffectSpec:
+    name: str
+    params: tuple[tuple[str, Any], ...] = ()
+
+    def param(self, key: str, default: Any = None) -> Any:
+        return dict(self.params).get(key, default)
+
+
+@dataclass(frozen=True)
+class Branch:
+    to: str = ""
+    effects: tuple[EffectSpec, ...] = ()
+    then: str = ""
+
+
+@dataclass(frozen=True)
 class ActionSpec:
     name: str
     from_states: frozenset[str]
-    to_state: str  # "" keeps the state
-    roles: frozenset[str]
-    requires: tuple[str, ...] = ()
+    to_state: str = ""  # "" keeps the state
+    roles: frozenset[str] = frozenset()
+    requires: tuple[GuardSpec, ...] = ()
+    inputs: tuple[InputSpec, ...] = ()
+    effects: tuple[EffectSpec, ...] = ()
+    to_by_state: tuple[tuple[str, str], ...] = ()  # from-state -> target, before `to_state`
+    role_flag: str = ""  # roles with this authority flag (sign_off, close) may take it too
+    note: str = ""  # the input whose text is the event's note
+    outcome: str = ""  # the input whose value picks a branch (and is the event's outcome)
+    branches: tuple[tuple[str, Branch], ...] = ()
+    then: str = ""  # an action the system takes next, when it may
+    portal: bool = False  # offered to the complainant on the portal
+    label: str = ""
+    label_en: str = ""
+    order: int = 0
+
+    def target(self, state: str, outcome: str = "") -> str:
+        """The state this action leaves a case in that was in `state` (outcome-dependent)."""
+        branch = self.branch(outcome)
+        if branch is not None and branch.to:
+            return branch.to
+        return dict(self.to_by_state).get(state, self.to_state)
+
+    def branch(self, outcome: str) -> Branch | None:
+        return dict(self.branches).get(outcome) if outcome else None
+
+    def input(self, name: str) -> InputSpec | None:
+        for spec in self.inputs:
+            if spec.name == name:
+                return spec
+        return None
 
 
 @dataclass(frozen=True)
@@ -79,32 +159,112 @@ class ClockSpec:
     unit: str = "working_days"
     due_from: str = ""  # a case field holding the due time (the customer's requested time)
     warn_minutes: int = 0
-    on_breach: str = "record"  # "record" or "escalate"
+    on_breach: str = ""  # an action the system takes when the clock breaches ("" records only)
+    raise_level: bool = False  # a breach raises the case's level one step
 
     def applies_to(self, facts: dict[str, Any]) -> bool:
         return all(str(facts.get(key, "")) == value for key, value in self.when)
 
 
 @dataclass(frozen=True)
-class Policy:
-    preset: str
-    organisation: dict[str, Any]
-    roles: dict[str, RoleSpec]
-    ladder: tuple[LadderStep, ...]
+class ApprovalStep:
+    role: str
+    unit: str = ""  # "handling": the role must be held in the unit that handled the case
+    label: str = ""
+    amount: int = 0  # the step's clock (0: none)
+    unit_of_time: str = "working_days"
+    send_back: bool = False
+
+
+@dataclass(frozen=True)
+class ApprovalChain:
+    name: str
+    label: str
+    steps: tuple[ApprovalStep, ...]
+    by_level: tuple[tuple[int, tuple[ApprovalStep, ...]], ...] = ()
+
+    def steps_for(self, level: int) -> tuple[ApprovalStep, ...]:
+        return dict(self.by_level).get(level, self.steps)
+
+
+@dataclass(frozen=True)
+class PartyRole:
+    code: str
+    label: str
+    kind: str = "either"  # person, organisation or either
+    fields: tuple[str, ...] = ()
+    complainant: bool = False  # the role whose party files the case and uses the portal
+    many: bool = True
+    label_en: str = ""
+
+
+@dataclass(frozen=True)
+class Category:
+    code: str
+    label: str
+    parent: str = ""
+    depth: int = 1
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What the reports count (one definition, used by every page and export)."""
+
+    responded: tuple[str, ...] = ()  # states of a case that was responded to
+    resolved: tuple[str, ...] = ()
+    satisfied: tuple[str, ...] = ()  # outcomes counted as satisfied
+    verdicts: tuple[str, ...] = ()  # outcomes that are a verdict (satisfied or not)
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    label: str
+    number_prefix: str
+    states: dict[str, StateSpec]
     actions: dict[str, ActionSpec]
     clocks: tuple[ClockSpec, ...]
-    callback_outcomes: dict[str, str]
-    channels: dict[str, str]
+    categories: dict[str, Category]
     stages: dict[str, str]
-    categories: dict[str, str]
-    unit_kinds: dict[str, str]
-    states: dict[str, str]
-    raw: dict[str, Any] = field(repr=False, default_factory=dict)
+    outcomes: dict[str, str]
+    levels: tuple[tuple[int, str], ...]  # (value stored in the case, label), lowest first
+    default_level: int
+    parties: dict[str, PartyRole]
+    approvals: dict[str, ApprovalChain]
+    figures: Figures
+    repeat_window_days: int = 30
+    callback_due_days: int = 3
+    ladder: tuple[LadderStep, ...] = ()
+    label_en: str = ""
 
-    # --- who may act -------------------------------------------------------------------
-    def check(self, action: str, state: str, roles: set[str]) -> ActionSpec:
-        """The action's spec when `roles` (role codes, plus OWNER / ANY_MEMBER / SYSTEM) may take
-        it in `state`; otherwise Refusal('unknown_action' | 'wrong_state' | 'no_right')."""
+    # --- states -------------------------------------------------------------------------
+    @property
+    def ended_states(self) -> tuple[str, ...]:
+        return tuple(code for code, spec in self.states.items() if spec.ended)
+
+    def is_open(self, state: str) -> bool:
+        spec = self.states.get(state)
+        return spec is None or not spec.ended
+
+    def state_labels(self) -> dict[str, str]:
+        return {code: spec.label for code, spec in self.states.items()}
+
+    def complainant_role(self) -> PartyRole | None:
+        for role in self.parties.values():
+            if role.complainant:
+                return role
+        return None
+
+    def level_label(self, value: int) -> str:
+        return dict(self.levels).get(value, str(value))
+
+    def level_values(self) -> list[int]:
+        return [value for value, _label in self.levels]
+
+    # --- who may act ---------------------------------------------------------------------
+    def check(self, action: str, state: str, roles: set[str], policy: Policy) -> ActionSpec:
+        """The action's spec when `roles` (role codes, plus the pseudo-roles) may take it in
+        `state`; otherwise Refusal('unknown_action' | 'wrong_state' | 'no_right')."""
         spec = self.actions.get(action)
         if spec is None:
             raise Refusal("unknown_action", action=action)
@@ -112,60 +272,24 @@ class Policy:
             raise Refusal("wrong_state", action=action, state=state)
         if SYSTEM in roles:
             return spec
-        if not roles & self.allowed_roles(action):
+        if not roles & self.allowed_roles(action, policy):
             raise Refusal("no_right", action=action)
         return spec
 
-    def allowed_roles(self, action: str) -> frozenset[str]:
+    def allowed_roles(self, action: str, policy: Policy) -> frozenset[str]:
         spec = self.actions[action]
-        flag = FLAG_ACTIONS.get(action)
-        flagged = {r.code for r in self.roles.values() if flag and getattr(r, flag)}
+        flagged = {r.code for r in policy.roles.values() if spec.role_flag and getattr(r, spec.role_flag)}
         return spec.roles | flagged
-
-    # --- the ladder ----------------------------------------------------------------------
-    def level_of(self, roles: set[str]) -> int:
-        """The highest ladder level among `roles` (0 when none is on the ladder)."""
-        levels = [step.level for step in self.ladder if step.role in roles]
-        return max(levels, default=0)
-
-    def next_step(self, level: int) -> LadderStep:
-        for step in self.ladder:
-            if step.level == level + 1:
-                return step
-        raise Refusal("top_of_ladder", level=level)
-
-    def step(self, level: int) -> LadderStep:
-        for step in self.ladder:
-            if step.level == level:
-                return step
-        raise Refusal("top_of_ladder", level=level)
-
-    def max_compensation(self, roles: set[str]) -> Decimal:
-        amounts = [self.roles[r].max_compensation for r in roles if r in self.roles]
-        return max(amounts, default=Decimal(0))
-
-    def check_authority(self, roles: set[str], amount: Decimal) -> None:
-        """Refusal('beyond_authority', step=...) naming the lowest ladder level that may grant
-        `amount` when the actor's roles may not."""
-        if amount <= self.max_compensation(roles):
-            return
-        for step in self.ladder:
-            if self.roles[step.role].max_compensation >= amount:
-                raise Refusal("beyond_authority", role=self.roles[step.role].name, level=step.level)
-        raise Refusal("beyond_any_authority", amount=amount)
-
-    def sees(self, roles: set[str], flag: str) -> bool:
-        return any(getattr(self.roles[r], flag) for r in roles if r in self.roles)
 
     # --- clocks --------------------------------------------------------------------------
     def deadline_facts(self) -> frozenset[str]:
         """The case fields some deadline depends on (the hotel's stage: 消费中 or 消费后): a
         complaint cannot be registered without them, or no clock would ever start for it."""
-        return frozenset(key for spec in self.clocks for key, _value in spec.when)
+        return frozenset(key for spec in self.clocks for key, _value in spec.when if key != "level")
 
     def clocks_for(self, event: str, facts: dict[str, Any]) -> dict[str, list[ClockSpec]]:
-        """What `event` (an action name, or 'action:outcome') does to clocks: lists of clocks
-        to start, stop, pause and resume, for a case with these facts."""
+        """What `event` (an action name, 'action:outcome', 'level:N', 'approval:CHAIN:STEP' ...)
+        does to clocks: lists of clocks to start, stop, pause and resume."""
         found: dict[str, list[ClockSpec]] = {"start": [], "stop": [], "pause": [], "resume": []}
         for clock in self.clocks:
             if not clock.applies_to(facts):
@@ -183,126 +307,131 @@ class Policy:
         raise KeyError(name)
 
 
-# --- loading -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Policy:
+    preset: str
+    organisation: dict[str, Any]
+    roles: dict[str, RoleSpec]
+    ladder: tuple[LadderStep, ...]
+    kinds: dict[str, Kind]
+    default_kind: str
+    channels: dict[str, str]
+    unit_kinds: dict[str, str]
+    raw: dict[str, Any] = field(repr=False, default_factory=dict)
 
-def merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
-    """Deep merge of two TOML documents; `over` wins; lists are replaced, not joined."""
-    out = dict(base)
-    for key, value in over.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = merge(out[key], value)
-        else:
-            out[key] = value
-    return out
+    def kind(self, code: str = "") -> Kind:
+        """The kind `code` (the default kind for "" or a kind this policy no longer has)."""
+        return self.kinds.get(code) or self.kinds[self.default_kind]
 
+    # The default kind's parts, for pages that show one organisation-wide list (filters,
+    # reports): a case at hand is always read through `kind(case.kind)`.
+    @property
+    def actions(self) -> dict[str, ActionSpec]:
+        return self.kind().actions
 
-def read_preset(name: str, directory: Path = PRESET_DIR) -> dict[str, Any]:
-    """The preset's TOML, merged over the file it `extends` (if any)."""
-    path = directory / f"{name}.toml"
-    if not path.is_file():
-        known = sorted(p.stem for p in directory.glob("*.toml") if not p.stem.startswith("_"))
-        raise PolicyError(f"unknown preset {name!r}; known presets: {', '.join(known)}")
-    try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise PolicyError(f"{path.name}: {exc}") from exc
-    parent = doc.pop("extends", "")
-    if parent:
-        doc = merge(read_preset(parent, directory), doc)
-    doc.setdefault("preset", name)
-    return doc
+    @property
+    def states(self) -> dict[str, str]:
+        labels: dict[str, str] = {}
+        for kind in self.kinds.values():
+            for code, label in kind.state_labels().items():
+                labels.setdefault(code, label)
+        return labels
+
+    @property
+    def clocks(self) -> tuple[ClockSpec, ...]:
+        return self.kind().clocks
+
+    @property
+    def categories(self) -> dict[str, str]:
+        labels: dict[str, str] = {}
+        for kind in self.kinds.values():
+            for code, category in kind.categories.items():
+                labels.setdefault(code, category.label)
+        return labels
+
+    @property
+    def stages(self) -> dict[str, str]:
+        return self.kind().stages
+
+    @property
+    def callback_outcomes(self) -> dict[str, str]:
+        return self.kind().outcomes
+
+    def ended_states(self) -> tuple[str, ...]:
+        """Every state that ends a case in any kind, in a fixed order."""
+        ended: list[str] = []
+        for kind in self.kinds.values():
+            ended += [s for s in kind.ended_states if s not in ended]
+        return tuple(ended)
+
+    # --- who may act -------------------------------------------------------------------
+    def check(self, action: str, state: str, roles: set[str], kind: str = "") -> ActionSpec:
+        return self.kind(kind).check(action, state, roles, self)
+
+    def allowed_roles(self, action: str, kind: str = "") -> frozenset[str]:
+        return self.kind(kind).allowed_roles(action, self)
+
+    def deadline_facts(self, kind: str = "") -> frozenset[str]:
+        return self.kind(kind).deadline_facts()
+
+    def clocks_for(self, event: str, facts: dict[str, Any]) -> dict[str, list[ClockSpec]]:
+        return self.kind(str(facts.get("kind", ""))).clocks_for(event, facts)
+
+    def clock(self, name: str, kind: str = "") -> ClockSpec:
+        return self.kind(kind).clock(name)
+
+    # --- the ladder ----------------------------------------------------------------------
+    def ladder_of(self, kind: str = "") -> tuple[LadderStep, ...]:
+        return self.kind(kind).ladder or self.ladder
+
+    def level_of(self, roles: set[str], kind: str = "") -> int:
+        """The highest ladder level among `roles` (0 when none is on the ladder)."""
+        levels = [step.level for step in self.ladder_of(kind) if step.role in roles]
+        return max(levels, default=0)
+
+    def next_step(self, level: int, kind: str = "") -> LadderStep:
+        for step in self.ladder_of(kind):
+            if step.level == level + 1:
+                return step
+        raise Refusal("top_of_ladder", level=level)
+
+    def step(self, level: int, kind: str = "") -> LadderStep:
+        for step in self.ladder_of(kind):
+            if step.level == level:
+                return step
+        raise Refusal("top_of_ladder", level=level)
+
+    def max_compensation(self, roles: set[str]) -> Decimal:
+        amounts = [self.roles[r].max_compensation for r in roles if r in self.roles]
+        return max(amounts, default=Decimal(0))
+
+    def check_authority(self, roles: set[str], amount: Decimal, kind: str = "") -> None:
+        """Refusal('beyond_authority', step=...) naming the lowest ladder level that may grant
+        `amount` when the actor's roles may not."""
+        if amount <= self.max_compensation(roles):
+            return
+        for step in self.ladder_of(kind):
+            if self.roles[step.role].max_compensation >= amount:
+                raise Refusal("beyond_authority", role=self.roles[step.role].name, level=step.level)
+        raise Refusal("beyond_any_authority", amount=amount)
+
+    def sees(self, roles: set[str], flag: str) -> bool:
+        return any(getattr(self.roles[r], flag) for r in roles if r in self.roles)
 
 
 def load_preset(name: str, directory: Path = PRESET_DIR) -> Policy:
-    return parse_policy(read_preset(name, directory))
+    from .preset import load_preset as load
+
+    return load(name, directory)
 
 
-def _names(doc: dict[str, Any], key: str) -> dict[str, str]:
-    return {code: str(label) for code, label in doc.get(key, {}).items()}
+def parse_policy(doc: dict[str, Any], origins: dict | None = None) -> Policy:
+    from .preset import parse_policy as parse
+
+    return parse(doc, origins)
 
 
-def parse_policy(doc: dict[str, Any]) -> Policy:
-    """Build and validate a Policy; PolicyError names the first wrong place."""
-    states = _names(doc, "states")
-    roles = {}
-    for code, spec in doc.get("roles", {}).items():
-        roles[code] = RoleSpec(
-            code=code,
-            name=str(spec.get("name", code)),
-            max_compensation=Decimal(str(spec.get("max_compensation", 0))),
-            sign_off=bool(spec.get("sign_off", False)),
-            close=bool(spec.get("close", False)),
-            personal_data=bool(spec.get("personal_data", False)),
-            all_units=bool(spec.get("all_units", False)),
-        )
-    if not roles:
-        raise PolicyError("the policy defines no roles")
+def read_preset(name: str, directory: Path = PRESET_DIR) -> dict[str, Any]:
+    from .preset import read_preset as read
 
-    ladder = []
-    for level, step in enumerate(doc.get("ladder", {}).get("steps", [])):
-        if step.get("role") not in roles:
-            raise PolicyError(f"ladder step {level}: unknown role {step.get('role')!r}")
-        ladder.append(LadderStep(level=level, role=step["role"], unit_kind=step.get("unit_kind", "")))
-    if not ladder:
-        raise PolicyError("the policy defines no escalation ladder")
-
-    pseudo = {OWNER, ANY_MEMBER}
-    actions = {}
-    for name, spec in doc.get("actions", {}).items():
-        from_states = frozenset(spec.get("from", []))
-        to_state = spec.get("to", "")
-        for state in [*from_states, to_state]:
-            if state and state not in states and state != "new":
-                raise PolicyError(f"action {name}: unknown state {state!r}")
-        action_roles = frozenset(spec.get("roles", []))
-        unknown = action_roles - set(roles) - pseudo
-        if unknown:
-            raise PolicyError(f"action {name}: unknown roles {sorted(unknown)}")
-        actions[name] = ActionSpec(name, from_states, to_state, action_roles,
-                                   tuple(spec.get("requires", [])))
-
-    clocks = []
-    for spec in doc.get("clocks", []):
-        name = spec.get("name", "")
-        unit = spec.get("unit", "working_days")
-        if unit not in CLOCK_UNITS:
-            raise PolicyError(f"clock {name}: unit {unit!r} is not one of {', '.join(CLOCK_UNITS)}")
-        if not spec.get("due_from") and int(spec.get("amount", 0)) <= 0:
-            raise PolicyError(f"clock {name}: needs an amount or due_from")
-        if spec.get("on_breach", "record") not in ("record", "escalate"):
-            raise PolicyError(f"clock {name}: on_breach must be 'record' or 'escalate'")
-        clocks.append(ClockSpec(
-            name=name,
-            label=str(spec.get("label", name)),
-            start_on=frozenset(spec.get("start_on", [])),
-            stop_on=frozenset(spec.get("stop_on", [])),
-            pause_on=frozenset(spec.get("pause_on", [])),
-            resume_on=frozenset(spec.get("resume_on", [])),
-            when=tuple(sorted((k, str(v)) for k, v in spec.get("when", {}).items())),
-            amount=int(spec.get("amount", 0)),
-            unit=unit,
-            due_from=spec.get("due_from", ""),
-            warn_minutes=int(spec.get("warn_minutes", 0)),
-            on_breach=spec.get("on_breach", "record"),
-        ))
-
-    outcomes = dict(doc.get("callback", {}).get("outcomes", {}))
-    for outcome, effect in outcomes.items():
-        if effect not in ("confirm", "escalate", "stay"):
-            raise PolicyError(f"callback outcome {outcome}: effect {effect!r} is not confirm/escalate/stay")
-
-    return Policy(
-        preset=doc.get("preset", ""),
-        organisation=dict(doc.get("organisation", {})),
-        roles=roles,
-        ladder=tuple(ladder),
-        actions=actions,
-        clocks=tuple(clocks),
-        callback_outcomes=outcomes,
-        channels=_names(doc, "channels"),
-        stages=_names(doc, "stages"),
-        categories=_names(doc, "categories"),
-        unit_kinds=_names(doc, "unit_kinds"),
-        states=states,
-        raw=doc,
-    )
+    return read(name, directory)

@@ -48,6 +48,26 @@ def _forget() -> None:
     forget_configuration()
 
 
+class PolicyVersion(models.Model):
+    """Each policy the organisation has run under: who put it in force, when, and from what.
+    A case records the version it was registered under."""
+
+    number = models.PositiveIntegerField(_("version"), unique=True)
+    preset = models.CharField(_("preset"), max_length=50)
+    policy = models.JSONField(_("policy"))
+    changed_by = models.CharField(_("changed by"), max_length=150, blank=True)
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("policy version")
+        verbose_name_plural = _("policy versions")
+        ordering = ["-number"]
+
+    def __str__(self) -> str:
+        return f"{self.preset} v{self.number}"
+
+
 class Unit(models.Model):
     """A node of the organisation tree (hotel > department; head office > branch > outlet).
     `path` is the materialised path of ids ("/1/4/9/") so a subtree is one indexed prefix."""

@@ -12,9 +12,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tousu.domain.calendar import WorkCalendar
-from tousu.domain.policy import Policy, PolicyError, RoleSpec, parse_policy, read_preset
+from tousu.domain.policy import Policy, PolicyError, RoleSpec, parse_policy
+from tousu.domain.preset import read_with_origins
 
-from .models import Holiday, HolidayYear, Membership, Organisation, Role, Unit
+from .models import Holiday, HolidayYear, Membership, Organisation, PolicyVersion, Role, Unit
 
 
 class NotInitialised(RuntimeError):
@@ -27,6 +28,7 @@ class Configuration:
     policy: Policy
     calendar: WorkCalendar
     tz: ZoneInfo
+    version: int = 0  # the PolicyVersion in force (0 before versions were kept)
 
 
 _cache: dict[str, Configuration] = {}
@@ -104,7 +106,9 @@ def _load(org: Organisation) -> Configuration:
         )
     calendar = WorkCalendar(overrides=dict(Holiday.objects.values_list("date", "is_workday")),
                             loaded_years=HolidayYear.objects.values_list("year", flat=True))
-    return Configuration(organisation=org, policy=policy, calendar=calendar, tz=ZoneInfo(org.timezone))
+    version = PolicyVersion.objects.order_by("-number").values_list("number", flat=True).first() or 0
+    return Configuration(organisation=org, policy=policy, calendar=calendar, tz=ZoneInfo(org.timezone),
+                         version=version)
 
 
 def organisation() -> Organisation:
@@ -123,11 +127,20 @@ def work_calendar() -> WorkCalendar:
     return configuration().calendar
 
 
+def policy_version() -> int:
+    return configuration().version
+
+
 @transaction.atomic
-def apply_preset(name: str) -> Organisation:
-    """Load a preset: the policy, its roles and its units. Running it again updates them."""
-    doc = read_preset(name)
-    parse_policy(doc)  # refuse a broken preset before writing anything
+def apply_preset(name: str, *, changed_by: str = "", note: str = "") -> Organisation:
+    """Load a preset: the policy, its roles and its units. Running it again updates them; a
+    policy that differs from the one in force becomes a new PolicyVersion."""
+    doc, origins = read_with_origins(name)
+    parse_policy(doc, origins)  # refuse a broken preset before writing anything
+    latest = PolicyVersion.objects.order_by("-number").first()
+    if latest is None or latest.policy != doc:
+        PolicyVersion.objects.create(number=(latest.number if latest else 0) + 1, preset=str(doc.get("preset", name)),
+                                     policy=doc, changed_by=changed_by, note=note)
     info = doc.get("organisation", {})
     org = Organisation.objects.order_by("pk").first() or Organisation()
     org.name = info.get("name", name)

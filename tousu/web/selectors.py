@@ -9,7 +9,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from tousu.cases.models import Clock
-from tousu.cases.selectors import IsOpen, cases_visible_to, in_units
+from tousu.cases.models import OPEN
+from tousu.cases.selectors import cases_visible_to, in_units
 from tousu.domain.policy import OWNER, Policy
 from tousu.org.models import Membership, Unit
 from tousu.org.selectors import memberships
@@ -63,7 +64,7 @@ def awaiting_sign_off(user, policy: Policy) -> QuerySet:
 def work_lists(user, policy: Policy, now: datetime) -> dict[str, QuerySet]:
     """The tabs of "My work", each a queryset of visible cases."""
     visible = cases_visible_to(user)
-    open_ = visible.filter(IsOpen())
+    open_ = visible.filter(OPEN)
     return {
         "mine": open_.filter(owner=user),
         "units": open_.filter(_units_q([m.unit for m in memberships(user)])),
@@ -109,7 +110,7 @@ def unit_overview(user, now: datetime) -> list[dict]:
     """For someone who sees every unit: per unit (its subtree), the open complaints, the overdue
     ones, the replied ones waiting for a call-back, and those received in the last 30 days."""
     visible = cases_visible_to(user)
-    open_ = Q(IsOpen())
+    open_ = OPEN
     rows = []
     for unit in Unit.objects.order_by("path"):
         counts = (visible.filter(_units_q([unit])).order_by()

@@ -1,0 +1,262 @@
+"""What an action does, from a small vocabulary written once (see domain/vocabulary.py).
+
+A preset lists an action's effects in order; each is one function here taking the step under
+way, the effect's parameters and the action's parsed inputs. Effects only stage changes on the
+step (`step.set`) or write rows that belong to the case (parties, approvals); the step records
+them as one event when the action ends, inside the action's transaction."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from tousu.domain.policy import EffectSpec, Refusal
+from tousu.notify import outbox
+from tousu.org.models import Membership
+
+from . import clocks
+from .errors import InvalidInput, Refused
+from .models import CaseApproval, CaseParty, Lateness
+from .selectors import actor_roles, ladder_holder
+from .wording import localized
+
+
+def resolve(step, value, values: dict):
+    """A value as written in a preset: '$input.NAME', '$now', '$actor', '$none' or a literal.
+    `...` (Ellipsis) means "not given": the field is left as it is."""
+    if not isinstance(value, str) or not value.startswith("$"):
+        return value
+    if value.startswith("$input."):
+        given = values.get(value.removeprefix("$input."))
+        return ... if given in (None, "") else given
+    return {"$now": step.now, "$actor": step.staff_actor, "$none": None}.get(value, value)
+
+
+def _set(step, params: dict, values: dict) -> None:
+    for field, raw in dict(params["fields"]).items():
+        value = resolve(step, raw, values)
+        if value is ...:
+            continue
+        if field.startswith("data."):
+            step.set_data(field.removeprefix("data."), value)
+        else:
+            step.set(**{field: value})
+
+
+def _increment(step, params: dict, values: dict) -> None:
+    field = params["field"]
+    step.set(**{field: step.pending.get(field, getattr(step.case, field)) + 1})
+
+
+def refusal_text(refusal: Refusal, step) -> str:
+    from .engine import refusal_message
+
+    return refusal_message(refusal, step.policy, step.kind)
+
+
+def escalation_holder(step):
+    """(the next ladder step, its holder) for this case; Refused at the top or with nobody."""
+    try:
+        following = step.policy.next_step(step.case.level, step.case.kind)
+    except Refusal as refusal:
+        raise Refused(refusal_text(refusal, step)) from None
+    holder = ladder_holder(step.policy, following.level, step.case.handling_unit, step.case.kind)
+    return following, holder
+
+
+def _escalate(step, params: dict, values: dict) -> None:
+    """Climb one level; the holder of the next role becomes the owner."""
+    following, holder = escalation_holder(step)
+    step.set(level=following.level, owner=holder)
+
+
+def _transfer(step, params: dict, values: dict) -> None:
+    """Hand the case to another unit with a plan; its head there (at the ladder level the case
+    or the actor is at, at least `min_level`) owns it and must agree the plan."""
+    unit = values.get(params["unit"])
+    if unit is None or unit.pk == step.case.handling_unit_id:
+        raise InvalidInput(_("Choose another unit to transfer to."), field=params["unit"])
+    plan = values.get(params.get("plan", ""), "")
+    level = max(step.case.level, step.policy.level_of(step.roles, step.case.kind), int(params.get("min_level", 0)))
+    holder = ladder_holder(step.policy, level, unit, step.case.kind)
+    step.set(target_unit=unit, handling_unit=unit, owner=holder, level=level, transfer_plan=plan,
+             plan_agreed_by=None)
+
+
+def _assign(step, params: dict, values: dict) -> None:
+    assignee = values.get(params["person"])
+    if assignee is None or not actor_roles(assignee, step.case, step.policy) - {"owner"}:
+        raise InvalidInput(_("The person to assign must belong to a unit of this case."), field=params["person"])
+    step.set(owner=assignee)
+
+
+def _level(step, params: dict, values: dict) -> None:
+    """Raise or lower the case's level (its kind's levels, lowest first); the event
+    'level:VALUE' then starts or stops the clocks that wait for it."""
+    order = step.kind.level_values()
+    current = step.pending.get("severity", step.case.severity)
+    place = order.index(current) if current in order else 0
+    to = params["to"]
+    if to == "up":
+        value = order[min(place + 1, len(order) - 1)]
+    elif to == "down":
+        value = order[max(place - 1, 0)]
+    else:
+        value = resolve(step, to, values)
+        if value is ...:
+            return
+    if value != current:
+        step.set(severity=value)
+        step.events.append(f"level:{value}")
+
+
+def _clock(step, params: dict, values: dict) -> None:
+    for verb in ("stop", "pause", "resume", "start"):
+        names = params.get(verb, ())
+        for name in [names] if isinstance(names, str) else names:
+            step.clock_ops.append((verb, name))
+
+
+def _request_approval(step, params: dict, values: dict) -> None:
+    """Open a new round of the chain: its first step waits for a decision, the others wait
+    their turn. The chain's steps may depend on the case's level."""
+    chain = step.kind.approvals[params["chain"]]
+    case = step.case
+    last = CaseApproval.objects.filter(case=case, chain=chain.name).order_by("-round").first()
+    if last is not None and CaseApproval.objects.filter(
+            case=case, chain=chain.name, round=last.round,
+            state__in=[CaseApproval.PENDING, CaseApproval.WAITING]).exists():
+        raise Refused(_("This approval is already under way."))
+    round_ = (last.round + 1) if last else 1
+    for position, spec in enumerate(chain.steps_for(step.pending.get("severity", case.severity)), start=1):
+        unit = getattr(case, f"{spec.unit}_unit") if spec.unit else None
+        CaseApproval.objects.create(
+            case=case, chain=chain.name, round=round_, position=position, role=spec.role, unit=unit,
+            label=spec.label or step.policy.roles[spec.role].name, send_back=spec.send_back,
+            state=CaseApproval.PENDING if position == 1 else CaseApproval.WAITING, requested_at=step.now)
+    step.events.append(f"approval:{chain.name}:requested")
+
+
+def pending_step(case, chain: str = ""):
+    qs = CaseApproval.objects.filter(case=case, state=CaseApproval.PENDING).order_by("round", "position")
+    if chain:
+        qs = qs.filter(chain=chain)
+    return qs.select_related("unit").first()
+
+
+def may_decide(user, approval, case) -> bool:
+    """Whether `user` holds the pending step's role (in its unit, when the step names one)."""
+    if user is None or approval is None:
+        return False
+    members = Membership.objects.filter(user=user, role__code=approval.role)
+    if approval.unit_id:
+        return members.filter(unit=approval.unit).exists()
+    return members.exists()
+
+
+def _decide_approval(step, params: dict, values: dict) -> None:
+    approval = pending_step(step.case, params.get("chain", ""))
+    if approval is None:
+        raise Refused(_("No approval is waiting for a decision."))
+    if not may_decide(step.staff_actor, approval, step.case):
+        raise Refused(_("This step is for %(role)s.") % {"role": approval.label})
+    decision = params["decision"]
+    if decision == "send_back" and not approval.send_back:
+        raise Refused(_("This step may not send the matter back."))
+    note = values.get(params.get("note", ""), "") or ""
+    approval.decided_by, approval.decided_at, approval.note = step.staff_actor, step.now, note
+    approval.state = CaseApproval.GRANTED if decision == "grant" else CaseApproval.SENT_BACK
+    approval.save()
+    rest = CaseApproval.objects.filter(case=step.case, chain=approval.chain, round=approval.round,
+                                       state=CaseApproval.WAITING).order_by("position")
+    prefix = f"approval:{approval.chain}"
+    if decision == "send_back":
+        rest.update(state=CaseApproval.SENT_BACK)
+        step.events.append(f"{prefix}:sent_back")
+        return
+    step.events.append(f"{prefix}:{approval.position}")
+    following = rest.first()
+    if following is None:
+        step.events.append(f"{prefix}:granted")
+    else:
+        following.state = CaseApproval.PENDING
+        following.save(update_fields=["state"])
+    step.facts[approval.chain] = f"{approval.position}:{approval.state}"
+
+
+PARTY_INPUTS = ("name", "address", "phone", "email", "id_number", "product")
+
+
+def _add_party(step, params: dict, values: dict) -> None:
+    """Name a party of `role` from the inputs '<from>name', '<from>address' ..."""
+    role = step.kind.parties[params["role"]]
+    prefix = str(params.get("from", "")).removeprefix("$input.")
+    found = {key: values.get(f"{prefix}{key}") or "" for key in PARTY_INPUTS}
+    if not found["name"]:
+        raise InvalidInput(_("%(field)s is required.") % {"field": localized(role.label, role.label_en)},
+                           field=f"{prefix}name")
+    if not role.many and CaseParty.objects.filter(case=step.case, role=role.code).exists():
+        raise Refused(_("This case already names its %(role)s.") % {"role": localized(role.label, role.label_en)})
+    kind = values.get(f"{prefix}kind") or (role.kind if role.kind != "either" else CaseParty.PERSON)
+    party = CaseParty.objects.create(case=step.case, role=role.code, kind=kind, added_at=step.now,
+                                     **{k: str(v)[:300] for k, v in found.items()})
+    step.facts.setdefault("parties", []).append({"role": role.code, "name": party.name})
+
+
+def _serve(step, params: dict, values: dict) -> None:
+    """Record service (送达) on every party of `role` not yet served."""
+    how = values.get(params.get("method", ""), "") or ""
+    parties = CaseParty.objects.filter(case=step.case, role=params["role"], served_at__isnull=True)
+    names = list(parties.values_list("name", flat=True))
+    if not names:
+        raise Refused(_("Every such party has already been served."))
+    parties.update(served_at=step.now, served_how=str(how)[:100])
+    step.facts["served"] = names
+    step.events.append(f"serve:{params['role']}")
+
+
+def _notify(step, params: dict, values: dict) -> None:
+    to = params.get("to", "owner")
+    case = step.case
+    if to == "owner":
+        recipients = [step.pending.get("owner", case.owner).email]
+    elif to == "complainant":
+        recipients = [case.complainant_email]
+    else:
+        recipients = list(Membership.objects.filter(role__code=to).values_list("user__email", flat=True))
+    body = resolve(step, params.get("body", ""), values)
+    subject = f"{params.get('subject', '')} {case.number}".strip()
+    for recipient in {r for r in recipients if r}:
+        outbox.queue(recipient=recipient, case=case, subject=subject, body="" if body is ... else str(body))
+
+
+def _accountability(step, params: dict, values: dict) -> None:
+    Lateness.objects.create(case=step.case, clock=None, unit=step.case.handling_unit, person=step.case.owner,
+                            kind=str(params.get("kind", "accountability"))[:32], occurred_at=step.now)
+
+
+HANDLERS = {
+    "set": _set,
+    "increment": _increment,
+    "escalate": _escalate,
+    "transfer": _transfer,
+    "assign": _assign,
+    "level": _level,
+    "clock": _clock,
+    "request_approval": _request_approval,
+    "decide_approval": _decide_approval,
+    "add_party": _add_party,
+    "serve": _serve,
+    "notify": _notify,
+    "accountability": _accountability,
+}
+
+
+def run(step, effect: EffectSpec, values: dict) -> None:
+    HANDLERS[effect.name](step, dict(effect.params), values)
+
+
+def apply_clock_ops(step) -> None:
+    """Start, stop, pause and resume the clocks named by `clock` effects."""
+    for verb, name in step.clock_ops:
+        clocks.by_name(step.case, step.kind, verb, name, step.now, step.calendar, step.tz)
+    step.clock_ops = []

@@ -1,0 +1,166 @@
+"""An action's typed inputs, read from what a form, the API or the portal sent.
+
+One parser for every way in: each value is checked against its `InputSpec` (text, long text,
+money, date-time, choice, outcome, level, unit, person, party, files, yes/no) and a wrong one
+is refused with a message naming the field, before anything is written."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tousu.domain.policy import InputSpec, Kind
+from tousu.domain.text import is_storable
+from tousu.org.models import Unit
+
+from . import attachments as attachment_rules
+from .errors import InvalidInput
+from .wording import localized
+
+BLANK = (None, "", [], ())
+
+
+def label(spec: InputSpec) -> str:
+    return localized(spec.label, spec.label_en)
+
+
+def choices(spec: InputSpec, kind: Kind) -> list[tuple[str, str]]:
+    """(value, label) for a choice, outcome or level input."""
+    if spec.type == "level":
+        return [(str(value), text) for value, text in kind.levels]
+    return list(spec.choices)
+
+
+def required_text(value, field: str, name: str) -> str:
+    value = (value or "").strip() if isinstance(value, str) or value is None else value
+    if not value:
+        raise InvalidInput(_("%(field)s is required.") % {"field": name}, field=field)
+    return value
+
+
+def aware(value, field: str, name: str, tz):
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            value = None
+    if not isinstance(value, datetime):
+        raise InvalidInput(_("%(field)s must be a date and time.") % {"field": name}, field=field)
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, tz)
+    return value
+
+
+def money(value, field: str = "compensation") -> Decimal:
+    """An amount in yuan, at most two decimals (fen), not negative."""
+    try:
+        amount = Decimal(str(value if value not in (None, "") else 0).strip())
+    except InvalidOperation:
+        amount = Decimal("NaN")
+    if not amount.is_finite():
+        raise InvalidInput(_("Compensation must be a number."), field=field)
+    if amount < 0:
+        raise InvalidInput(_("Compensation cannot be negative."), field=field)
+    _sign, digits, exponent = amount.as_tuple()
+    trailing_zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    if amount and -(exponent + trailing_zeros) > 2:
+        raise InvalidInput(_("Compensation is in yuan with at most two decimals (fen)."), field=field)
+    return amount
+
+
+def _one_of(value, options: list[tuple[str, str]], field: str, name: str) -> str:
+    value = "" if value is None else str(value)
+    if value not in dict(options):
+        raise InvalidInput(_("%(field)s must be one of: %(choices)s.") % {
+            "field": name, "choices": "、".join(text for _v, text in options)}, field=field)
+    return value
+
+
+def _unit(value, field: str):
+    if isinstance(value, Unit):
+        return value
+    found = Unit.objects.filter(code=str(value)).first()
+    if found is None:
+        raise InvalidInput(_("Unknown unit: %(code)s.") % {"code": value}, field=field)
+    return found
+
+
+def _person(value, field: str):
+    User = get_user_model()
+    if isinstance(value, User):
+        return value
+    found = User.objects.filter(username=str(value), is_active=True).first()
+    if found is None:
+        raise InvalidInput(_("Unknown person: %(name)s.") % {"name": value}, field=field)
+    return found
+
+
+def _bool(value, field: str, name: str):
+    if value is None or isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("", "unknown", "none"):
+        return None
+    if text in ("true", "yes", "1", "on"):
+        return True
+    if text in ("false", "no", "0", "off"):
+        return False
+    raise InvalidInput(_("%(field)s must be yes, no or not known.") % {"field": name}, field=field)
+
+
+def parse(specs: tuple[InputSpec, ...], raw: dict, *, kind: Kind, case, tz) -> dict:
+    """The inputs' values by name (None or "" where not given), each checked."""
+    values = {}
+    for spec in specs:
+        values[spec.name] = _value(spec, raw.get(spec.name), kind=kind, case=case, tz=tz)
+    return values
+
+
+def _value(spec: InputSpec, value, *, kind: Kind, case, tz):
+    name, field = label(spec), spec.name
+    if isinstance(value, str) and not is_storable(value):
+        raise InvalidInput(_("%(field)s holds characters that cannot be stored.") % {"field": name}, field=field)
+    if value in BLANK and spec.type != "money":
+        if spec.required:
+            if spec.type == "files":
+                raise InvalidInput(_("Choose at least one file."), field=field)
+            raise InvalidInput(_("%(field)s is required.") % {"field": name}, field=field)
+        return "" if spec.type in ("text", "longtext", "choice", "outcome") else None
+    if spec.type in ("text", "longtext"):
+        text = required_text(value, field, name) if spec.required else str(value).strip()
+        if spec.max_length and len(text) > spec.max_length:
+            raise InvalidInput(_("%(field)s is longer than %(n)d characters.") % {
+                "field": name, "n": spec.max_length}, field=field)
+        return text
+    if spec.type == "money":
+        return money(value, field)
+    if spec.type == "datetime":
+        moment = aware(value, field, name, tz)
+        if spec.future and moment is not None and moment <= timezone.now():
+            raise InvalidInput(_("This time must be in the future."), field=field)
+        return moment
+    if spec.type in ("choice", "outcome"):
+        return _one_of(value, choices(spec, kind), field, name)
+    if spec.type == "level":
+        return int(_one_of(value, choices(spec, kind), field, name))
+    if spec.type == "unit":
+        return _unit(value, field)
+    if spec.type == "person":
+        return _person(value, field)
+    if spec.type == "bool":
+        return _bool(value, field, name)
+    if spec.type == "party":
+        parties = case.parties.all() if case is not None else []
+        for party in parties:
+            if str(party.pk) == str(value) and (not spec.party_role or party.role == spec.party_role):
+                return party
+        raise InvalidInput(_("%(field)s: no such party in this case.") % {"field": name}, field=field)
+    if spec.type == "files":
+        return attachment_rules.check(value, field)
+    raise InvalidInput(_("Unknown input type."), field=field)  # the preset loader refuses these

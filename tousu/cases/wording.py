@@ -1,0 +1,13 @@
+"""A preset's own words (labels, messages) in the reader's language.
+
+A preset writes its labels in Chinese (`label`) and may add English (`label_en`); Chinese is
+the default language. The engine's own words go through gettext as every other string does."""
+
+from django.utils.translation import get_language
+
+
+def localized(zh: str, en: str = "") -> str:
+    """`en` when the active language is English and the preset gives it, else `zh`."""
+    if en and (get_language() or "").startswith("en"):
+        return en
+    return zh or en

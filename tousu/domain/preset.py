@@ -1,0 +1,671 @@
+"""Reading a preset (TOML, possibly extending another) and checking it into a `Policy`.
+
+Every mistake is collected, not only the first: each names the file that set the key, the key
+and what is wrong ("hotel.toml: kinds.complaint.actions.reply.to: unknown state 'answered'").
+`tousu policy check FILE` prints them; loading a preset with any refuses it whole.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from . import vocabulary as v
+from .policy import (
+    PRESET_DIR,
+    ActionSpec,
+    ApprovalChain,
+    ApprovalStep,
+    Branch,
+    Category,
+    ClockSpec,
+    EffectSpec,
+    Figures,
+    GuardSpec,
+    InputSpec,
+    Kind,
+    LadderStep,
+    PartyRole,
+    Policy,
+    PolicyError,
+    RoleSpec,
+    StateSpec,
+)
+
+Path_ = tuple[str, ...]
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+def _merge(base: dict, over: dict, origins: dict, name: str, path: Path_ = ()) -> dict:
+    """Deep merge of two TOML documents; `over` wins; lists are replaced, not joined. Every key
+    `over` sets is recorded in `origins` as coming from file `name`."""
+    out = dict(base)
+    for key, value in over.items():
+        here = (*path, str(key))
+        origins[here] = name
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value, origins, name, here)
+        else:
+            out[key] = value
+            if isinstance(value, dict):
+                _mark(value, origins, name, here)
+    return out
+
+
+def _mark(doc: dict, origins: dict, name: str, path: Path_) -> None:
+    for key, value in doc.items():
+        origins[(*path, str(key))] = name
+        if isinstance(value, dict):
+            _mark(value, origins, name, (*path, str(key)))
+
+
+def _find(name: str, directory: Path) -> Path:
+    path = Path(name)
+    if path.suffix == ".toml" and path.is_file():
+        return path
+    for folder in (directory, PRESET_DIR):
+        candidate = folder / f"{name}.toml"
+        if candidate.is_file():
+            return candidate
+    known = sorted(p.stem for p in PRESET_DIR.glob("*.toml") if not p.stem.startswith("_"))
+    raise PolicyError(f"unknown preset {name!r}; known presets: {', '.join(known)}")
+
+
+def read_with_origins(name: str, directory: Path = PRESET_DIR) -> tuple[dict[str, Any], dict]:
+    """The preset's TOML merged over the file it `extends` (looked for beside it, then among
+    the shipped presets), and which file set each key."""
+    path = _find(name, directory)
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise PolicyError(f"{path.name}: {exc}") from exc
+    parent = doc.pop("extends", "")
+    origins: dict = {}
+    if parent:
+        base, origins = read_with_origins(str(parent), path.parent)
+        doc = _merge(base, doc, origins, path.name)
+    else:
+        _mark(doc, origins, path.name, ())
+    doc.setdefault("preset", path.stem)
+    return doc, origins
+
+
+def read_preset(name: str, directory: Path = PRESET_DIR) -> dict[str, Any]:
+    return read_with_origins(name, directory)[0]
+
+
+def load_preset(name: str, directory: Path = PRESET_DIR) -> Policy:
+    doc, origins = read_with_origins(name, directory)
+    return parse_policy(doc, origins)
+
+
+def check_file(path: str | Path) -> list[str]:
+    """Every mistake in the preset at `path` ([] when it loads)."""
+    try:
+        load_preset(str(path), Path(path).parent)
+    except PolicyError as exc:
+        return exc.problems
+    return []
+
+
+# --- checking --------------------------------------------------------------------------------
+
+class _Problems:
+    def __init__(self, origins: dict | None, preset: str):
+        self.origins = origins or {}
+        self.preset = preset
+        self.found: list[str] = []
+
+    def add(self, path: Path_, message: str) -> None:
+        where = f"{self.preset}.toml"
+        for end in range(len(path), 0, -1):
+            if path[:end] in self.origins:
+                where = self.origins[path[:end]]
+                break
+        self.found.append(f"{where}: {'.'.join(path)}: {message}")
+
+
+def _table(value: Any, path: Path_, p: _Problems) -> dict:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        p.add(path, "must be a table")
+        return {}
+    return value
+
+
+def _list(value: Any, path: Path_, p: _Problems) -> list:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        p.add(path, "must be a list")
+        return []
+    return value
+
+
+def _unknown_keys(doc: dict, allowed: frozenset, path: Path_, p: _Problems) -> None:
+    for key in doc:
+        if key not in allowed:
+            p.add((*path, key), f"unknown key (expected one of: {', '.join(sorted(allowed))})")
+
+
+def _int(value: Any, path: Path_, p: _Problems, default: int = 0) -> int:
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int):
+        p.add(path, f"must be a whole number, not {value!r}")
+        return default
+    return value
+
+
+def parse_policy(doc: dict[str, Any], origins: dict | None = None) -> Policy:
+    """Build and check a Policy; PolicyError lists every wrong place."""
+    p = _Problems(origins, str(doc.get("preset", "preset")))
+    _unknown_keys(doc, v.TOP_KEYS, (), p)
+    roles = _roles(doc, p)
+    ladder = _ladder(doc.get("ladder"), ("ladder",), roles, p)
+    if not ladder:
+        p.add(("ladder",), "the policy defines no escalation ladder")
+    channels = {str(k): str(x) for k, x in _table(doc.get("channels"), ("channels",), p).items()}
+    kinds = {}
+    for code, kind_doc in _table(doc.get("kinds"), ("kinds",), p).items():
+        kinds[code] = _kind(code, _table(kind_doc, ("kinds", code), p), roles, ("kinds", code), p)
+    if not kinds:
+        p.add(("kinds",), "the policy defines no kind of case")
+    default_kind = str(doc.get("default_kind", next(iter(kinds), "")))
+    if kinds and default_kind not in kinds:
+        p.add(("default_kind",), f"unknown kind {default_kind!r}")
+    if p.found:
+        raise PolicyError(p.found)
+    return Policy(
+        preset=str(doc.get("preset", "")),
+        organisation=dict(doc.get("organisation", {})),
+        roles=roles,
+        ladder=tuple(ladder),
+        kinds=kinds,
+        default_kind=default_kind,
+        channels=channels,
+        unit_kinds={str(k): str(x) for k, x in doc.get("unit_kinds", {}).items()},
+        raw=doc,
+    )
+
+
+def _roles(doc: dict, p: _Problems) -> dict[str, RoleSpec]:
+    roles = {}
+    for code, spec in _table(doc.get("roles"), ("roles",), p).items():
+        path = ("roles", code)
+        spec = _table(spec, path, p)
+        _unknown_keys(spec, v.ROLE_KEYS, path, p)
+        if code in v.PSEUDO_ROLES or code == v.SYSTEM:
+            p.add(path, f"{code!r} is a word of the engine and cannot name a role")
+        try:
+            amount = Decimal(str(spec.get("max_compensation", 0)))
+        except InvalidOperation:
+            p.add((*path, "max_compensation"), "must be a number")
+            amount = Decimal(0)
+        roles[code] = RoleSpec(
+            code=code, name=str(spec.get("name", code)), max_compensation=amount,
+            sign_off=bool(spec.get("sign_off", False)), close=bool(spec.get("close", False)),
+            personal_data=bool(spec.get("personal_data", False)),
+            all_units=bool(spec.get("all_units", False)))
+    if not roles:
+        p.add(("roles",), "the policy defines no roles")
+    return roles
+
+
+def _ladder(doc: Any, path: Path_, roles: dict, p: _Problems) -> list[LadderStep]:
+    ladder = []
+    steps = _list(_table(doc, path, p).get("steps"), (*path, "steps"), p)
+    for level, step in enumerate(steps):
+        step = _table(step, (*path, "steps", str(level)), p)
+        if step.get("role") not in roles:
+            p.add((*path, "steps", str(level), "role"), f"unknown role {step.get('role')!r}")
+            continue
+        ladder.append(LadderStep(level=level, role=step["role"], unit_kind=str(step.get("unit_kind", ""))))
+    return ladder
+
+
+def _kind(code: str, doc: dict, roles: dict, path: Path_, p: _Problems) -> Kind:
+    _unknown_keys(doc, v.KIND_KEYS, path, p)
+    states = {}
+    for state, spec in _table(doc.get("states"), (*path, "states"), p).items():
+        here = (*path, "states", state)
+        if isinstance(spec, str):
+            spec = {"label": spec}
+        spec = _table(spec, here, p)
+        _unknown_keys(spec, v.STATE_KEYS, here, p)
+        states[state] = StateSpec(state, str(spec.get("label", state)), bool(spec.get("ended", False)),
+                                  str(spec.get("public", "")), str(spec.get("label_en", "")),
+                                  str(spec.get("public_en", "")))
+    if not states:
+        p.add((*path, "states"), "the kind defines no states")
+    elif all(s.ended for s in states.values()) or not any(s.ended for s in states.values()):
+        p.add((*path, "states"), "a kind needs open states and at least one ended state")
+
+    outcomes = {str(k): str(x) for k, x in _table(doc.get("outcomes"), (*path, "outcomes"), p).items()}
+    stages = {str(k): str(x) for k, x in _table(doc.get("stages"), (*path, "stages"), p).items()}
+    levels = _levels(doc.get("levels"), (*path, "levels"), p)
+    default_level = _int(doc.get("default_level"), (*path, "default_level"), p, levels[0][0])
+    if default_level not in dict(levels):
+        p.add((*path, "default_level"), f"not one of the levels {[lv for lv, _ in levels]}")
+    parties = _parties(doc.get("parties"), (*path, "parties"), p)
+    approvals = _approvals(doc.get("approvals"), (*path, "approvals"), roles, p)
+    ladder = _ladder(doc["ladder"], (*path, "ladder"), roles, p) if "ladder" in doc else []
+    categories = _categories(doc.get("categories"), (*path, "categories"), p)
+
+    names = set(_table(doc.get("actions"), (*path, "actions"), p))
+    actions = {}
+    clock_names = {str(_table(c, (), p).get("name", "")) for c in _list(doc.get("clocks"), (*path, "clocks"), p)}
+    for order, (name, spec) in enumerate(_table(doc.get("actions"), (*path, "actions"), p).items()):
+        ctx = _Context(states, outcomes, roles, parties, approvals, levels, names, stages)
+        ctx.clock_names = clock_names
+        actions[name] = _action(name, _table(spec, (*path, "actions", name), p), ctx,
+                                (*path, "actions", name), order, p)
+    ctx = _Context(states, outcomes, roles, parties, approvals, levels, names, stages)
+    clocks = _clocks(doc.get("clocks"), (*path, "clocks"), ctx, actions, p)
+
+    figures_doc = _table(doc.get("figures"), (*path, "figures"), p)
+    _unknown_keys(figures_doc, v.FIGURE_KEYS, (*path, "figures"), p)
+    figures = Figures(
+        responded=_known(figures_doc.get("responded", []), states, (*path, "figures", "responded"), "state", p),
+        resolved=_known(figures_doc.get("resolved", []), states, (*path, "figures", "resolved"), "state", p),
+        satisfied=_known(figures_doc.get("satisfied", []), outcomes, (*path, "figures", "satisfied"), "outcome", p),
+        verdicts=_known(figures_doc.get("verdicts", []), outcomes, (*path, "figures", "verdicts"), "outcome", p),
+    )
+    prefix = str(doc.get("number_prefix", "TS"))
+    if not prefix.isalnum() or len(prefix) > 8:
+        p.add((*path, "number_prefix"), "must be 1 to 8 letters or digits")
+    return Kind(
+        code=code, label=str(doc.get("label", code)), number_prefix=prefix, states=states,
+        actions=actions, clocks=tuple(clocks), categories=categories, stages=stages,
+        outcomes=outcomes, levels=levels, default_level=default_level, parties=parties,
+        approvals=approvals, figures=figures,
+        repeat_window_days=_int(_table(doc.get("repeats"), (*path, "repeats"), p).get("window_days"),
+                                (*path, "repeats", "window_days"), p, 30),
+        callback_due_days=_int(_table(doc.get("callback"), (*path, "callback"), p).get("due_days"),
+                               (*path, "callback", "due_days"), p, 3),
+        ladder=tuple(ladder), label_en=str(doc.get("label_en", "")))
+
+
+def _known(values: Any, known: dict, path: Path_, what: str, p: _Problems) -> tuple[str, ...]:
+    out = []
+    for i, value in enumerate(_list(values, path, p)):
+        if value not in known:
+            p.add((*path, str(i)), f"unknown {what} {value!r}")
+        else:
+            out.append(value)
+    return tuple(out)
+
+
+def _levels(doc: Any, path: Path_, p: _Problems) -> tuple[tuple[int, str], ...]:
+    """A kind's levels, lowest first; each stored as its `value` (3 一般 ... 1 重大)."""
+    if doc is None:
+        return ((3, "一般"), (2, "严重"), (1, "非常严重"))
+    levels = []
+    for i, item in enumerate(_list(doc, path, p)):
+        item = _table(item, (*path, str(i)), p)
+        value = item.get("value")
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 32767:
+            p.add((*path, str(i), "value"), "must be a whole number from 0 to 32767")
+            continue
+        levels.append((value, str(item.get("label", value))))
+    if len({lv for lv, _ in levels}) != len(levels):
+        p.add(path, "two levels share a value")
+    return tuple(levels) or ((3, "一般"),)
+
+
+def _categories(doc: Any, path: Path_, p: _Problems, parent: str = "", depth: int = 1) -> dict[str, Category]:
+    out: dict[str, Category] = {}
+    for code, spec in _table(doc, path, p).items():
+        here = (*path, code)
+        if isinstance(spec, str):
+            out[code] = Category(code, spec, parent, depth)
+            continue
+        spec = _table(spec, here, p)
+        _unknown_keys(spec, frozenset({"label", "children"}), here, p)
+        out[code] = Category(code, str(spec.get("label", code)), parent, depth)
+        if "children" in spec:
+            if depth >= 3:
+                p.add((*here, "children"), "categories go three levels deep at most")
+                continue
+            for child_code, child in _categories(spec["children"], (*here, "children"), p, code, depth + 1).items():
+                if child_code in out:
+                    p.add((*here, "children", child_code), "this category code is used twice")
+                out[child_code] = child
+    return out
+
+
+def _parties(doc: Any, path: Path_, p: _Problems) -> dict[str, PartyRole]:
+    parties = {}
+    for code, spec in _table(doc, path, p).items():
+        here = (*path, code)
+        spec = _table(spec, here, p)
+        _unknown_keys(spec, v.PARTY_KEYS, here, p)
+        kind = str(spec.get("kind", "either"))
+        if kind not in v.PARTY_KINDS:
+            p.add((*here, "kind"), f"must be one of {', '.join(v.PARTY_KINDS)}")
+        fields = tuple(_list(spec.get("fields", []), (*here, "fields"), p))
+        for i, name in enumerate(fields):
+            if name not in v.PARTY_FIELDS:
+                p.add((*here, "fields", str(i)), f"unknown party field {name!r} (known: {', '.join(v.PARTY_FIELDS)})")
+        parties[code] = PartyRole(code, str(spec.get("label", code)), kind, fields,
+                                  bool(spec.get("complainant", False)), bool(spec.get("many", True)),
+                                  str(spec.get("label_en", "")))
+    if parties and sum(r.complainant for r in parties.values()) != 1:
+        p.add(path, "exactly one party role must be the complainant (complainant = true)")
+    return parties
+
+
+def _steps(doc: Any, path: Path_, roles: dict, p: _Problems) -> tuple[ApprovalStep, ...]:
+    steps = []
+    for i, step in enumerate(_list(doc, path, p)):
+        here = (*path, str(i))
+        step = _table(step, here, p)
+        _unknown_keys(step, v.STEP_KEYS, here, p)
+        if step.get("role") not in roles:
+            p.add((*here, "role"), f"unknown role {step.get('role')!r}")
+        if step.get("unit", "") not in ("", "handling", "target", "receiving"):
+            p.add((*here, "unit"), "must be 'handling', 'target', 'receiving' or absent")
+        unit = str(step.get("unit_of_time", "working_days"))
+        if unit not in v.CLOCK_UNITS:
+            p.add((*here, "unit_of_time"), f"must be one of {', '.join(v.CLOCK_UNITS)}")
+        steps.append(ApprovalStep(str(step.get("role", "")), str(step.get("unit", "")),
+                                  str(step.get("label", "")), _int(step.get("amount"), (*here, "amount"), p),
+                                  unit, bool(step.get("send_back", False))))
+    if not steps:
+        p.add(path, "an approval chain needs at least one step")
+    return tuple(steps)
+
+
+def _approvals(doc: Any, path: Path_, roles: dict, p: _Problems) -> dict[str, ApprovalChain]:
+    chains = {}
+    for name, spec in _table(doc, path, p).items():
+        here = (*path, name)
+        spec = _table(spec, here, p)
+        _unknown_keys(spec, v.APPROVAL_KEYS, here, p)
+        by_level = []
+        for level, steps in _table(spec.get("by_level"), (*here, "by_level"), p).items():
+            if not str(level).isdigit():
+                p.add((*here, "by_level", level), "a level is written as its value (a whole number)")
+                continue
+            by_level.append((int(level), _steps(steps, (*here, "by_level", level), roles, p)))
+        chains[name] = ApprovalChain(name, str(spec.get("label", name)),
+                                     _steps(spec.get("steps"), (*here, "steps"), roles, p), tuple(by_level))
+    return chains
+
+
+class _Context:
+    def __init__(self, states, outcomes, roles, parties, approvals, levels, actions, stages):
+        self.states, self.outcomes, self.roles = states, outcomes, roles
+        self.parties, self.approvals, self.levels = parties, approvals, levels
+        self.actions, self.stages = actions, stages
+        self.clock_names: set[str] = set()
+
+
+def _state(value: Any, path: Path_, ctx: _Context, p: _Problems, *, allow_new: bool = False) -> str:
+    value = str(value)
+    if value not in ctx.states and not (allow_new and value == v.NEW):
+        p.add(path, f"unknown state {value!r}")
+    return value
+
+
+def _inputs(doc: Any, path: Path_, ctx: _Context, p: _Problems) -> tuple[InputSpec, ...]:
+    inputs = []
+    for i, item in enumerate(_list(doc, path, p)):
+        here = (*path, str(i))
+        item = _table(item, here, p)
+        _unknown_keys(item, v.INPUT_KEYS, here, p)
+        name, kind = str(item.get("name", "")), str(item.get("type", ""))
+        if not name.isidentifier():
+            p.add((*here, "name"), f"{name!r} is not a name (letters, digits and _)")
+        if kind not in v.INPUT_TYPES:
+            p.add((*here, "type"), f"unknown input type {kind!r} (known: {', '.join(v.INPUT_TYPES)})")
+        choices = item.get("choices", {})
+        if kind == "choice" and not choices:
+            p.add((*here, "choices"), "a choice needs its choices")
+        if kind == "outcome":
+            listed = choices or ctx.outcomes
+            for code in listed:
+                if code not in ctx.outcomes:
+                    p.add((*here, "choices", str(code)), f"unknown outcome {code!r}")
+            choices = {code: ctx.outcomes.get(code, code) for code in listed}
+        if isinstance(choices, list):
+            choices = {str(c): str(c) for c in choices}
+        if kind == "level":
+            choices = {}
+        if item.get("party_role") and item["party_role"] not in ctx.parties:
+            p.add((*here, "party_role"), f"unknown party role {item['party_role']!r}")
+        inputs.append(InputSpec(name, kind, str(item.get("label", name)), bool(item.get("required", False)),
+                                tuple((str(k), str(x)) for k, x in _table(choices, (*here, "choices"), p).items()),
+                                bool(item.get("future", False)), bool(item.get("authority", False)),
+                                _int(item.get("max_length"), (*here, "max_length"), p),
+                                str(item.get("party_role", "")), str(item.get("label_en", "")),
+                                str(item.get("help", ""))))
+    if len({i.name for i in inputs}) != len(inputs):
+        p.add(path, "two inputs share a name")
+    return tuple(inputs)
+
+
+def _guards(doc: Any, path: Path_, ctx: _Context, p: _Problems) -> tuple[GuardSpec, ...]:
+    guards = []
+    for i, item in enumerate(_list(doc, path, p)):
+        here = (*path, str(i))
+        if isinstance(item, str):
+            item = {"guard": item}
+        item = _table(item, here, p)
+        name = str(item.get("guard", ""))
+        if name not in v.GUARDS:
+            p.add((*here, "guard"), f"unknown guard {name!r} (known: {', '.join(v.GUARDS)})")
+            continue
+        params = {k: x for k, x in item.items() if k not in v.GUARD_COMMON}
+        for key in params:
+            if key not in v.GUARDS[name]:
+                p.add((*here, key), f"guard {name} takes no parameter {key!r}")
+        for key in v.GUARDS[name]:
+            if key not in params:
+                p.add((*here, key), f"guard {name} needs {key!r}: {v.GUARDS[name][key]}")
+        if "chain" in params and params["chain"] not in ctx.approvals:
+            p.add((*here, "chain"), f"unknown approval chain {params['chain']!r}")
+        if "role" in params and params["role"] not in ctx.parties:
+            p.add((*here, "role"), f"unknown party role {params['role']!r}")
+        guards.append(GuardSpec(name, tuple(sorted((k, _frozen(x)) for k, x in params.items())),
+                                str(item.get("message", "")), str(item.get("message_en", ""))))
+    return tuple(guards)
+
+
+def _frozen(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_frozen(x) for x in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _frozen(x)) for k, x in value.items()))
+    return value
+
+
+def _effects(doc: Any, path: Path_, ctx: _Context, inputs: tuple[InputSpec, ...], p: _Problems
+             ) -> tuple[EffectSpec, ...]:
+    effects = []
+    names = {i.name for i in inputs}
+    for i, item in enumerate(_list(doc, path, p)):
+        here = (*path, str(i))
+        if isinstance(item, str):
+            item = {item: {}}
+        item = _table(item, here, p)
+        if len(item) != 1:
+            p.add(here, "an effect is a table with one key, the effect's name")
+            continue
+        (name, params), = item.items()
+        if name not in v.EFFECTS:
+            p.add((*here, name), f"unknown effect {name!r} (known: {', '.join(v.EFFECTS)})")
+            continue
+        if name == "set":
+            params = {"fields": params}
+        params = _table(params, (*here, name), p)
+        for key in params:
+            if key not in v.EFFECTS[name]:
+                p.add((*here, name, key), f"effect {name} takes no parameter {key!r}")
+        _check_references(name, params, (*here, name), ctx, names, p)
+        effects.append(EffectSpec(name, tuple(sorted((k, _frozen(x)) for k, x in params.items()))))
+    return tuple(effects)
+
+
+def _check_references(name: str, params: dict, path: Path_, ctx: _Context, names: set, p: _Problems) -> None:
+    def check_input(value: Any, key: str) -> None:
+        if isinstance(value, str) and value.startswith("$input."):
+            if value.removeprefix("$input.") not in names:
+                p.add((*path, key), f"the action has no input {value.removeprefix('$input.')!r}")
+
+    for key, value in params.items():
+        if isinstance(value, dict):
+            for sub, x in value.items():
+                check_input(x, f"{key}.{sub}")
+        else:
+            check_input(value, key)
+    if name == "set":
+        for key in params.get("fields", {}):
+            if key not in v.SETTABLE_FIELDS and not (key.startswith("data.") and key[5:].isidentifier()):
+                p.add((*path, key), "not a field an action may set (see docs/presets.md)")
+    if name == "increment" and params.get("field") not in v.SETTABLE_FIELDS:
+        p.add((*path, "field"), "not a field an action may set")
+    if name == "decide_approval" and params.get("note") and params["note"] not in names:
+        p.add((*path, "note"), f"the action has no input {params['note']!r}")
+    if name == "clock":
+        for verb, clock_names in params.items():
+            if verb not in ("start", "stop", "pause", "resume"):
+                continue
+            for clock in clock_names if isinstance(clock_names, list) else [clock_names]:
+                if clock not in ctx.clock_names:
+                    p.add((*path, verb), f"unknown clock {clock!r}")
+    if name in ("escalate", "transfer", "assign"):
+        for key in ("reason", "unit", "plan", "person"):
+            if key in params and params[key] not in names:
+                p.add((*path, key), f"the action has no input {params[key]!r}")
+    if "chain" in params and params["chain"] not in ctx.approvals:
+        p.add((*path, "chain"), f"unknown approval chain {params['chain']!r}")
+    if name in ("add_party", "serve") and params.get("role") not in ctx.parties:
+        p.add((*path, "role"), f"unknown party role {params.get('role')!r}")
+    if name == "level" and params.get("to") not in ("up", "down") and not str(params.get("to", "")).startswith("$input."):
+        p.add((*path, "to"), "must be 'up', 'down' or '$input.NAME'")
+    if name == "decide_approval" and params.get("decision") not in ("grant", "send_back"):
+        p.add((*path, "decision"), "must be 'grant' or 'send_back'")
+
+
+def _action(name: str, doc: dict, ctx: _Context, path: Path_, order: int, p: _Problems) -> ActionSpec:
+    _unknown_keys(doc, v.ACTION_KEYS, path, p)
+    from_states = frozenset(_state(s, (*path, "from", str(i)), ctx, p, allow_new=True)
+                            for i, s in enumerate(_list(doc.get("from", []), (*path, "from"), p)))
+    to = doc.get("to", "")
+    to_by_state: list[tuple[str, str]] = []
+    to_state = ""
+    if isinstance(to, dict):
+        for state, target in to.items():
+            if state != "*":
+                _state(state, (*path, "to", state), ctx, p)
+            _state(target, (*path, "to", state), ctx, p)
+            if state == "*":
+                to_state = str(target)
+            else:
+                to_by_state.append((state, str(target)))
+    elif to:
+        to_state = _state(to, (*path, "to"), ctx, p)
+    roles = frozenset(_list(doc.get("roles", []), (*path, "roles"), p))
+    unknown = roles - set(ctx.roles) - v.PSEUDO_ROLES - set(ctx.parties)
+    if unknown:
+        p.add((*path, "roles"), f"unknown roles {sorted(unknown)}")
+    flag = str(doc.get("role_flag", ""))
+    if flag and flag not in v.ROLE_FLAGS:
+        p.add((*path, "role_flag"), f"must be one of {', '.join(v.ROLE_FLAGS)}")
+    inputs = _inputs(doc.get("inputs"), (*path, "inputs"), ctx, p)
+    input_names = {i.name for i in inputs}
+    for key in ("note", "outcome"):
+        if doc.get(key) and doc[key] not in input_names:
+            p.add((*path, key), f"the action has no input {doc[key]!r}")
+    branches = []
+    for outcome, branch in _table(doc.get("branches"), (*path, "branches"), p).items():
+        here = (*path, "branches", outcome)
+        if outcome not in ctx.outcomes:
+            p.add(here, f"unknown outcome {outcome!r}")
+        branch = _table(branch, here, p)
+        _unknown_keys(branch, v.BRANCH_KEYS, here, p)
+        target = _state(branch["to"], (*here, "to"), ctx, p) if branch.get("to") else ""
+        then = str(branch.get("then", ""))
+        if then and then not in ctx.actions:
+            p.add((*here, "then"), f"unknown action {then!r}")
+        branches.append((outcome, Branch(target, _effects(branch.get("effects"), (*here, "effects"), ctx, inputs, p),
+                                         then)))
+    if branches and not doc.get("outcome"):
+        p.add((*path, "branches"), "branches need `outcome`, the input that picks one")
+    then = str(doc.get("then", ""))
+    if then and then not in ctx.actions:
+        p.add((*path, "then"), f"unknown action {then!r}")
+    return ActionSpec(
+        name=name, from_states=from_states, to_state=to_state, roles=roles,
+        requires=_guards(doc.get("requires"), (*path, "requires"), ctx, p), inputs=inputs,
+        effects=_effects(doc.get("effects"), (*path, "effects"), ctx, inputs, p),
+        to_by_state=tuple(to_by_state), role_flag=flag, note=str(doc.get("note", "")),
+        outcome=str(doc.get("outcome", "")), branches=tuple(branches), then=then,
+        portal=bool(doc.get("portal", False)), label=str(doc.get("label", "")),
+        label_en=str(doc.get("label_en", "")), order=_int(doc.get("order"), (*path, "order"), p, order))
+
+
+def _event_known(event: str, ctx: _Context, actions: dict) -> bool:
+    """Whether a clock's event names something the kind has: an action, 'action:outcome',
+    'level:VALUE', 'approval:CHAIN:requested|granted|sent_back|STEP' or 'breach:CLOCK'."""
+    head, _sep, rest = event.partition(":")
+    if head in actions:
+        return not rest or rest in ctx.outcomes
+    if head == "level":
+        return rest.isdigit() and int(rest) in dict(ctx.levels)
+    if head == "approval":
+        chain, _sep, what = rest.partition(":")
+        return chain in ctx.approvals and (what in ("requested", "granted", "sent_back") or what.isdigit())
+    return head == "breach" and bool(rest)
+
+
+def _clocks(doc: Any, path: Path_, ctx: _Context, actions: dict, p: _Problems) -> list[ClockSpec]:
+    clocks = []
+    seen = set()
+    for i, spec in enumerate(_list(doc, path, p)):
+        here = (*path, str(i))
+        spec = _table(spec, here, p)
+        _unknown_keys(spec, v.CLOCK_KEYS, here, p)
+        name = str(spec.get("name", ""))
+        if not name:
+            p.add((*here, "name"), "a clock needs a name")
+        if name in seen:
+            p.add((*here, "name"), f"two clocks are named {name!r}")
+        seen.add(name)
+        unit = str(spec.get("unit", "working_days"))
+        if unit not in v.CLOCK_UNITS:
+            p.add((*here, "unit"), f"unit {unit!r} is not one of {', '.join(v.CLOCK_UNITS)}")
+        amount = _int(spec.get("amount"), (*here, "amount"), p)
+        if not spec.get("due_from") and amount <= 0:
+            p.add((*here, "amount"), "needs an amount above 0 or due_from")
+        for key in ("start_on", "stop_on", "pause_on", "resume_on"):
+            for j, event in enumerate(_list(spec.get(key, []), (*here, key), p)):
+                if not _event_known(str(event), ctx, actions):
+                    p.add((*here, key, str(j)), f"unknown clock event {event!r}")
+        if not spec.get("start_on"):
+            p.add((*here, "start_on"), "a clock that never starts")
+        on_breach = str(spec.get("on_breach", ""))
+        if on_breach == "record":
+            on_breach = ""
+        if on_breach and on_breach not in actions:
+            p.add((*here, "on_breach"), f"unknown action {on_breach!r} (or 'record')")
+        when = _table(spec.get("when"), (*here, "when"), p)
+        for key, value in when.items():
+            if key not in ("stage", "channel", "category", "level"):
+                p.add((*here, "when", key), "a clock may depend on stage, channel, category or level")
+            elif key == "stage" and str(value) not in ctx.stages:
+                p.add((*here, "when", key), f"unknown stage {value!r}")
+        clocks.append(ClockSpec(
+            name=name, label=str(spec.get("label", name)),
+            start_on=frozenset(spec.get("start_on", [])), stop_on=frozenset(spec.get("stop_on", [])),
+            pause_on=frozenset(spec.get("pause_on", [])), resume_on=frozenset(spec.get("resume_on", [])),
+            when=tuple(sorted((k, str(x)) for k, x in when.items())), amount=amount, unit=unit,
+            due_from=str(spec.get("due_from", "")),
+            warn_minutes=_int(spec.get("warn_minutes"), (*here, "warn_minutes"), p),
+            on_breach=on_breach, raise_level=bool(spec.get("raise_level", False))))
+    return clocks

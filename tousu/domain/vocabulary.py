@@ -1,0 +1,114 @@
+"""The fixed words a preset is written in: input types, guards, effects, clock units, pseudo-roles.
+
+A preset names its own states, actions, outcomes, roles and party roles; these words are the
+engine's, written once in Python (the Django layer holds one handler per guard and effect).
+The loader (`preset.py`) checks every preset against them, so a misspelt guard or effect is
+refused when the preset loads, naming the file and the key, instead of failing on a case.
+"""
+
+from __future__ import annotations
+
+OWNER = "owner"  # the case's current owner
+ANY_MEMBER = "member"  # anyone whose unit covers the case
+COMPLAINANT = "complainant"  # the complainant, acting through the portal (no staff login)
+APPROVER = "approver"  # whoever may decide the pending step of an approval chain
+SYSTEM = "system"  # the worker acting on a clock, or an action that follows another
+PSEUDO_ROLES = frozenset({OWNER, ANY_MEMBER, COMPLAINANT, APPROVER})
+
+NEW = "new"  # the state before a case exists: the register action starts from it
+
+CLOCK_UNITS = ("minutes", "hours", "natural_days", "working_days", "calendar_months")
+
+# type -> what the value is. Every action's staff form, API body and portal form are built from
+# these (tousu/cases/inputs.py parses them; tousu/web/action_forms.py draws them).
+INPUT_TYPES = {
+    "text": "one line of text",
+    "longtext": "several lines of text",
+    "money": "an amount in yuan, at most two decimals, not negative",
+    "datetime": "a date and time (in the organisation's time zone)",
+    "choice": "one of `choices`",
+    "outcome": "one of the kind's outcomes (or `choices`, a subset of them)",
+    "level": "one of the kind's levels",
+    "unit": "a unit of the organisation (by code in the API)",
+    "person": "a person who may handle the case (by user name in the API)",
+    "party": "one of the case's parties (by id), optionally of `party_role`",
+    "files": "uploaded files (images or PDF)",
+    "bool": "yes, no or not known",
+}
+INPUT_KEYS = frozenset({"name", "type", "label", "label_en", "required", "choices", "future",
+                        "authority", "max_length", "party_role", "help"})
+
+# guard -> {parameter: what it is}; every guard also takes `message` (and `message_en`).
+GUARDS = {
+    "field_set": {"field": "a case field that must hold a value"},
+    "field_empty": {"field": "a case field that must be empty"},
+    "field_in": {"field": "a case field", "values": "the values it must hold one of"},
+    "plan_agreed": {},
+    "approval_granted": {"chain": "an approval chain of the kind"},
+    "approval_pending": {"chain": "an approval chain of the kind"},
+    "no_approval_pending": {"chain": "an approval chain of the kind"},
+    "parties_served": {"role": "a party role of the kind: every such party has been served"},
+    "has_party": {"role": "a party role of the kind: the case names at least one"},
+    "actor_in_unit": {"unit": "'handling' or 'target' or 'receiving': the actor holds one of the "
+                              "action's roles in that unit of the case itself"},
+    "level_at_least": {"level": "a level of the kind (by its place, lowest first)"},
+}
+GUARD_COMMON = frozenset({"guard", "message", "message_en"})
+
+# effect -> {parameter: what it is}
+EFFECTS = {
+    "set": {"fields": "case field -> value: '$input.NAME', '$now', '$actor', '$none', or a literal"},
+    "increment": {"field": "a whole-number case field"},
+    "escalate": {"reason": "the input whose text explains why (optional)"},
+    "transfer": {"unit": "the unit input", "plan": "the plan input", "min_level": "the lowest "
+                 "ladder level the receiving holder takes the case at (default 0)"},
+    "assign": {"person": "the person input"},
+    "level": {"to": "'up', 'down' or '$input.NAME' (a level input)"},
+    "clock": {"start": "clock names", "stop": "clock names", "pause": "clock names",
+              "resume": "clock names"},
+    "request_approval": {"chain": "an approval chain of the kind"},
+    "decide_approval": {"decision": "'grant' or 'send_back'", "chain": "an approval chain of the kind",
+                        "note": "the input whose text is kept with the decision (optional)"},
+    "add_party": {"role": "a party role of the kind", "from": "'$input.NAME' prefix of the "
+                  "party inputs (name, address, phone, id_number, credit_code, product, brand)"},
+    "serve": {"role": "the party role served", "document": "the document served (optional)",
+              "method": "the input holding how it was served (optional)"},
+    "notify": {"to": "'owner', 'complainant' or a role code", "subject": "text", "body": "text or "
+               "'$input.NAME'"},
+    "accountability": {"kind": "a word for the ledger, e.g. 'late_report'"},
+}
+
+# The case columns a `set` effect may write (and a guard may read); a kind's own facts are
+# written as "data.NAME". tests/cases/test_engine.py checks each is a column of Case.
+SETTABLE_FIELDS = frozenset({
+    "promised_reply_at", "requested_by", "resolution", "compensation", "at_fault",
+    "responsible_employee", "reply", "replied_at", "callback_result", "callback_at",
+    "signed_off_by", "signed_off_at", "closed_at", "reason", "transfer_plan", "plan_agreed_by",
+    "reopen_count", "category", "stage", "subject", "place", "people_involved",
+    "requested_resolution", "occurred_at", "severity", "target_unit",
+})
+
+CLOCK_KEYS = frozenset({"name", "label", "label_en", "when", "amount", "unit", "due_from",
+                        "start_on", "stop_on", "pause_on", "resume_on", "warn_minutes",
+                        "on_breach", "raise_level"})
+ACTION_KEYS = frozenset({"label", "label_en", "from", "to", "roles", "role_flag", "inputs",
+                         "requires", "effects", "note", "outcome", "branches", "then", "portal",
+                         "order"})
+BRANCH_KEYS = frozenset({"to", "effects", "then"})
+ROLE_KEYS = frozenset({"name", "max_compensation", "sign_off", "close", "personal_data",
+                       "all_units"})
+ROLE_FLAGS = ("sign_off", "close")
+STATE_KEYS = frozenset({"label", "label_en", "ended", "public", "public_en"})
+PARTY_KEYS = frozenset({"label", "label_en", "kind", "fields", "complainant", "many"})
+PARTY_FIELDS = ("address", "phone", "id_number", "credit_code", "product", "brand", "agent_of")
+PARTY_KINDS = ("person", "organisation", "either")
+APPROVAL_KEYS = frozenset({"label", "label_en", "steps", "by_level"})
+STEP_KEYS = frozenset({"role", "unit", "label", "label_en", "amount", "unit_of_time",
+                       "send_back"})
+KIND_KEYS = frozenset({"label", "label_en", "number_prefix", "states", "actions", "clocks",
+                       "categories", "stages", "outcomes", "levels", "default_level", "parties",
+                       "approvals", "figures", "repeats", "ladder", "callback", "documents",
+                       "fields"})
+FIGURE_KEYS = frozenset({"responded", "resolved", "satisfied", "verdicts", "callback_field"})
+TOP_KEYS = frozenset({"preset", "extends", "organisation", "roles", "ladder", "channels",
+                      "unit_kinds", "kinds", "default_kind", "units", "demo", "reports"})
