@@ -103,7 +103,7 @@ BAD_CALLS = {
         actor=h.frontdesk, case_id=c.pk, resolution=" ", compensation=10),
         InvalidInput, "resolution", "Resolution is required"),
     "unknown call-back result": (replied_case, lambda h, c: actions.record_callback(
-        actor=h.frontdesk, case_id=c.pk, result="maybe"), InvalidInput, "result", "satisfied"),
+        actor=h.frontdesk, case_id=c.pk, result="maybe"), InvalidInput, "result", "满意、不满意"),
     "agreed reply time past": (register, lambda h, c: actions.accept_case(
         actor=h.frontdesk, case_id=c.pk, promised_reply_at=NOW - dt.timedelta(hours=1)),
         InvalidInput, "promised_reply_at", "future"),
@@ -125,7 +125,7 @@ BAD_CALLS = {
     "blank rejection reason": (register, lambda h, c: actions.reject_case(
         actor=h.fo_head, case_id=c.pk, reason=""), InvalidInput, "reason", "Reason is required"),
     "close a received case": (register, lambda h, c: actions.close_case(actor=h.fo_head, case_id=c.pk),
-                              Refused, "", "已登记"),
+                              Refused, "", "Received"),
     "reply before a resolution": (escalated_case, lambda h, c: actions.reply_case(
         actor=h.fo_head, case_id=c.pk, text="答复"), Refused, "", "Propose a resolution"),
     "close before the call-back": (replied_case, lambda h, c: actions.close_case(

@@ -70,12 +70,11 @@ def test_every_action_appends_an_event_with_actor_time_and_old_and_new_values(ho
                                                 "compensation": ("0.00", "150"), "at_fault": (None, True)}),
         (lambda at: actions.reply_case(actor=hotel.hk_staff, case_id=case.pk, text="已为您更换房间", now=at),
          "reply", hotel.hk_staff, {"state": ("in_progress", "replied"), "reply": ("", "已为您更换房间")}),
-        # Not satisfied: the call-back is recorded, then the case climbs one level by itself
-        # (within the same action, so the same person and time).
+        # Not satisfied: the call-back is recorded and sends the case back to handling, then the
+        # case climbs one level by itself (within the same action, so the same person and time).
         (lambda at: actions.record_callback(actor=hotel.hk_staff, case_id=case.pk, result="not_satisfied",
                                             now=at),
-         "escalate", hotel.hk_staff, {"owner": (hotel.hk_staff.pk, hotel.deputy.pk), "level": (1, 2),
-                            "state": ("replied", "in_progress")}),
+         "escalate", hotel.hk_staff, {"owner": (hotel.hk_staff.pk, hotel.deputy.pk), "level": (1, 2)}),
         (lambda at: actions.propose_resolution(actor=hotel.deputy, case_id=case.pk,
                                                resolution="免除一晚房费", compensation=Decimal("800.00"),
                                                now=at),
@@ -103,6 +102,7 @@ def test_every_action_appends_an_event_with_actor_time_and_old_and_new_values(ho
             callback = CaseEvent.objects.get(case=case, seq=event.seq - 1)
             assert (callback.action, callback.actor_id, callback.at) == ("record_callback", hotel.hk_staff.pk, at)
             assert callback.new["callback_result"] == "not_satisfied"
+            assert (callback.old["state"], callback.new["state"]) == ("replied", "in_progress")
             seq += 1
         seq += 1
         assert event.seq == seq

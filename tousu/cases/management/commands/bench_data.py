@@ -140,7 +140,7 @@ CASE_COLUMNS = [
     "transfer_plan", "plan_agreed_by_id", "at_fault", "resolution", "compensation", "reply",
     "replied_at", "callback_result", "callback_at", "signed_off_by_id", "signed_off_at", "closed_at",
     "reason", "reopen_count", "provisional_deadline", "version", "event_count", "last_event_hash",
-    "created_at", "updated_at"]
+    "created_at", "updated_at", "is_open", "data", "policy_version"]
 # The seeder also writes the search terms, as Case.save() would (so does bench/run.py's ceiling).
 SEEDED_CASE_COLUMNS = [*CASE_COLUMNS, "search_terms"]
 EVENT_COLUMNS = ["id", "case_id", "seq", "actor_id", "at", "action", "old", "new", "note", "prev_hash", "hash"]
@@ -397,6 +397,7 @@ class Command(BaseCommand):
             c["at_fault"], c["resolution"], "0", c["reply"], c["replied_at"], c["callback_result"],
             c["callback_at"], c["signed_off_by"], c["signed_off_at"], c["closed_at"], c["reason"], 0, False,
             c["version"], c["event_count"], c["last_hash"], received_at, c["updated_at"],
+            c["state"] not in TERMINAL, "{}", 1,
             case_terms(number=c["number"], subject=c["subject"], description=c["description"],
                        complainant_name=c["complainant_name"])))
 
