@@ -40,6 +40,6 @@ def test_a_company_holiday_counts_at_once(hotel):
 def test_an_edited_policy_counts_at_once(hotel):
     assert "complaint_manager" not in current_policy().roles
     org = Organisation.objects.get()
-    org.policy["actions"]["note"]["roles"] = ["owner"]
+    org.policy["kinds"]["complaint"]["actions"]["note"]["roles"] = ["owner"]
     org.save()
     assert current_policy().actions["note"].roles == frozenset({"owner"})

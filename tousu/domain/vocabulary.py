@@ -111,4 +111,4 @@ KIND_KEYS = frozenset({"label", "label_en", "number_prefix", "states", "actions"
                        "fields"})
 FIGURE_KEYS = frozenset({"responded", "resolved", "satisfied", "verdicts", "callback_field"})
 TOP_KEYS = frozenset({"preset", "extends", "organisation", "roles", "ladder", "channels",
-                      "unit_kinds", "kinds", "default_kind", "units", "demo", "reports"})
+                      "unit_kinds", "kinds", "default_kind", "units", "demo", "reports", "portal"})

@@ -1,14 +1,16 @@
-"""The actions the case page offers, in the order it shows them: a label, a form, the action."""
+"""The actions the case page offers: every action of the case's kind that has a label in the
+preset, in the preset's order, each with a form drawn from the action's inputs."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.functional import Promise
-from tousu.cases import actions
+from django import forms as django_forms
+
+from tousu.cases import inputs as input_rules
+from tousu.cases.engine import label_of, roles_of
 from tousu.cases.guards import unmet
-from tousu.cases.labels import ACTION_LABELS
-from tousu.domain.policy import Policy, Refusal
+from tousu.domain.policy import ActionSpec, Kind, Policy, Refusal
 
 from . import forms
 
@@ -16,48 +18,87 @@ from . import forms
 @dataclass(frozen=True)
 class ActionUI:
     name: str
-    form: type[forms.ActionForm]
-    call: object  # the function in tousu.cases.actions
+    label: str
+    spec: ActionSpec
+    kind: Kind
 
-    @property
-    def label(self) -> Promise:
-        return ACTION_LABELS[self.name]
-
-
-ACTIONS = [
-    ActionUI("accept", forms.AcceptForm, actions.accept_case),
-    ActionUI("propose_resolution", forms.ResolutionForm, actions.propose_resolution),
-    ActionUI("reply", forms.ReplyForm, actions.reply_case),
-    ActionUI("record_callback", forms.CallbackForm, actions.record_callback),
-    ActionUI("sign_off", forms.NoteOnly, actions.sign_off_case),
-    ActionUI("close", forms.NoteOnly, actions.close_case),
-    ActionUI("escalate", forms.ReasonForm, actions.escalate_case),
-    ActionUI("assign", forms.AssignForm, actions.assign_case),
-    ActionUI("transfer", forms.TransferForm, actions.transfer_case),
-    ActionUI("agree_plan", forms.NoteOnly, actions.agree_plan),
-    ActionUI("note", forms.AddNoteForm, actions.add_note),
-    ActionUI("attach", forms.AttachForm, actions.attach_files),
-    ActionUI("reopen", forms.ReasonForm, actions.reopen_case),
-    ActionUI("withdraw", forms.ReasonForm, actions.withdraw_case),
-    ActionUI("reject", forms.ReasonForm, actions.reject_case),
-]
-BY_NAME = {a.name: a for a in ACTIONS}
+    def form(self, *args, case, policy, **kwargs) -> django_forms.Form:
+        return action_form(self.spec, self.kind, case)(*args, **kwargs)
 
 
-def possible(case, roles: set[str], policy: Policy) -> tuple[list[ActionUI], list[tuple[ActionUI, str]]]:
+def _field(spec, kind: Kind, case) -> django_forms.Field:
+    label = input_rules.label(spec)
+    # Required inputs are checked by the action itself, so the message is the one the API gives.
+    if spec.type == "longtext":
+        return django_forms.CharField(label=label, required=False,
+                                      widget=django_forms.Textarea(attrs={"rows": 4 if spec.required else 2}))
+    if spec.type == "text":
+        return django_forms.CharField(label=label, required=False)
+    if spec.type == "money":
+        return django_forms.DecimalField(label=label, required=False, min_value=0, decimal_places=2,
+                                         max_digits=12, initial=0)
+    if spec.type == "datetime":
+        return django_forms.DateTimeField(label=label, required=False, widget=forms.DateTimeLocal)
+    if spec.type in ("choice", "outcome", "level"):
+        return django_forms.ChoiceField(label=label, required=False,
+                                        choices=[("", "—")] + input_rules.choices(spec, kind))
+    if spec.type == "unit":
+        field = forms.UnitChoice(queryset=forms.selectors.transfer_units(case), label=label, required=False)
+        if case.target_unit_id and case.target_unit_id != case.handling_unit_id:
+            field.initial = case.target_unit_id  # recorded at intake
+        return field
+    if spec.type == "person":
+        return forms.PersonChoice(queryset=forms.selectors.assignable_people(case), label=label, required=False)
+    if spec.type == "party":
+        parties = case.parties.all()
+        if spec.party_role:
+            parties = parties.filter(role=spec.party_role)
+        return django_forms.ChoiceField(label=label, required=False,
+                                        choices=[("", "—")] + [(str(p.pk), p.name) for p in parties])
+    if spec.type == "files":
+        return forms.MultipleFileField(label=label)
+    return django_forms.NullBooleanField(label=label, required=False, widget=django_forms.Select(choices=[
+        ("unknown", forms.NOT_KNOWN), ("true", forms.YES), ("false", forms.NO)]))
+
+
+def action_form(spec: ActionSpec, kind: Kind, case) -> type[django_forms.Form]:
+    """A form class for the action's inputs, named as the inputs are."""
+    return type(f"{spec.name}Form", (django_forms.Form,),
+                {item.name: _field(item, kind, case) for item in spec.inputs})
+
+
+def offered(kind: Kind) -> list[ActionUI]:
+    """The kind's actions a person takes on the case page (those the preset gives a label)."""
+    specs = sorted((s for s in kind.actions.values() if s.label and "new" not in s.from_states),
+                   key=lambda s: s.order)
+    return [ActionUI(s.name, label_of(kind, s.name), s, kind) for s in specs]
+
+
+def by_name(kind: Kind, name: str) -> ActionUI | None:
+    for ui in offered(kind):
+        if ui.name == name:
+            return ui
+    return None
+
+
+def possible(case, roles: set[str], policy: Policy, actor=None) -> tuple[list[ActionUI], list[tuple[ActionUI, str]]]:
     """(actions this person may take now, [(action, why not yet)] for the ones only a condition
     on the case holds back)."""
+    from tousu.cases.engine import _GuardContext
+
+    kind = policy.kind(case.kind)
     now, later = [], []
-    for ui in ACTIONS:
-        if ui.name not in policy.actions:
-            continue
+    for ui in offered(kind):
         try:
-            spec = policy.check(ui.name, case.state, roles)
+            spec = kind.check(ui.name, case.state, roles, policy)
         except Refusal:
             continue
-        problems = unmet(case, spec.requires)
+        problems = unmet(case, spec.requires, _GuardContext(actor, ui.name, kind, policy))
         if problems:
             later.append((ui, str(problems[0])))
         else:
             now.append(ui)
     return now, later
+
+
+__all__ = ["ActionUI", "by_name", "offered", "possible", "roles_of"]

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tousu.cases.actions import PHONE_RE
-from tousu.cases.attachments import MultipleFileField
+from tousu.cases.attachments import MultipleFileField  # noqa: F401  (case_actions draws files with it)
 from tousu.org.models import Unit
 
 from . import selectors
@@ -103,83 +102,5 @@ class IntakeForm(forms.Form):
         return rows
 
 
-# --- one small form per case action -------------------------------------------------------------
-# Required text is checked by the action itself, so its message is the one the API and CLI give.
-
-def _text(label, rows=3):
-    return forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": rows}))
-
-
-class ActionForm(forms.Form):
-    def __init__(self, *args, case, policy, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.case, self.policy = case, policy
-
-
-class NoteOnly(ActionForm):
-    note = _text(_("Note"), rows=2)
-
-
-class ReasonForm(ActionForm):
-    reason = _text(_("Reason"))
-
-
-class AcceptForm(ActionForm):
-    promised_reply_at = forms.DateTimeField(label=_("Agreed reply time"), required=False,
-                                            widget=DateTimeLocal)
-    note = _text(_("Note"), rows=2)
-
-
-class AddNoteForm(ActionForm):
-    text = _text(_("Note"))
-
-
-class AttachForm(ActionForm):
-    files = MultipleFileField(label=_("Files"))
-    note = _text(_("Note"), rows=2)
-
-
-class AssignForm(ActionForm):
-    assignee = PersonChoice(queryset=get_user_model().objects.none(), label=_("Assign to"), required=False)
-    note = _text(_("Note"), rows=2)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = selectors.assignable_people(self.case)
-
-
-class TransferForm(ActionForm):
-    unit = UnitChoice(queryset=Unit.objects.none(), label=_("Unit complained about"), required=False)
-    plan = _text(_("Plan"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = selectors.transfer_units(self.case)
-        if self.case.target_unit_id and self.case.target_unit_id != self.case.handling_unit_id:
-            self.fields["unit"].initial = self.case.target_unit_id  # recorded at intake
-
-
-class ResolutionForm(ActionForm):
-    resolution = _text(_("Resolution"))
-    compensation = forms.DecimalField(label=_("Compensation"), required=False, min_value=0,
-                                      decimal_places=2, max_digits=12, initial=0)
-    at_fault = forms.NullBooleanField(label=_("At fault"), required=False, widget=forms.Select(choices=[
-        ("unknown", _("Not yet known")), ("true", _("Yes")), ("false", _("No"))]))
-
-
-class ReplyForm(ActionForm):
-    text = _text(_("Reply"), rows=4)
-
-
-CALLBACK_LABELS = {"satisfied": _("Satisfied"), "not_satisfied": _("Not satisfied"),
-                   "unreachable": _("Unreachable")}
-
-
-class CallbackForm(ActionForm):
-    result = forms.ChoiceField(label=_("Call-back result"), required=False)
-    note = _text(_("Note"), rows=2)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["result"].choices = [(code, CALLBACK_LABELS.get(code, code))
-                                         for code in self.policy.callback_outcomes]
+# The case actions' forms are drawn from each action's inputs (case_actions.py).
+YES, NO, NOT_KNOWN = _("Yes"), _("No"), _("Not yet known")

@@ -163,3 +163,18 @@ def attachments_of(case) -> QuerySet:
 
 def clocks_of(case) -> QuerySet:
     return case.clocks.order_by("started_at", "pk")
+
+
+def parties_of(case) -> QuerySet:
+    """The case's parties other than the complainant (shown in their own card)."""
+    return case.parties.exclude(role__in=[r.code for r in _complainant_roles()]).order_by("pk")
+
+
+def _complainant_roles():
+    from tousu.org.services import current_policy
+
+    return [role for kind in current_policy().kinds.values() for role in kind.parties.values() if role.complainant]
+
+
+def approvals_of(case) -> QuerySet:
+    return case.approvals.select_related("decided_by", "unit").order_by("chain", "round", "position")

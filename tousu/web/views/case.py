@@ -11,15 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from tousu.cases import attachments as attachment_rules
+from tousu.cases.engine import label_of, perform, roles_of, state_label
 from tousu.cases.errors import ActionError, NotFound
-from tousu.cases.selectors import access_case, actor_roles, mask_name, mask_phone, may_see_personal_data
+from tousu.cases.selectors import access_case, mask_name, mask_phone, may_see_personal_data
 from tousu.org.services import current_policy
 
 from .. import selectors
-from ..forms import CALLBACK_LABELS
-from tousu.cases.labels import EVENT_LABELS
-
-from ..case_actions import BY_NAME, possible
+from ..case_actions import by_name, possible
 from .common import is_htmx, staff_required
 
 
@@ -52,8 +50,9 @@ def case_context(request, case, *, failed=None, notice=""):
     """Everything the case section shows; `failed` is (action name, bound form, message) after
     a refused POST so that form re-renders with the person's input and the message."""
     policy = current_policy()
-    roles = actor_roles(request.user, case, policy)
-    now_actions, later = possible(case, roles, policy)
+    kind = policy.kind(case.kind)
+    roles = roles_of(request.user, case, policy)
+    now_actions, later = possible(case, roles, policy, request.user)
     forms = []
     for ui in now_actions:
         if failed and failed[0] == ui.name:
@@ -66,15 +65,21 @@ def case_context(request, case, *, failed=None, notice=""):
     else:
         notice_error = ""
     now = timezone.now()
-    events = [{"event": e, "label": EVENT_LABELS.get(e.action, e.action),
-               "state": policy.states.get((e.new or {}).get("state", ""), "")} for e in selectors.timeline(case)]
+    events = [{"event": e, "label": label_of(kind, e.action),
+               "state": state_label(kind, (e.new or {}).get("state", "")) if (e.new or {}).get("state") else ""}
+              for e in selectors.timeline(case)]
+    ladder = policy.ladder_of(case.kind)
+    category = kind.categories.get(case.category)
     return {
-        "case": case, "policy": policy, "now": now, "state_label": policy.states.get(case.state, case.state),
+        "case": case, "policy": policy, "kind": kind, "now": now, "state_label": state_label(kind, case.state),
         "channel_label": policy.channels.get(case.channel, case.channel),
-        "stage_label": policy.stages.get(case.stage, case.stage),
-        "category_label": policy.categories.get(case.category, case.category),
-        "callback_label": CALLBACK_LABELS.get(case.callback_result, case.callback_result),
-        "level_label": policy.roles[policy.step(case.level).role].name if case.level < len(policy.ladder) else "",
+        "stage_label": kind.stages.get(case.stage, case.stage),
+        "category_label": category.label if category else case.category,
+        "callback_label": kind.outcomes.get(case.callback_result, case.callback_result),
+        "level_label": policy.roles[ladder[case.level].role].name if case.level < len(ladder) else "",
+        "severity_label": kind.level_label(case.severity),
+        "parties": list(selectors.parties_of(case)),
+        "approvals": list(selectors.approvals_of(case)),
         "complainant": _complainant(case, may_see_personal_data(request.user, policy)),
         "clocks": _clocks(case, now), "events": events, "forms": forms, "later": later,
         "attachments": list(selectors.attachments_of(case)),
@@ -99,11 +104,11 @@ def _safe_next(request):
 @require_POST
 @staff_required
 def case_action(request, case_id: int, action: str):
-    ui = BY_NAME.get(action)
-    if ui is None:
-        raise Http404
     case = _case_or_404(request.user, case_id)
     policy = current_policy()
+    ui = by_name(policy.kind(case.kind), action)
+    if ui is None:
+        raise Http404
     form = ui.form(request.POST, request.FILES, prefix=ui.name, case=case, policy=policy)
     try:
         expected = int(request.POST["expected_version"])
@@ -112,7 +117,8 @@ def case_action(request, case_id: int, action: str):
     error = ""
     if form.is_valid():
         try:
-            ui.call(actor=request.user, case_id=case.pk, expected_version=expected, **form.cleaned_data)
+            perform(ui.name, actor=request.user, case_id=case.pk, expected_version=expected,
+                    inputs=form.cleaned_data)
         except ActionError as refused:
             if refused.field and refused.field in form.fields:
                 form.add_error(refused.field, str(refused.message))
