@@ -83,13 +83,14 @@ def read_with_origins(name: str, directory: Path = PRESET_DIR) -> tuple[dict[str
     except tomllib.TOMLDecodeError as exc:
         raise PolicyError(f"{path.name}: {exc}") from exc
     parent = doc.pop("extends", "")
+    own_name = doc.get("preset", path.stem)
     origins: dict = {}
     if parent:
         base, origins = read_with_origins(str(parent), path.parent)
         doc = _merge(base, doc, origins, path.name)
     else:
         _mark(doc, origins, path.name, ())
-    doc.setdefault("preset", path.stem)
+    doc["preset"] = own_name
     return doc, origins
 
 
