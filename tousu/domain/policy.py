@@ -214,6 +214,7 @@ class Figures:
     resolved: tuple[str, ...] = ()
     satisfied: tuple[str, ...] = ()  # outcomes counted as satisfied
     verdicts: tuple[str, ...] = ()  # outcomes that are a verdict (satisfied or not)
+    dismissed: tuple[str, ...] = ()  # ended states of a case found not to be one of this kind
 
 
 @dataclass(frozen=True)

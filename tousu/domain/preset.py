@@ -275,6 +275,7 @@ def _kind(code: str, doc: dict, roles: dict, path: Path_, p: _Problems) -> Kind:
         resolved=_known(figures_doc.get("resolved", []), states, (*path, "figures", "resolved"), "state", p),
         satisfied=_known(figures_doc.get("satisfied", []), outcomes, (*path, "figures", "satisfied"), "outcome", p),
         verdicts=_known(figures_doc.get("verdicts", []), outcomes, (*path, "figures", "verdicts"), "outcome", p),
+        dismissed=_known(figures_doc.get("dismissed", []), states, (*path, "figures", "dismissed"), "state", p),
     )
     prefix = str(doc.get("number_prefix", "TS"))
     if not prefix.isalnum() or len(prefix) > 8:

@@ -109,6 +109,6 @@ KIND_KEYS = frozenset({"label", "label_en", "number_prefix", "states", "actions"
                        "categories", "stages", "outcomes", "levels", "default_level", "parties",
                        "approvals", "figures", "repeats", "ladder", "callback", "documents",
                        "fields"})
-FIGURE_KEYS = frozenset({"responded", "resolved", "satisfied", "verdicts", "callback_field"})
+FIGURE_KEYS = frozenset({"responded", "resolved", "satisfied", "verdicts", "dismissed", "callback_field"})
 TOP_KEYS = frozenset({"preset", "extends", "organisation", "roles", "ladder", "channels",
                       "unit_kinds", "kinds", "default_kind", "units", "demo", "reports", "portal"})
