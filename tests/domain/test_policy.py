@@ -51,18 +51,29 @@ def test_clock_rules_depend_on_the_stage(hotel):
     assert after["start"][0].amount == 3 and after["start"][0].unit == "working_days"
 
 
-@pytest.mark.parametrize("breakage, message", [
-    (lambda d: d["ladder"]["steps"].append({"role": "janitor"}), "ladder step 4: unknown role 'janitor'"),
-    (lambda d: d["actions"]["accept"].update(roles=["ghost"]), "action accept: unknown roles"),
-    (lambda d: d["actions"]["accept"].update(to="limbo"), "action accept: unknown state 'limbo'"),
-    (lambda d: d["clocks"][1].update(unit="fortnights"), "clock after_stay: unit 'fortnights'"),
-    (lambda d: d["callback"]["outcomes"].update(angry="explode"), "callback outcome angry"),
+def _complaint(doc):
+    return doc["kinds"]["complaint"]
+
+
+@pytest.mark.parametrize("breakage, problem", [
+    (lambda d: d["ladder"]["steps"].append({"role": "janitor"}),
+     "hotel.toml: ladder.steps.4.role: unknown role 'janitor'"),
+    (lambda d: _complaint(d)["actions"]["accept"].update(roles=["ghost"]),
+     "hotel.toml: kinds.complaint.actions.accept.roles: unknown roles ['ghost']"),
+    (lambda d: _complaint(d)["actions"]["accept"].update(to="limbo"),
+     "hotel.toml: kinds.complaint.actions.accept.to: unknown state 'limbo'"),
+    (lambda d: _complaint(d)["clocks"][1].update(unit="fortnights"),
+     "hotel.toml: kinds.complaint.clocks.1.unit: unit 'fortnights' is not one of"),
+    (lambda d: _complaint(d)["figures"].update(satisfied=["angry"]),
+     "hotel.toml: kinds.complaint.figures.satisfied.0: unknown outcome 'angry'"),
 ])
-def test_a_broken_preset_is_refused_naming_the_place(breakage, message):
+def test_a_broken_policy_is_refused_naming_the_place(breakage, problem):
+    """A policy read without its files (as stored with the organisation) names the preset."""
     doc = read_preset("hotel")
     breakage(doc)
-    with pytest.raises(PolicyError, match=message):
+    with pytest.raises(PolicyError) as refused:
         parse_policy(doc)
+    assert [line for line in refused.value.problems if line.startswith(problem)], refused.value.problems
 
 
 def test_unknown_preset_lists_the_known_ones():

@@ -62,31 +62,40 @@ def _mark(doc: dict, origins: dict, name: str, path: Path_) -> None:
             _mark(value, origins, name, (*path, str(key)))
 
 
-def _find(name: str, directory: Path) -> Path:
+def _find(name: str, directory: Path, extending: Path | None = None) -> Path:
     path = Path(name)
     if path.suffix == ".toml" and path.is_file():
         return path
     for folder in (directory, PRESET_DIR):
         candidate = folder / f"{name}.toml"
-        if candidate.is_file():
+        # a file never extends itself: a local hotel.toml extending "hotel" means the shipped one
+        if candidate.is_file() and not (extending and candidate.resolve() == extending.resolve()):
             return candidate
     known = sorted(p.stem for p in PRESET_DIR.glob("*.toml") if not p.stem.startswith("_"))
     raise PolicyError(f"unknown preset {name!r}; known presets: {', '.join(known)}")
 
 
-def read_with_origins(name: str, directory: Path = PRESET_DIR) -> tuple[dict[str, Any], dict]:
+def read_with_origins(name: str, directory: Path = PRESET_DIR, *, _below: tuple[Path, ...] = ()
+                      ) -> tuple[dict[str, Any], dict]:
     """The preset's TOML merged over the file it `extends` (looked for beside it, then among
     the shipped presets), and which file set each key."""
     path = _find(name, directory)
     try:
         doc = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise PolicyError(f"{path.name}: {exc}") from exc
     parent = doc.pop("extends", "")
     own_name = doc.get("preset", path.stem)
     origins: dict = {}
     if parent:
-        base, origins = read_with_origins(str(parent), path.parent)
+        try:
+            parent_path = _find(str(parent), path.parent, extending=path)
+        except PolicyError as exc:
+            raise PolicyError(f"{path.name}: extends: {exc}") from None
+        below = (*_below, path.resolve())
+        if parent_path.resolve() in below:
+            raise PolicyError(f"{path.name}: extends: {parent!r} extends {path.name} in turn")
+        base, origins = read_with_origins(str(parent_path), path.parent, _below=below)
         doc = _merge(base, doc, origins, path.name)
     else:
         _mark(doc, origins, path.name, ())
@@ -150,7 +159,7 @@ def _list(value: Any, path: Path_, p: _Problems) -> list:
 def _unknown_keys(doc: dict, allowed: frozenset, path: Path_, p: _Problems) -> None:
     for key in doc:
         if key not in allowed:
-            p.add((*path, key), f"unknown key (expected one of: {', '.join(sorted(allowed))})")
+            p.add((*path, key), f"unknown key {key!r} (expected one of: {', '.join(sorted(allowed))})")
 
 
 def _int(value: Any, path: Path_, p: _Problems, default: int = 0) -> int:
@@ -177,19 +186,21 @@ def parse_policy(doc: dict[str, Any], origins: dict | None = None) -> Policy:
     if not kinds:
         p.add(("kinds",), "the policy defines no kind of case")
     default_kind = str(doc.get("default_kind", next(iter(kinds), "")))
+    organisation = _table(doc.get("organisation"), ("organisation",), p)
+    unit_kinds = _table(doc.get("unit_kinds"), ("unit_kinds",), p)
     if kinds and default_kind not in kinds:
         p.add(("default_kind",), f"unknown kind {default_kind!r}")
     if p.found:
         raise PolicyError(p.found)
     return Policy(
         preset=str(doc.get("preset", "")),
-        organisation=dict(doc.get("organisation", {})),
+        organisation=dict(organisation),
         roles=roles,
         ladder=tuple(ladder),
         kinds=kinds,
         default_kind=default_kind,
         channels=channels,
-        unit_kinds={str(k): str(x) for k, x in doc.get("unit_kinds", {}).items()},
+        unit_kinds={str(k): str(x) for k, x in unit_kinds.items()},
         raw=doc,
     )
 
@@ -266,6 +277,7 @@ def _kind(code: str, doc: dict, roles: dict, path: Path_, p: _Problems) -> Kind:
         actions[name] = _action(name, _table(spec, (*path, "actions", name), p), ctx,
                                 (*path, "actions", name), order, p)
     ctx = _Context(states, outcomes, roles, parties, approvals, levels, names, stages)
+    ctx.clock_names = clock_names
     clocks = _clocks(doc.get("clocks"), (*path, "clocks"), ctx, actions, p)
 
     figures_doc = _table(doc.get("figures"), (*path, "figures"), p)
@@ -356,8 +368,10 @@ def _parties(doc: Any, path: Path_, p: _Problems) -> dict[str, PartyRole]:
         parties[code] = PartyRole(code, str(spec.get("label", code)), kind, fields,
                                   bool(spec.get("complainant", False)), bool(spec.get("many", True)),
                                   str(spec.get("label_en", "")))
-    if parties and sum(r.complainant for r in parties.values()) != 1:
-        p.add(path, "exactly one party role must be the complainant (complainant = true)")
+    complainants = [r.code for r in parties.values() if r.complainant]
+    if parties and len(complainants) != 1:
+        p.add(path, "exactly one party role must be the complainant (complainant = true), not "
+                    f"{', '.join(complainants) or 'none'}")
     return parties
 
 
@@ -503,7 +517,7 @@ def _effects(doc: Any, path: Path_, ctx: _Context, inputs: tuple[InputSpec, ...]
             p.add((*here, name), f"unknown effect {name!r} (known: {', '.join(v.EFFECTS)})")
             continue
         if name == "set":
-            params = {"fields": params}
+            params = {"fields": _table(params, (*here, name), p)}
         params = _table(params, (*here, name), p)
         for key in params:
             if key not in v.EFFECTS[name]:
@@ -522,15 +536,15 @@ def _check_references(name: str, params: dict, path: Path_, ctx: _Context, names
     for key, value in params.items():
         if isinstance(value, dict):
             for sub, x in value.items():
-                check_input(x, f"{key}.{sub}")
+                check_input(x, sub if name == "set" else f"{key}.{sub}")
         else:
             check_input(value, key)
     if name == "set":
         for key in params.get("fields", {}):
             if key not in v.SETTABLE_FIELDS and not (key.startswith("data.") and key[5:].isidentifier()):
-                p.add((*path, key), "not a field an action may set (see docs/presets.md)")
+                p.add((*path, key), f"{key!r} is not a field an action may set (see docs/presets.md)")
     if name == "increment" and params.get("field") not in v.SETTABLE_FIELDS:
-        p.add((*path, "field"), "not a field an action may set")
+        p.add((*path, "field"), f"{params.get('field')!r} is not a field an action may set")
     if name == "decide_approval" and params.get("note") and params["note"] not in names:
         p.add((*path, "note"), f"the action has no input {params['note']!r}")
     if name == "clock":
@@ -623,7 +637,7 @@ def _event_known(event: str, ctx: _Context, actions: dict) -> bool:
     if head == "approval":
         chain, _sep, what = rest.partition(":")
         return chain in ctx.approvals and (what in ("requested", "granted", "sent_back") or what.isdigit())
-    return head == "breach" and bool(rest)
+    return head == "breach" and rest in ctx.clock_names
 
 
 def _clocks(doc: Any, path: Path_, ctx: _Context, actions: dict, p: _Problems) -> list[ClockSpec]:
