@@ -14,6 +14,7 @@ OPERATIONS = {
     *{("post", f"/api/cases/{{case_id}}/{a}") for a in (
         "accept", "note", "assign", "transfer", "agree-plan", "escalate", "propose-resolution", "reply",
         "callback", "sign-off", "close", "reopen", "withdraw", "reject")},
+    ("post", "/api/cases/{case_id}/actions/{action}"), ("get", "/api/kinds"),
 }
 
 

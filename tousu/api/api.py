@@ -6,7 +6,7 @@ from ninja import NinjaAPI
 from . import errors
 from .auth import TokenAuth
 from .docs import OfflineSwagger
-from .routers import actions, cases
+from .routers import actions, cases, kinds
 
 api = NinjaAPI(
     title="Tousu API",
@@ -23,3 +23,4 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/cases", cases.router)
 api.add_router("/cases", actions.router)
+api.add_router("/kinds", kinds.router)

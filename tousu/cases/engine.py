@@ -24,7 +24,7 @@ from tousu.org.services import current_policy, org_timezone, work_calendar
 from . import attachments as attachment_rules
 from . import clocks, effects
 from . import inputs as input_rules
-from .errors import NotFound, Refused, StaleCase
+from .errors import InvalidInput, NotFound, Refused, StaleCase
 from .events import append_event, plain
 from .guards import unmet
 from .labels import action_label
@@ -224,6 +224,10 @@ def _with_names(note: str, names: list[str]) -> str:
 def run_action(step: Step, raw: dict, *, note: str = "", stored: list | None = None) -> None:
     """Parse the inputs of the step's action and do what its policy says (inside `acting`)."""
     spec = step.kind.actions[step.action]
+    unknown = sorted(set(raw) - {item.name for item in spec.inputs})
+    if unknown:
+        raise InvalidInput(_("“%(action)s” takes no input %(name)s.") % {
+            "action": label_of(step.kind, step.action), "name": unknown[0]}, field=unknown[0])
     values = input_rules.parse(spec.inputs, raw, kind=step.kind, case=step.case, tz=step.tz)
     for item in spec.inputs:
         if item.type == "money" and item.authority:

@@ -3,7 +3,13 @@ The action checks the right, the state and the version; this module only transla
 
 from ninja import Router
 
+from typing import Any
+
+from ninja import Schema
+from pydantic import ConfigDict
+
 from tousu.cases import actions
+from tousu.cases.engine import perform
 
 from .. import present
 from ..lookups import person, unit_by_code
@@ -29,6 +35,21 @@ def _done(request, case):
 
 def _post(path: str, name: str, summary: str):
     return router.post(f"/{{case_id}}/{path}", response=RESPONSES, operation_id=name, summary=summary)
+
+
+class ActionIn(Schema):
+    """Any action of the case's kind: its inputs by name (see `GET /api/kinds`)."""
+
+    model_config = ConfigDict(extra="forbid")
+    inputs: dict[str, Any] = {}
+    expected_version: int | None = None
+
+
+@router.post("/{case_id}/actions/{action}", response=RESPONSES, operation_id="take_action",
+             summary="Take any action of the case's kind with its inputs (see GET /api/kinds)")
+def take_action(request, case_id: int, action: str, body: ActionIn):
+    return _done(request, perform(action, actor=request.auth, case_id=case_id, inputs=body.inputs,
+                                  expected_version=body.expected_version))
 
 
 @_post("accept", "accept_case", "Accept (受理), optionally agreeing a reply time")
