@@ -3,15 +3,13 @@
 import re
 
 import pytest
-from django.utils import translation
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tousu.cases import actions
 from tousu.cases.models import Case, CaseEvent
 from tousu.org.models import Organisation
-from tousu.portal.intake import intake_actor, reviewer_for
+from tousu.portal.intake import intake_actor
 from tousu.cases.models import Attachment
-from tousu.org.services import current_policy
 
 from .helpers import PDF, PNG, complaint, to_replied
 
@@ -277,10 +275,10 @@ def test_satisfied_confirms_the_case(client, replied):
     assert response.status_code == 302
     case = the_case()
     assert case.state == "confirmed" and case.callback_result == "satisfied"
-    event = case.events.get(action="record_callback")
-    with translation.override("zh-hans"):  # the note is written in the complainant's language
-        marker = translation.gettext("Rated by the complainant on the portal: %(result)s.").split("%")[0]
-    assert event.actor == replied.owner and marker in event.note and "Quick, thanks" in event.note
+    # The complainant acted as themselves: the event names their party, not a member of staff.
+    event = case.events.get(action="rate")
+    complainant = case.parties.get(role="complainant")
+    assert event.actor is None and event.actor_party == complainant and "Quick, thanks" in event.note
     page = client.get("/portal/track/", **EN).content.decode()
     assert 'id="rating-form"' not in page and "Resolved" in page
 
@@ -311,8 +309,8 @@ def test_rereview_of_a_replied_case_is_a_note(client, replied):
     assert response.status_code == 302
     case = the_case()
     assert case.state == "replied" and case.event_count == before + 1
-    note = case.events.get(action="note")
-    assert note.actor == case.owner and "still on my statement" in note.note
+    note = case.events.get(action="request_review")
+    assert note.actor is None and note.actor_party.role == "complainant" and "still on my statement" in note.note
 
 
 def test_rereview_of_a_closed_case_reopens_it(client, replied, bank):
@@ -320,12 +318,12 @@ def test_rereview_of_a_closed_case_reopens_it(client, replied, bank):
     actions.sign_off_case(actor=bank.outlet_head, case_id=replied.pk)
     actions.close_case(actor=bank.outlet_head, case_id=replied.pk)
     assert the_case().state == "closed"
-    assert reviewer_for(the_case(), current_policy()) in (bank.cm, bank.outlet_head)
     response = client.post("/portal/track/re-review/", {"reason": "It happened again."})
     assert response.status_code == 302
     case = the_case()
     assert case.state == "in_progress" and case.reopen_count == 1
-    assert "It happened again." in case.events.get(action="reopen").note
+    reopened = case.events.get(action="reopen_on_request")
+    assert "It happened again." in reopened.note and reopened.actor_party.role == "complainant"
 
 
 def test_an_empty_rereview_is_refused_inline(client, replied):

@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from tousu.cases.actions import PHONE_RE
 from tousu.cases.attachments import MultipleFileField
 
-from .tracking import RATINGS
 
 
 class ComplaintForm(forms.Form):
@@ -81,11 +80,19 @@ class LookupForm(forms.Form):
 
 
 class RatingForm(forms.Form):
-    result = forms.ChoiceField(label=_("Are you satisfied with our reply?"), widget=forms.RadioSelect,
-                               choices=list(RATINGS.items()))
+    result = forms.ChoiceField(label=_("Are you satisfied with our reply?"), widget=forms.RadioSelect)
     comment = forms.CharField(label=_("Anything you want to add"), required=False,
                               max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        """The answers are the rate action's outcomes in the preset (满意, 不满意)."""
+        super().__init__(*args, **kwargs)
+        from tousu.org.services import current_policy
+
+        spec = current_policy().kind().actions.get("rate")
+        result = spec.input("result") if spec is not None else None
+        self.fields["result"].choices = list(result.choices) if result is not None else []
 
 
 class ReReviewForm(forms.Form):

@@ -23,9 +23,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from tousu.cases.models import Case
-from tousu.cases.selectors import actor_roles
-from tousu.domain.policy import ANY_MEMBER, OWNER, Policy
+from tousu.domain.policy import Policy
 from tousu.org.models import Membership, Unit
 from tousu.org.services import NotInitialised, current_policy, organisation
 
@@ -79,28 +77,3 @@ def intake_actor() -> tuple:
         if member:
             return member.user, candidate
     raise PortalUnavailable()
-
-
-def reviewer_for(case: Case, policy: Policy):
-    """Someone the policy lets reopen `case`, nearest to its handling unit first; None if nobody."""
-    allowed = policy.allowed_roles("reopen") if "reopen" in policy.actions else frozenset()
-    if not allowed:
-        return None
-    if OWNER in allowed and case.owner.is_active:
-        return case.owner
-    codes = allowed - {OWNER, ANY_MEMBER}
-    members = Membership.objects.filter(user__is_active=True).select_related("user", "unit", "role")
-    if ANY_MEMBER not in allowed:
-        members = members.filter(role__code__in=codes)
-    handling = case.handling_unit.path
-    # Nearest first: the deepest unit on the handling unit's path, then everyone else.
-    ranked = sorted(members, key=lambda m: (not handling.startswith(m.unit.path),
-                                            -len(m.unit.path), m.pk))
-    seen = set()
-    for m in ranked:
-        if m.user_id in seen:
-            continue
-        seen.add(m.user_id)
-        if actor_roles(m.user, case, policy) & allowed:
-            return m.user
-    return None

@@ -12,29 +12,31 @@ import re
 
 from django.conf import settings
 from django.core.cache import cache
-from django.utils.translation import gettext_lazy as _
 
 from tousu.cases.models import Case
+from tousu.cases.wording import localized
 
 SESSION_KEY = "portal_case"
 SESSION_SECONDS = 30 * 60
 _DUMMY_PHONE = "\x00\x00\x00\x00"  # never equals four digits
 
-# What the complainant reads for each state (the policy's names are the staff's words).
-STATE_LABELS = {
-    "received": _("Received: waiting to be accepted"),
-    "accepted": _("Accepted: we are looking into it"),
-    "in_progress": _("Being handled"),
-    "replied": _("Replied: please tell us whether you are satisfied"),
-    "confirmed": _("Resolved"),
-    "closed": _("Closed"),
-    "withdrawn": _("Withdrawn"),
-    "rejected": _("Not accepted as a complaint"),
-}
-RATINGS = {
-    "satisfied": _("Satisfied"),
-    "not_satisfied": _("Not satisfied"),
-}
+def public_label(kind, state: str) -> str:
+    """What the complainant reads for a state: the preset's `public` words (the staff's label
+    when it gives none)."""
+    spec = kind.states.get(state)
+    if spec is None:
+        return state
+    return localized(spec.public or spec.label, spec.public_en or spec.label_en)
+
+
+def complainant_party(case):
+    role = None
+    from tousu.org.services import current_policy
+
+    found = current_policy().kind(case.kind).complainant_role()
+    if found is not None:
+        role = found.code
+    return case.parties.filter(role=role).order_by("pk").first() if role else None
 
 
 def limit() -> tuple[int, int]:

@@ -13,14 +13,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tousu.cases import actions
+from tousu.cases.engine import PartyActor, _GuardContext, perform, roles_of
 from tousu.cases.errors import ActionError, InvalidInput, StaleCase
+from tousu.cases.guards import unmet
+from tousu.domain.policy import Refusal
 from tousu.cases.models import Attachment
 from tousu.org.services import NotInitialised, current_policy, organisation, org_timezone
 
 from . import tracking
 from .forms import ComplaintForm, LookupForm, RatingForm, ReReviewForm
-from .intake import PortalUnavailable, intake_actor, reviewer_for
+from .intake import PortalUnavailable, intake_actor
 
+# The portal's actions by their names in the complaint kind's preset: rating the reply, and
+# asking for a re-review (the owner is told while the case is open; a closed case reopens).
+RATE = "rate"
+REVIEW = ("request_review", "reopen_on_request")
 SUBMITTED_KEY = "portal_submitted"  # {submission id: [number, tracking code]}
 
 
@@ -108,14 +115,42 @@ def submitted(request, key: str):
     return _render(request, "portal/submitted.html", {"number": number, "tracking_code": code})
 
 
+def _complainant(case):
+    """The complainant acting as themselves (None for a case registered before parties)."""
+    party = tracking.complainant_party(case)
+    return PartyActor(party) if party is not None else None
+
+
+def _portal_action(case, *names: str) -> str:
+    """The first of `names` the complainant may take on `case` now ("" when none)."""
+    actor = _complainant(case)
+    if actor is None:
+        return ""
+    policy = current_policy()
+    kind = policy.kind(case.kind)
+    roles = roles_of(actor, case, policy)
+    for name in names:
+        spec = kind.actions.get(name)
+        if spec is None or not spec.portal:
+            continue
+        try:
+            kind.check(name, case.state, roles, policy)
+        except Refusal:
+            continue
+        if not unmet(case, spec.requires, _GuardContext(actor, name, kind, policy)):
+            return name
+    return ""
+
+
 def _case_context(request, case) -> dict:
     policy = current_policy()
-    can_rate = case.state == "replied" and not case.callback_result
-    can_rereview = case.state in ("replied", "confirmed", "closed")
+    kind = policy.kind(case.kind)
+    can_rate = bool(_portal_action(case, RATE))
+    can_rereview = bool(_portal_action(case, *REVIEW))
     return {
         "case": case,
-        "state_label": tracking.STATE_LABELS.get(case.state, case.state),
-        "rating_label": tracking.RATINGS.get(case.callback_result, ""),
+        "state_label": tracking.public_label(kind, case.state),
+        "rating_label": kind.outcomes.get(case.callback_result, "") if case.callback_result else "",
         "rating_form": RatingForm(initial={"version": case.version}) if can_rate else None,
         "rereview_form": ReReviewForm() if can_rereview else None,
         "tz": org_timezone().key,
@@ -158,28 +193,24 @@ def rate(request):
     if case is None:
         return redirect("portal:track")
     form = RatingForm(request.POST)
-    if not form.is_valid() or case.state != "replied" or case.callback_result:
-        if case.state != "replied" or case.callback_result:
+    if not form.is_valid() or not _portal_action(case, RATE):
+        if not _portal_action(case, RATE):
             messages.info(request, _("This complaint cannot be rated now."))
             return redirect("portal:track")
         context = _case_context(request, case)
         context["rating_form"] = form
         return _render(request, "portal/case.html", context, status=400)
     comment = form.cleaned_data["comment"].strip()
-    note = _("Rated by the complainant on the portal: %(result)s.") % {
-        "result": tracking.RATINGS[form.cleaned_data["result"]]}
-    if comment:
-        note += "\n" + comment
     try:
-        actions.record_callback(actor=case.owner, case_id=case.pk, result=form.cleaned_data["result"],
-                                note=note, expected_version=form.cleaned_data["version"])
+        perform(RATE, actor=_complainant(case), case_id=case.pk, expected_version=form.cleaned_data["version"],
+                inputs={"result": form.cleaned_data["result"], "comment": comment})
     except StaleCase:
         messages.info(request, _("Your complaint has just changed. Here it is as it is now."))
         return redirect("portal:track")
     except ActionError as exc:
         messages.error(request, exc.message)
         return redirect("portal:track")
-    if form.cleaned_data["result"] == "satisfied":
+    if form.cleaned_data["result"] in current_policy().kind(case.kind).figures.satisfied:
         messages.success(request, _("Thank you. We have recorded that you are satisfied."))
     else:
         messages.success(request, _("Thank you. We are sorry; your complaint goes to a more senior "
@@ -193,22 +224,21 @@ def rereview(request):
     if case is None:
         return redirect("portal:track")
     form = ReReviewForm(request.POST)
-    if case.state not in ("replied", "confirmed", "closed"):
+    action = _portal_action(case, *REVIEW)
+    if not action:
         messages.info(request, _("This complaint cannot be re-reviewed now."))
         return redirect("portal:track")
     if not form.is_valid():
         context = _case_context(request, case)
         context["rereview_form"] = form
         return _render(request, "portal/case.html", context, status=400)
-    reason = _("The complainant asked for a re-review on the portal:") + "\n" + form.cleaned_data["reason"].strip()
-    policy = current_policy()
+    was_open = case.is_open
     try:
-        reviewer = reviewer_for(case, policy) if case.state == "closed" else None
-        if reviewer is not None:
-            actions.reopen_case(actor=reviewer, case_id=case.pk, reason=reason)
+        perform(action, actor=_complainant(case), case_id=case.pk,
+                inputs={"reason": form.cleaned_data["reason"].strip()})
+        if not was_open:
             messages.success(request, _("Your complaint has been reopened. We will contact you."))
         else:
-            actions.add_note(actor=case.owner, case_id=case.pk, text=reason)
             messages.success(request, _("Your request has been passed to the person handling your "
                                         "complaint. We will contact you."))
     except ActionError as exc:
