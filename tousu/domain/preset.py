@@ -566,6 +566,15 @@ def _check_references(name: str, params: dict, path: Path_, ctx: _Context, names
         p.add((*path, "to"), "must be 'up', 'down' or '$input.NAME'")
     if name == "decide_approval" and params.get("decision") not in ("grant", "send_back"):
         p.add((*path, "decision"), "must be 'grant' or 'send_back'")
+    for key in _EFFECT_NEEDS.get(name, ()):
+        if key not in params:
+            p.add((*path, key), f"effect {name} needs {key!r}: {v.EFFECTS[name][key]}")
+    if name == "notify" and params.get("to", v.OWNER) not in (v.OWNER, v.COMPLAINANT, *ctx.roles):
+        p.add((*path, "to"), f"unknown recipient {params['to']!r} (owner, complainant or a role)")
+
+
+# The parameters an effect cannot do without that no other check above catches when missing.
+_EFFECT_NEEDS = {"transfer": ("unit",), "assign": ("person",), "request_approval": ("chain",)}
 
 
 def _action(name: str, doc: dict, ctx: _Context, path: Path_, order: int, p: _Problems) -> ActionSpec:
