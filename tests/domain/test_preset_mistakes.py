@@ -159,3 +159,14 @@ def test_a_file_that_is_not_toml_is_named(tmp_path):
     path.write_text('extends = "hotel"\n[roles.staff\n', encoding="utf-8")
     [problem] = check_file(path)
     assert problem.startswith("broken.toml: ")
+
+
+def test_a_kind_without_the_actions_the_engine_takes_is_refused(tmp_path):
+    body = ('[kinds.inquiry]\nlabel = "咨询"\nnumber_prefix = "ZX"\n'
+            '[kinds.inquiry.states]\nopen = "处理中"\ndone = { label = "已办结", ended = true }\n'
+            '[kinds.inquiry.actions.answer]\nfrom = ["open"]\nto = "done"\nroles = ["owner"]\n')
+    assert [line.split(": ")[1] for line in check_file(write(tmp_path, body))] == [
+        "kinds.inquiry.actions.register", "kinds.inquiry.actions.clock"]
+    body += ('[kinds.inquiry.actions.register]\nfrom = ["new"]\nto = "open"\nroles = ["member"]\n'
+             '[kinds.inquiry.actions.clock]\nfrom = ["open", "done"]\n')
+    assert check_file(write(tmp_path, body)) == []

@@ -276,6 +276,9 @@ def _kind(code: str, doc: dict, roles: dict, path: Path_, p: _Problems) -> Kind:
         ctx.clock_names = clock_names
         actions[name] = _action(name, _table(spec, (*path, "actions", name), p), ctx,
                                 (*path, "actions", name), order, p)
+    for needed, why in (("register", "a case is registered by it"), ("clock", "the worker acts on clocks by it")):
+        if needed not in actions:
+            p.add((*path, "actions", needed), f"the kind needs an action {needed!r}: {why}")
     ctx = _Context(states, outcomes, roles, parties, approvals, levels, names, stages)
     ctx.clock_names = clock_names
     clocks = _clocks(doc.get("clocks"), (*path, "clocks"), ctx, actions, p)
