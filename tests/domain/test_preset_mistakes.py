@@ -170,3 +170,17 @@ def test_a_kind_without_the_actions_the_engine_takes_is_refused(tmp_path):
     body += ('[kinds.inquiry.actions.register]\nfrom = ["new"]\nto = "open"\nroles = ["member"]\n'
              '[kinds.inquiry.actions.clock]\nfrom = ["open", "done"]\n')
     assert check_file(write(tmp_path, body)) == []
+
+
+@pytest.mark.parametrize("prefix, problems", [
+    ("$input.respondent_", []),
+    ("respondent_", []),
+    ("$input.other_", [f"broken.toml: {ACTIONS}.name_respondent.effects.0.add_party.from: "
+                       "the action has no input 'other_name' (the party's name)"]),
+])
+def test_add_party_reads_the_inputs_its_prefix_names(tmp_path, prefix, problems):
+    body = ('[kinds.complaint.parties.respondent]\nlabel = "被投诉人"\n'
+            '[kinds.complaint.actions.name_respondent]\nfrom = ["received"]\nroles = ["owner"]\n'
+            'inputs = [{ name = "respondent_name", type = "text" }, { name = "respondent_phone", type = "text" }]\n'
+            f'effects = [{{ add_party = {{ role = "respondent", from = "{prefix}" }} }}]\n')
+    assert check_file(write(tmp_path, body)) == problems

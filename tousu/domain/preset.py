@@ -540,8 +540,12 @@ def _check_references(name: str, params: dict, path: Path_, ctx: _Context, names
         if isinstance(value, dict):
             for sub, x in value.items():
                 check_input(x, sub if name == "set" else f"{key}.{sub}")
-        else:
+        elif not (name == "add_party" and key == "from"):
             check_input(value, key)
+    if name == "add_party":  # `from` is the prefix of the party's inputs: '<from>name', ...
+        prefix = str(params.get("from", "")).removeprefix("$input.")
+        if f"{prefix}name" not in names:
+            p.add((*path, "from"), f"the action has no input {prefix + 'name'!r} (the party's name)")
     if name == "set":
         for key in params.get("fields", {}):
             if key not in v.SETTABLE_FIELDS and not (key.startswith("data.") and key[5:].isidentifier()):
