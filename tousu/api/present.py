@@ -59,13 +59,29 @@ def detail(case: Case, *, personal: bool) -> dict:
         "plan_agreed_by": _username(case.plan_agreed_by),
         "signed_off_by": _username(case.signed_off_by),
         "compensation": str(case.compensation),
+        "is_open": case.is_open,
+        "parties": [_party(p, personal) for p in _parties(case)],
+        "approvals": [{"chain": a.chain, "round": a.round, "position": a.position, "label": a.label,
+                       "state": a.state, "decided_by": _username(a.decided_by), "decided_at": a.decided_at}
+                      for a in _approvals(case)],
         "clocks": [{name: getattr(clock, name) for name in CLOCK_FIELDS} for clock in _clocks(case)],
         "events": [
             {"seq": e.seq, "at": e.at, "action": e.action, "actor": _username(e.actor),
-             "old": e.old, "new": e.new, "note": e.note}
+             "actor_party": e.actor_party_id, "old": e.old, "new": e.new, "note": e.note}
             for e in _events(case)],
     })
     return out
+
+
+def _party(party, personal: bool) -> dict:
+    """A party as the reader may see it: a person's name, phone and address are masked for
+    those who may not see personal data (an organisation's are public)."""
+    masked = not personal and party.kind == "person"
+    return {"id": party.pk, "role": party.role, "kind": party.kind,
+            "name": mask_name(party.name) if masked else party.name,
+            "address": "***" if masked and party.address else party.address,
+            "phone": mask_phone(party.phone) if masked else party.phone,
+            "product": party.product, "served_at": party.served_at}
 
 
 CLOCK_FIELDS = ("name", "label", "state", "started_at", "due_at", "warn_at", "provisional",
@@ -75,6 +91,18 @@ CLOCK_FIELDS = ("name", "label", "state", "started_at", "due_at", "warn_at", "pr
 def _written(case: Case, name: str) -> list | None:
     """What register_case has just written, when `case` is its answer; else None."""
     return getattr(case, "written_at_intake", {}).get(name)
+
+
+def _parties(case: Case) -> list:
+    found = _written(case, "parties")
+    return list(case.parties.order_by("pk")) if found is None else found
+
+
+def _approvals(case: Case) -> list:
+    found = _written(case, "approvals")
+    if found is None:
+        return list(case.approvals.select_related("decided_by").order_by("chain", "round", "position"))
+    return found
 
 
 def _clocks(case: Case) -> list:

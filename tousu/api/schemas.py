@@ -57,7 +57,20 @@ class StrictIn(StorableIn):
 
 # --- create -----------------------------------------------------------------------------------
 
+class PartyIn(StrictIn):
+    role: str = Field(description="A party role of the case's kind (not the complainant's: that is "
+                                  "complainant_name and the fields beside it).")
+    name: str = Field(max_length=200)
+    kind: str = Field("", description="person or organisation (the role's default when blank)")
+    address: str = Field("", max_length=300)
+    phone: str = Field("", max_length=40)
+    email: str = Field("", max_length=254)
+    id_number: str = Field("", max_length=40, description="ID number or unified social credit code")
+    product: str = Field("", max_length=200, description="Product or brand, where the kind asks")
+
+
 class CaseIn(StrictIn):
+    kind: str = Field("", description="A kind of case of the organisation (GET /api/kinds); its default when blank.")
     unit: str = Field(description="Code of the receiving unit; you must be a member of it.")
     channel: str
     subject: str = Field(max_length=200)
@@ -75,8 +88,9 @@ class CaseIn(StrictIn):
     requested_resolution: str = ""
     requested_by: Moment | None = Field(None, description="When the complainant wants it handled.")
     promised_reply_at: Moment | None = None
-    severity: int = Field(3, ge=1, le=3)
+    severity: int | None = Field(None, ge=0, le=32767, description="One of the kind's levels (its default when absent).")
     note: str = ""
+    parties: list[PartyIn] = Field([], max_length=20, description="Parties besides the complainant.")
 
 
 # --- actions ----------------------------------------------------------------------------------
@@ -136,11 +150,33 @@ class ClockOut(Schema):
     breached_at: datetime | None
 
 
+class PartyOut(Schema):
+    id: int
+    role: str
+    kind: str
+    name: str
+    address: str
+    phone: str
+    product: str
+    served_at: datetime | None
+
+
+class ApprovalOut(Schema):
+    chain: str
+    round: int
+    position: int
+    label: str
+    state: str
+    decided_by: str | None
+    decided_at: datetime | None
+
+
 class EventOut(Schema):
     seq: int
     at: datetime
     action: str
     actor: str | None
+    actor_party: int | None = None
     old: dict
     new: dict
     note: str
@@ -196,6 +232,9 @@ class CaseOut(CaseSummaryOut):
     closed_at: datetime | None
     reason: str
     reopen_count: int
+    is_open: bool
+    parties: list[PartyOut]
+    approvals: list[ApprovalOut]
     clocks: list[ClockOut]
     events: list[EventOut]
 

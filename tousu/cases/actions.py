@@ -196,7 +196,8 @@ def register_case(*, actor, unit: Unit, channel: str, subject: str, description:
             in_transaction(case)
     # The new case carries the clocks and the event just written: the API's answer shows them
     # without reading them back (api/present.py).
-    case.written_at_intake = {"clocks": started, "events": [event]}
+    case.written_at_intake = {"clocks": started, "events": [event], "parties": case.written_parties,
+                              "approvals": None if step.events else []}
     return case
 
 
@@ -231,6 +232,7 @@ def _add_parties(case: Case, kind, extra: list[dict], now) -> list[dict]:
     rows += [CaseParty(case=case, added_at=now, **party) for party in extra]
     if rows:
         CaseParty.objects.bulk_create(rows)
+    case.written_parties = rows
     return [{"role": party["role"], "name": party["name"]} for party in extra]
 
 

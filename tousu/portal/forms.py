@@ -85,12 +85,10 @@ class RatingForm(forms.Form):
                               max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
-        """The answers are the rate action's outcomes in the preset (满意, 不满意)."""
+    def __init__(self, *args, kind, action: str, **kwargs):
+        """The answers are the outcomes the case kind's rating action offers (满意, 不满意)."""
         super().__init__(*args, **kwargs)
-        from tousu.org.services import current_policy
-
-        spec = current_policy().kind().actions.get("rate")
+        spec = kind.actions.get(action)
         result = spec.input("result") if spec is not None else None
         self.fields["result"].choices = list(result.choices) if result is not None else []
 

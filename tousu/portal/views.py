@@ -142,6 +142,12 @@ def _portal_action(case, *names: str) -> str:
     return ""
 
 
+def _rating_inputs(case, result: str, comment: str) -> dict:
+    """The rating action's inputs: the result, and the comment where the action takes one."""
+    spec = current_policy().kind(case.kind).actions[RATE]
+    return {"result": result, **({"comment": comment} if spec.input("comment") else {})}
+
+
 def _case_context(request, case) -> dict:
     policy = current_policy()
     kind = policy.kind(case.kind)
@@ -151,7 +157,7 @@ def _case_context(request, case) -> dict:
         "case": case,
         "state_label": tracking.public_label(kind, case.state),
         "rating_label": kind.outcomes.get(case.callback_result, "") if case.callback_result else "",
-        "rating_form": RatingForm(initial={"version": case.version}) if can_rate else None,
+        "rating_form": RatingForm(initial={"version": case.version}, kind=kind, action=RATE) if can_rate else None,
         "rereview_form": ReReviewForm() if can_rereview else None,
         "tz": org_timezone().key,
         "policy": policy,
@@ -192,7 +198,7 @@ def rate(request):
     case = _session_case_or_back(request)
     if case is None:
         return redirect("portal:track")
-    form = RatingForm(request.POST)
+    form = RatingForm(request.POST, kind=current_policy().kind(case.kind), action=RATE)
     if not form.is_valid() or not _portal_action(case, RATE):
         if not _portal_action(case, RATE):
             messages.info(request, _("This complaint cannot be rated now."))
@@ -203,7 +209,7 @@ def rate(request):
     comment = form.cleaned_data["comment"].strip()
     try:
         perform(RATE, actor=_complainant(case), case_id=case.pk, expected_version=form.cleaned_data["version"],
-                inputs={"result": form.cleaned_data["result"], "comment": comment})
+                inputs=_rating_inputs(case, form.cleaned_data["result"], comment))
     except StaleCase:
         messages.info(request, _("Your complaint has just changed. Here it is as it is now."))
         return redirect("portal:track")

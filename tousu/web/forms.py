@@ -58,14 +58,37 @@ class IntakeForm(forms.Form):
     severity = forms.TypedChoiceField(label=_("Severity"), coerce=int, initial=3, choices=[
         (3, _("Ordinary")), (2, _("Serious")), (1, _("Very serious"))])
     attachments = MultipleFileField(label=_("Scanned pages"))
+    kind = forms.ChoiceField(label=_("Kind of case"), required=False)
+    # One further party (a company complained about, a respondent) where the kind names them.
+    party_role = forms.ChoiceField(label=_("Other party"), required=False)
+    party_name = forms.CharField(label=_("Its name"), max_length=200, required=False)
+    party_kind = forms.ChoiceField(label=_("Person or organisation"), required=False, choices=[
+        ("organisation", _("organisation")), ("person", _("person"))])
+    party_product = forms.CharField(label=_("Product or brand"), max_length=200, required=False)
+    party_address = forms.CharField(label=_("Its address"), max_length=300, required=False)
+
+    PARTY_FIELDS = ("party_role", "party_name", "party_kind", "party_product", "party_address")
 
     def __init__(self, *args, user, policy, with_files: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if not with_files:  # only channels that bring paper (a letter, the opinion book) take files
             del self.fields["attachments"]
+        if len(policy.kinds) > 1:
+            self.fields["kind"].choices = [(k.code, k.label) for k in policy.kinds.values()]
+            self.fields["kind"].initial = policy.default_kind
+        else:
+            del self.fields["kind"]
+        roles = [(f"{k.code}:{r.code}", f"{k.label} · {r.label}" if len(policy.kinds) > 1 else r.label)
+                 for k in policy.kinds.values() for r in k.parties.values() if not r.complainant]
+        if roles:
+            self.fields["party_role"].choices = [("", "—"), *roles]
+        else:
+            for name in self.PARTY_FIELDS:
+                del self.fields[name]
         self.fields["unit"].queryset = selectors.intake_units(user)
         self.fields["stage"].choices = _choices(policy.stages)
-        self.fields["stage"].required = "stage" in policy.deadline_facts()  # the hotel's deadlines
+        # The hotel's deadlines need the stage; with several kinds the action says for which.
+        self.fields["stage"].required = len(policy.kinds) == 1 and "stage" in policy.deadline_facts()
         self.fields["category"].choices = _choices(policy.categories)
 
     def clean_complainant_phone(self):
@@ -79,6 +102,16 @@ class IntakeForm(forms.Form):
         if value is not None and value <= timezone.now():
             raise forms.ValidationError(_("This time must be in the future."))
         return value
+
+    def register_fields(self) -> dict:
+        """The cleaned data as register_case takes it: the other party as `parties`."""
+        data = {k: v for k, v in self.cleaned_data.items() if k not in self.PARTY_FIELDS}
+        role = self.cleaned_data.get("party_role", "")
+        if role:
+            data["parties"] = [{"role": role.split(":", 1)[1], "name": self.cleaned_data["party_name"],
+                                "kind": self.cleaned_data["party_kind"], "product": self.cleaned_data["party_product"],
+                                "address": self.cleaned_data["party_address"]}]
+        return data
 
     @property
     def files_lost(self) -> bool:

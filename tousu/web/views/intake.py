@@ -51,10 +51,11 @@ def intake(request, channel: str):
         return render(request, "web/intake_read_back.html", {**context, "summary": form.summary()})
     try:
         extra = {"attachment_source": SCANNED[channel]} if scanned else {}
-        case = actions.register_case(actor=request.user, channel=channel, **form.cleaned_data, **extra)
+        case = actions.register_case(actor=request.user, channel=channel, **form.register_fields(), **extra)
     except ActionError as error:
-        if error.field in form.fields:
-            form.add_error(error.field, str(error.message))
+        field = error.field.replace("parties.0.", "party_") if error.field else ""
+        if field in form.fields:
+            form.add_error(field, str(error.message))
         else:
             context["error"] = error.message
         return render(request, "web/intake.html", context, status=400)

@@ -1,0 +1,113 @@
+"""A kind of case written only in TOML (tests/presets/two_kinds.toml), carried from intake to
+close through the staff pages, the API and the portal, with no Python written for it: a new
+state, actions with new target states, a three-step approval chosen by the level, a level raise
+that starts a 30-minute clock, and an outside party (the company complained about)."""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from tousu.cases.events import verify_case
+from tousu.cases.models import Case, CaseApproval, Clock
+from tousu.org.models import Unit
+from tousu.org.services import apply_preset, create_preset_people
+
+PRESET = Path(__file__).resolve().parent.parent / "presets" / "two_kinds.toml"
+
+
+@pytest.fixture
+def org(db):
+    apply_preset(str(PRESET))
+    people = create_preset_people(password="pw")
+    return people, {u.code: u for u in Unit.objects.all()}
+
+
+def staff(user) -> Client:
+    client = Client(headers={"Accept-Language": "zh-hans"})
+    client.force_login(user)
+    return client
+
+
+def act(client, case, action, **fields):
+    data = {f"{action}-{name}": value for name, value in fields.items()}
+    return client.post(f"/staff/cases/{case.pk}/act/{action}/", {**data, "expected_version": case.version})
+
+
+def test_a_kind_written_in_toml_runs_from_intake_to_close(org, api):
+    people, units = org
+    frontdesk, fo_head = people["frontdesk"], people["fo_head"]
+
+    # Staff intake (phone, after the read-back): the product kind, with the maker as a party.
+    desk = staff(frontdesk)
+    response = desk.post("/staff/intake/phone/", {
+        "step": "confirm", "unit": units["front_office"].pk, "kind": "product",
+        "subject": "电热水壶起火", "description": "客房的电热水壶使用时起火。", "complainant_name": "王先生",
+        "complainant_phone": "13800005678", "category": "fire", "severity": 2,
+        "party_role": "product:maker", "party_name": "某某电器有限公司", "party_kind": "organisation",
+        "party_product": "KX-200 电热水壶", "party_address": "宁波市"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    case = Case.objects.get(subject="电热水壶起火")
+    assert case.kind == "product" and case.number.startswith("CP-") and case.state == "received"
+    assert case.parties.get(role="maker").product == "KX-200 电热水壶"
+    assert case.parties.get(role="complainant").name == "王先生"
+    assert Clock.objects.get(case=case, name="review").state == Clock.RUNNING
+
+    # The case page offers the kind's own actions, under the preset's labels.
+    page = desk.get(f"/staff/cases/{case.pk}/").content.decode()
+    assert "开始审查" in page and "某某电器有限公司" in page and "Accept" not in page
+    assert act(desk, case, "start_review", note="先审查").status_code == 302
+    case.refresh_from_db()
+    assert case.state == "reviewing" and case.is_open
+
+    # Through the API: raising the level to 重大 starts the 30-minute report clock.
+    desk_api = api(frontdesk)
+    kinds = desk_api.get("/kinds").json()
+    product = next(k for k in kinds if k["code"] == "product")
+    assert {"reviewing", "decided"} <= {s["code"] for s in product["states"]}
+    raised = desk_api.post(f"/cases/{case.pk}/actions/raise_level", {"inputs": {"reason": "涉及人身安全"}})
+    assert raised.status_code == 200, raised.json()
+    body = raised.json()
+    assert body["severity"] == 1
+    assert any(p["role"] == "maker" and p["product"] == "KX-200 电热水壶" for p in body["parties"])
+    clock = Clock.objects.get(case=case, name="fast_report")
+    assert clock.due_at - clock.started_at == dt.timedelta(minutes=30)
+
+    # At level 1 the decision needs three approvals, in order; the first is the handling head's.
+    case.refresh_from_db()
+    assert act(desk, case, "ask_approval", proposal="召回并赔偿").status_code == 302
+    steps = list(CaseApproval.objects.filter(case=case).order_by("position"))
+    assert [s.role for s in steps] == ["dept_head", "deputy_gm", "gm"]
+    assert Clock.objects.get(case=case, name="fast_report").state == Clock.STOPPED
+    case.refresh_from_db()
+    refused = act(desk, case, "decide", text="召回")  # not before the chain is through
+    assert refused.status_code == 400 and "处理决定尚未审批通过" in refused.content.decode()
+    case.refresh_from_db()
+    assert case.state == "reviewing"
+    # The GM may not approve before the earlier steps.
+    early = api(people["gm"]).post(f"/cases/{case.pk}/actions/approve", {"inputs": {"note": "同意"}})
+    assert early.status_code == 403
+    for person in (fo_head, people["deputy"], people["gm"]):
+        granted = api(person).post(f"/cases/{case.pk}/actions/approve", {"inputs": {"note": "同意"}})
+        assert granted.status_code == 200, granted.json()
+    assert set(CaseApproval.objects.filter(case=case).values_list("state", flat=True)) == {CaseApproval.GRANTED}
+
+    case.refresh_from_db()
+    assert act(desk, case, "decide", text="召回同批次产品并赔偿").status_code == 302
+    case.refresh_from_db()
+    assert case.state == "decided"
+
+    # The complainant rates the decision on the portal, as themselves: the case closes.
+    portal = Client()
+    assert portal.post("/portal/track/", {"tracking_code": case.tracking_code, "phone_last4": "5678"}).status_code == 302
+    shown = portal.get("/portal/track/").content.decode()
+    assert "已作出决定，请评价" in shown and "认可" in shown
+    rated_page = portal.post("/portal/track/rate/", {"result": "content", "version": case.version}, follow=True)
+    assert rated_page.status_code == 200
+    case.refresh_from_db()
+    assert case.state == "closed" and not case.is_open and case.callback_result == "content"
+    rated = case.events.get(action="rate")
+    assert rated.actor is None and rated.actor_party.role == "complainant"
+    assert verify_case(case) is None
+    assert Case.objects.filter(is_open=True, pk=case.pk).count() == 0
