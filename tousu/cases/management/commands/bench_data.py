@@ -3,8 +3,8 @@
 The bank preset, grown to a city's size (branches, outlets, their tellers, complaint managers
 and heads), and N cases whose states, channels, categories, units, levels and ages follow a
 plausible mix. Texts are negative reviews read from ../shared/data (never copied into the
-repository). Every case carries the events and the reply clock that the real actions would have
-left: register, accept, propose_resolution, reply, record_callback, sign_off, close, withdraw,
+repository). Every case carries its complainant as a party (as register_case adds it), and the
+events and the reply clock that the real actions would have left: register, accept, propose_resolution, reply, record_callback, sign_off, close, withdraw,
 reject, and the worker's clock_warned / clock_breached / escalate, hash-chained exactly as
 `events.append_event` does, so `tousu verify-events` passes.
 
@@ -30,10 +30,16 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 
 from tousu.cases.events import event_hash
-from tousu.cases.models import Case, CaseCounter, CaseEvent, Clock, Lateness
+from tousu.cases.models import Case, CaseCounter, CaseEvent, CaseParty, Clock, Lateness
 from tousu.cases.search import case_terms
-from tousu.org.models import Membership, Organisation, Role, Unit
-from tousu.org.services import apply_preset, create_preset_people, current_policy, org_timezone
+from tousu.org.models import Membership, Organisation, PolicyVersion, Role, Unit
+from tousu.org.services import (
+    apply_preset,
+    create_preset_people,
+    current_policy,
+    org_timezone,
+    policy_version,
+)
 
 DATA_DIR = Path(os.environ.get("TOUSU_BENCH_TEXTS", Path(__file__).resolve().parents[5] / "shared" / "data"))
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
@@ -147,6 +153,9 @@ EVENT_COLUMNS = ["id", "case_id", "seq", "actor_id", "at", "action", "old", "new
 CLOCK_COLUMNS = ["id", "case_id", "name", "label", "state", "started_at", "due_at", "warn_at", "warned_at",
                  "breached_at", "stopped_at", "paused_at", "remaining_seconds", "provisional"]
 LATENESS_COLUMNS = ["id", "case_id", "clock_id", "unit_id", "person_id", "kind", "occurred_at"]
+PARTY_COLUMNS = ["id", "case_id", "role", "kind", "name", "address", "phone", "email", "id_number", "product",
+                 "agent_of_id", "served_at", "served_how", "added_at"]
+SEEDED_TABLES = (Case, CaseEvent, Clock, Lateness, CaseParty)
 
 
 def iso(moment: datetime | None):
@@ -172,13 +181,20 @@ class Command(BaseCommand):
         people = self.organisation(branches, outlets)
         texts = load_texts()
         policy = current_policy()
+        complainant = policy.kind("complaint").complainant_role()
+        if complainant is None:
+            raise CommandError("The complaint kind names no complainant party role.")
+        version = policy_version()
         tz = org_timezone()
         now = datetime.now(UTC).replace(microsecond=0)
         self.stdout.write(f"{len(people)} outlets, {len(texts)} texts; generating {cases} cases")
         ids = {"case": 1, "event": 1, "clock": 1, "late": 1}
         counters: dict[int, int] = {}
         writers = {"case": Writer(Case, SEEDED_CASE_COLUMNS), "event": Writer(CaseEvent, EVENT_COLUMNS),
-                   "clock": Writer(Clock, CLOCK_COLUMNS), "late": Writer(Lateness, LATENESS_COLUMNS)}
+                   "clock": Writer(Clock, CLOCK_COLUMNS), "late": Writer(Lateness, LATENESS_COLUMNS),
+                   "party": Writer(CaseParty, PARTY_COLUMNS)}
+        # Written after the cases, chunk by chunk, so the foreign key always finds its case.
+        order = ("case", "party", "event", "clock", "late")
         receive_times = sorted(now - timedelta(seconds=rng.random() * days * 86400) for _ in range(cases))
         receive_times = [t.replace(microsecond=0) for t in receive_times]
         policy_level_cm = policy.level_of({"complaint_manager"})
@@ -190,17 +206,17 @@ class Command(BaseCommand):
                     cur.execute("SET LOCAL synchronous_commit = off")
             for i, received_at in enumerate(receive_times):
                 self.one_case(rng, ids, counters, writers, people, texts, received_at, now, tz,
-                              policy_level_cm)
+                              policy_level_cm, complainant.code, version)
                 if (i + 1) % chunk == 0:
-                    for w in writers.values():
-                        w.flush()
+                    for name in order:
+                        writers[name].flush()
                     self.stdout.write(f"  {i + 1} cases, {time.monotonic() - started:.0f} s")
-            for w in writers.values():
-                w.flush()
+            for name in order:
+                writers[name].flush()
             for year, last in counters.items():
                 CaseCounter.objects.update_or_create(year=year, defaults={"last": last})
             with connection.cursor() as cur:
-                for sql in connection.ops.sequence_reset_sql(no_style(), [Case, CaseEvent, Clock, Lateness]):
+                for sql in connection.ops.sequence_reset_sql(no_style(), list(SEEDED_TABLES)):
                     cur.execute(sql)
             if dropped:
                 self.stdout.write(f"  rebuilding {len(dropped)} indexes, {time.monotonic() - started:.0f} s")
@@ -229,6 +245,8 @@ class Command(BaseCommand):
             create_preset_people(password="pw")
         elif Organisation.objects.first().preset != "bank":
             raise CommandError("bench-data grows the bank preset: use a fresh database.")
+        elif not PolicyVersion.objects.exists():
+            apply_preset("bank")  # an organisation from before versions were kept: version 1
         User = get_user_model()
         roles = {r.code: r for r in Role.objects.all()}
         head = Unit.objects.get(code="head_office")
@@ -264,7 +282,8 @@ class Command(BaseCommand):
 
     # --- one case --------------------------------------------------------------------------
 
-    def one_case(self, rng, ids, counters, writers, outlets, texts, received_at, now, tz, level_cm):
+    def one_case(self, rng, ids, counters, writers, outlets, texts, received_at, now, tz, level_cm,
+                 complainant_role, version):
         outlet = outlets[int(rng.paretovariate(1.2)) % len(outlets)]  # some outlets get far more
         target = outlets[rng.randrange(len(outlets))] if rng.random() < 0.08 else None
         state = rng.choices(*zip(*_states_for(now - received_at).items()))[0]
@@ -397,16 +416,19 @@ class Command(BaseCommand):
             c["at_fault"], c["resolution"], "0", c["reply"], c["replied_at"], c["callback_result"],
             c["callback_at"], c["signed_off_by"], c["signed_off_at"], c["closed_at"], c["reason"], 0, False,
             c["version"], c["event_count"], c["last_hash"], received_at, c["updated_at"],
-            c["state"] not in TERMINAL, "{}", 1,
+            c["state"] not in TERMINAL, "{}", version,
             case_terms(number=c["number"], subject=c["subject"], description=c["description"],
                        complainant_name=c["complainant_name"])))
+        # The complainant as a party, as register_case adds it (actions._add_parties).
+        writers["party"].add((case_id, case_id, complainant_role, "person", c["complainant_name"], "",
+                              c["complainant_phone"], "", "", "", None, None, "", received_at))
 
     # --- PostgreSQL: build secondary indexes once, after the load ----------------------------
 
     def drop_indexes(self) -> list[str]:
         """Drop the secondary indexes; return the statements that build them again, with the
         statistics targets set on them (the search index's, migration cases/0005)."""
-        tables = [m._meta.db_table for m in (Case, CaseEvent, Clock, Lateness)]
+        tables = [m._meta.db_table for m in SEEDED_TABLES]
         with connection.cursor() as cur:
             cur.execute("""
                 SELECT i.indexname, i.indexdef FROM pg_indexes i
