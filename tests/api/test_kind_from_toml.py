@@ -91,6 +91,10 @@ def test_a_kind_written_in_toml_runs_from_intake_to_close(org, api):
     for person in (fo_head, people["deputy"], people["gm"]):
         granted = api(person).post(f"/cases/{case.pk}/actions/approve", {"inputs": {"note": "同意"}})
         assert granted.status_code == 200, granted.json()
+        if person == fo_head:  # the deputy GM's step has a day to decide: its clock runs now
+            step_clock = Clock.objects.get(case=case, name="approval:decision:2")
+            assert step_clock.state == Clock.RUNNING and step_clock.label == "分管副总审批"
+    assert Clock.objects.get(case=case, name="approval:decision:2").state == Clock.STOPPED
     assert set(CaseApproval.objects.filter(case=case).values_list("state", flat=True)) == {CaseApproval.GRANTED}
 
     case.refresh_from_db()

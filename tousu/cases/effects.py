@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from tousu.domain.policy import EffectSpec, Refusal
+from tousu.domain.policy import ApprovalStep, ClockSpec, EffectSpec, Refusal
 from tousu.notify import outbox
 from tousu.org.models import Membership
 
 from . import clocks
 from .errors import InvalidInput, Refused
-from .models import CaseApproval, CaseParty, Lateness
+from .models import CaseApproval, CaseParty, Clock, Lateness
 from .selectors import actor_roles, ladder_holder
 from .wording import localized
 
@@ -129,11 +129,42 @@ def _request_approval(step, params: dict, values: dict) -> None:
     round_ = (last.round + 1) if last else 1
     for position, spec in enumerate(chain.steps_for(step.pending.get("severity", case.severity)), start=1):
         unit = getattr(case, f"{spec.unit}_unit") if spec.unit else None
-        CaseApproval.objects.create(
+        approval = CaseApproval.objects.create(
             case=case, chain=chain.name, round=round_, position=position, role=spec.role, unit=unit,
             label=spec.label or step.policy.roles[spec.role].name, send_back=spec.send_back,
             state=CaseApproval.PENDING if position == 1 else CaseApproval.WAITING, requested_at=step.now)
+        if position == 1:
+            _start_step_clock(step, approval)
     step.events.append(f"approval:{chain.name}:requested")
+
+
+def _step_spec(step, approval) -> ApprovalStep | None:
+    chain = step.kind.approvals.get(approval.chain)
+    if chain is None:
+        return None
+    steps = chain.steps_for(step.pending.get("severity", step.case.severity))
+    return steps[approval.position - 1] if approval.position <= len(steps) else None
+
+
+def _step_clock_name(approval) -> str:
+    return f"approval:{approval.chain}:{approval.position}"
+
+
+def _start_step_clock(step, approval) -> None:
+    """A step with a time limit (`amount` in `unit_of_time`) runs a clock while it waits: its
+    breach is late handling of the person whose decision it is, as any other clock's."""
+    spec = _step_spec(step, approval)
+    if spec is None or spec.amount <= 0:
+        return
+    clock = ClockSpec(name=_step_clock_name(approval), label=f"{approval.label}", start_on=frozenset(),
+                      stop_on=frozenset(), amount=spec.amount, unit=spec.unit_of_time,
+                      warn_minutes=min(240, spec.amount * 60) if spec.unit_of_time != "minutes" else 0)
+    clocks.start(step.case, clock, step.now, step.calendar, step.tz)
+
+
+def _stop_step_clock(step, approval) -> None:
+    Clock.objects.filter(case=step.case, name=_step_clock_name(approval), state__in=clocks.OPEN).update(
+        state=Clock.STOPPED, stopped_at=step.now)
 
 
 def pending_step(case, chain: str = ""):
@@ -166,6 +197,7 @@ def _decide_approval(step, params: dict, values: dict) -> None:
     approval.decided_by, approval.decided_at, approval.note = step.staff_actor, step.now, note
     approval.state = CaseApproval.GRANTED if decision == "grant" else CaseApproval.SENT_BACK
     approval.save()
+    _stop_step_clock(step, approval)
     rest = CaseApproval.objects.filter(case=step.case, chain=approval.chain, round=approval.round,
                                        state=CaseApproval.WAITING).order_by("position")
     prefix = f"approval:{approval.chain}"
@@ -180,6 +212,7 @@ def _decide_approval(step, params: dict, values: dict) -> None:
     else:
         following.state = CaseApproval.PENDING
         following.save(update_fields=["state"])
+        _start_step_clock(step, following)
     step.facts[approval.chain] = f"{approval.position}:{approval.state}"
 
 
