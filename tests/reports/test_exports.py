@@ -6,7 +6,7 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from tousu.reports import exports
+from tousu.reports import exports, labels
 from tousu.reports.periods import parse_month, parse_week
 from tousu.reports.services import produce
 
@@ -44,7 +44,7 @@ def test_monthly_xlsx_holds_the_figures(monthly):
     assert ["Response rate (响应率)", "60.0%", "50.0%", "+10.0"] in rows
     assert ["Resolution rate (解决率)", "20.0%", "50.0%", "-30.0"] in rows
     assert ["Satisfaction rate (满意率)", "50.0%", "100.0%", "-50.0"] in rows
-    assert ["Repeat rate", "60.0%", "0.0%", "+60.0"] in rows
+    assert ["Repeat rate", "40.0%", "0.0%", "+40.0"] in rows
     assert ["Reopened", "1", "0", "+1"] in rows
     assert ["卫生", 2, "40.0%"] in rows
     assert ["前厅部", 2, "40.0%"] in rows and ["餐饮部", 1, "20.0%"] in rows
@@ -62,7 +62,7 @@ def test_monthly_docx_holds_the_figures(monthly):
     assert ["Complaints received", "5", "2", "+3"] in rows
     assert ["Response rate (响应率)", "60.0%", "50.0%", "+10.0"] in rows
     assert ["Satisfaction rate (满意率)", "50.0%", "100.0%", "-50.0"] in rows
-    assert ["Repeat rate", "60.0%", "0.0%", "+60.0"] in rows
+    assert ["Repeat rate", "40.0%", "0.0%", "+40.0"] in rows
     assert ["卫生", "2", "40.0%"] in rows
     assert ["消费后投诉：受理至最终处理三个工作日", "4", "3", "1", "75.0%"] in rows
 
@@ -84,5 +84,11 @@ def test_weekly_files_are_the_record_form(october, weekly):
     assert header in drows
     assert drows[drows.index(header) + 1][:3] == ["1", "2026-10-12 10:00", "张** 138****0002"]
     second = drows[drows.index(header) + 2]
-    assert second[1] == "2026-10-13 09:00" and second[6] == "处理中 · not satisfied"
+    assert second[1] == "2026-10-13 09:00" and second[6] == "处理中 · 不满意"  # the preset's labels of the state and the outcome
     assert ["Complaints received", "2", "0", "+2"] in drows
+
+
+def test_a_row_stored_without_the_outcome_label_reads_it_from_the_policy(hotel):
+    assert labels.result({"result": "已确认", "callback": "satisfied", "callback_label": "满意"}) == "已确认 · 满意"
+    assert labels.result({"result": "处理中", "callback": "not_satisfied"}) == "处理中 · 不满意"
+    assert labels.result({"result": "已登记", "callback": ""}) == "已登记"

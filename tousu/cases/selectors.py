@@ -88,49 +88,73 @@ def access_case(user, case_id: int, *, write: bool = False) -> Case:
         raise NotFound() from None
 
 
+# A repeat (S7). A case repeats an earlier one received at most the window before it (the
+# `[repeats] window_days` of the later case's kind) when the two share every field of one of
+# REPEAT_MATCHES, none of them blank: the same category against the same handling unit or the
+# same responsible employee, or the same complainant phone. The earlier case must have been
+# received strictly before: two cases received at the same moment do not repeat each other. The
+# case page (`repeats_of`), the list of repeats (`repeat_cases`) and the reports' repeat rate
+# (tousu/reports/figures.py) all read this one rule.
+REPEAT_MATCHES = (("category", "handling_unit"), ("category", "responsible_employee"), ("complainant_phone",))
+
+
 def repeat_window_days(policy: Policy, kind: str = "") -> int:
     """The kind's `[repeats] window_days` (30 when the preset does not say)."""
     return policy.kind(kind).repeat_window_days
 
 
+def repeat_given(group: tuple[str, ...]) -> Q:
+    """Cases that give every field of `group` (one of REPEAT_MATCHES): no blank text, no
+    missing person or unit. A blank field matches nothing."""
+    given = Q()
+    for name in group:
+        given &= Q(**{f"{name}__isnull": False}) if Case._meta.get_field(name).is_relation else ~Q(**{name: ""})
+    return given
+
+
 def _repeat_match(ref) -> Q:
-    """Cases that repeat the one `ref(field)` reads from: the same category against the same
-    responsible employee or the same handling unit, or the same complainant phone. A blank
-    category or phone, or no responsible employee, matches nothing."""
-    same_target = Q(handling_unit=ref("handling_unit"))
-    if ref("responsible_employee") is not None:
-        same_target |= Q(responsible_employee=ref("responsible_employee"))
+    """Cases that match the one `ref(field)` reads from (a value, or an OuterRef) on one of
+    REPEAT_MATCHES."""
     match = Q(pk__in=[])
-    if ref("category") != "":
-        match |= Q(category=ref("category")) & ~Q(category="") & same_target
-    if ref("complainant_phone") != "":
-        match |= Q(complainant_phone=ref("complainant_phone")) & ~Q(complainant_phone="")
+    for group in REPEAT_MATCHES:
+        values = {name: ref(name) for name in group}
+        if any(value is None or value == "" for value in values.values()):
+            continue
+        match |= Q(**values) & repeat_given(group)
     return match
 
 
+def _earlier(ref, window_days: int) -> Q:
+    """Cases received strictly before the one `ref(field)` reads from, at most `window_days`
+    before it."""
+    at = ref("received_at")
+    return Q(received_at__lt=at, received_at__gte=at - timedelta(days=window_days))
+
+
 def repeats_of(case: Case, *, user=None, window_days: int | None = None) -> QuerySet[Case]:
-    """The earlier complaints this one repeats (S7), received within `window_days` (the
-    policy's `[repeats] window_days`) before it; only those `user` may see when one is given."""
+    """The earlier complaints this one repeats (S7), within `window_days` (the case's kind's
+    `[repeats] window_days`) before it; only those `user` may see when one is given."""
     if window_days is None:
         from tousu.org.services import current_policy
 
-        window_days = repeat_window_days(current_policy())
-    values = {"category": case.category, "handling_unit": case.handling_unit_id,
-              "responsible_employee": case.responsible_employee_id,
+        window_days = repeat_window_days(current_policy(), case.kind)
+    values = {"received_at": case.received_at, "category": case.category,
+              "handling_unit": case.handling_unit_id, "responsible_employee": case.responsible_employee_id,
               "complainant_phone": case.complainant_phone}
     base = cases_visible_to(user) if user is not None else Case.objects.all()
-    return (base.filter(_repeat_match(values.get))
-            .filter(received_at__gte=case.received_at - timedelta(days=window_days),
-                    received_at__lte=case.received_at)
-            .exclude(pk=case.pk).order_by("-received_at"))
+    return base.filter(_repeat_match(values.get), _earlier(values.get, window_days)).order_by("-received_at")
+
+
+def repeats_earlier(window_days: int, among: QuerySet[Case] | None = None) -> Exists:
+    """For a query over cases: whether the case repeats an earlier one of `among` (every case
+    when None) within `window_days`."""
+    among = Case.objects.all() if among is None else among
+    return Exists(among.order_by().filter(_repeat_match(OuterRef), _earlier(OuterRef, window_days)))
 
 
 def repeat_cases(user, *, window_days: int) -> QuerySet[Case]:
     """The cases `user` may see that repeat an earlier complaint within the window."""
-    earlier = Case.objects.filter(_repeat_match(OuterRef)).filter(
-        received_at__lte=OuterRef("received_at"),
-        received_at__gte=OuterRef("received_at") - timedelta(days=window_days)).exclude(pk=OuterRef("pk"))
-    return cases_visible_to(user).filter(Exists(earlier))
+    return cases_visible_to(user).filter(repeats_earlier(window_days))
 
 
 def may_see_personal_data(user, policy: Policy) -> bool:

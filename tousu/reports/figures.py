@@ -25,21 +25,32 @@ Which cases count
 
 The rates (each stored as numerator, denominator and their ratio, or None when nothing counts)
 ---------------------------------------------------------------------------------------------
-- 响应率 response: received cases now accepted or further on (accepted, in progress, replied,
-  confirmed, closed) among all received. Withdrawn and rejected cases are not responses.
-- 解决率 resolution: received cases now closed among all received.
-- 满意率 satisfaction: among received cases with a call-back that gave a verdict (satisfied or
-  not satisfied; "unreachable" gives none), those whose **latest** such call-back was satisfied.
-- repeat rate: received cases that repeat an earlier one, among all received. A case repeats
-  when another case was received in the 30 days before it (REPEAT_WINDOW) either from the same
-  complainant phone number (as typed, non-empty) or with the same category (non-empty) and the
-  same responsible unit. The earlier case may lie before the period; it must have been
-  received strictly before (two cases received at the same moment do not repeat each other).
+- 响应率 response: received cases now in a state their kind's figures count as responded
+  (`[kinds.X.figures] responded`; the complaint kind: accepted or further on, not withdrawn
+  or rejected) among all received.
+- 解决率 resolution: received cases now in a state their kind counts as resolved (`resolved`)
+  among all received.
+- 满意率 satisfaction: among received cases with a call-back whose outcome is a verdict
+  (`verdicts`: the complaint kind's satisfied or not satisfied; "unreachable" gives none), those
+  whose **latest** such call-back was satisfied (`satisfied`).
+- repeat rate: received cases that repeat an earlier one, among all received, by the one rule
+  of `tousu.cases.selectors` (REPEAT_MATCHES) that the case page's repeat flag follows: within
+  the `[repeats] window_days` of the case's kind, the same category against the same handling
+  unit or responsible employee, or the same complainant phone, received strictly before (two
+  cases received at the same moment do not repeat each other). The earlier case may lie before
+  the period.
 - on time, per clock name: clocks **due** in the period (``start <= due_at < end``) whose
   outcome is known at the cut-off (stopped, or due by then), paused clocks left out. A clock is
   on time when it was stopped no later than its due time and never breached. This looks at the
   clocks' due times, not at when their cases were received: a September case whose clock fell
   due in October counts in October's timeliness, but not in October's cases.
+
+Every kind at once: each case is read through its own kind's figures (a case of a kind the
+policy no longer has, through the default kind, as `Policy.kind` reads it), the conditions of
+the kinds joined with OR (`per_kind`). A state counted as responded in one kind and not in
+another is then counted right in both, which a union of the kinds' codes would not do; with one
+kind (every shipped preset) the condition is that kind's alone, so the numbers and queries are
+those of a single-kind report.
 
 Change against the previous period: totals and rates of the period before (the week before,
 the calendar month before, or the same length before for any other period), with the
@@ -50,6 +61,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from django.db import connections, models
@@ -58,7 +70,6 @@ from django.db.models import (
     CharField,
     Count,
     DateTimeField,
-    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -75,16 +86,27 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce, LastValue
 
 from tousu.cases.models import Case, CaseEvent, Clock
-from tousu.cases.selectors import mask_name, mask_phone
-from tousu.domain.policy import Policy
+from tousu.cases.selectors import REPEAT_MATCHES, mask_name, mask_phone, repeat_given, repeats_earlier
+from tousu.domain.policy import Kind, Policy
 from tousu.org.models import Unit
 
-RESPONDED = ("accepted", "in_progress", "replied", "confirmed", "closed")
-RESOLVED = ("closed",)
-SATISFIED, NOT_SATISFIED = "satisfied", "not_satisfied"
-REPEAT_WINDOW = dt.timedelta(days=30)
 TOP_CAUSES = 5
 WHOLE = 0  # the group key of the figures of every unit (no unit given)
+
+
+def per_kind(policy: Policy, pick: Callable[[Kind], Q], prefix: str = "") -> Q:
+    """`pick(kind)` for the cases of each kind, joined with OR (`prefix` 'case__' for rows that
+    point at a case). A case of a kind the policy does not have is read through the default
+    kind. With one kind, `pick` of that kind alone."""
+    if len(policy.kinds) == 1:
+        return pick(policy.kind())
+    found = Q(pk__in=[])
+    for code, kind in policy.kinds.items():
+        mine = Q(**{f"{prefix}kind": code})
+        if code == policy.default_kind:
+            mine |= ~Q(**{f"{prefix}kind__in": list(policy.kinds)})
+        found |= mine & pick(kind)
+    return found
 
 
 def responsible_unit():
@@ -123,33 +145,33 @@ def ratio(num: int, den: int) -> dict:
 
 def compute(cases: QuerySet[Case], *, start: dt.datetime, end: dt.datetime, policy: Policy, tz: ZoneInfo,
             unit: Unit | None = None, previous: tuple[dt.datetime, dt.datetime] | None = None,
-            as_of: dt.datetime | None = None, window: dt.timedelta = REPEAT_WINDOW) -> dict:
+            as_of: dt.datetime | None = None) -> dict:
     """Every figure of the period as plain JSON-ready data (codes with the preset's labels),
     of every case or, given a unit, of the cases of that unit and below."""
     found = _compute(cases, units=[unit] if unit is not None else None, start=start, end=end, policy=policy,
-                     tz=tz, previous=previous, as_of=as_of, window=window)
+                     tz=tz, previous=previous, as_of=as_of)
     return found[key_of(unit)]
 
 
 def compute_units(cases: QuerySet[Case], *, units: list[Unit], start: dt.datetime, end: dt.datetime,
                   policy: Policy, tz: ZoneInfo, previous: tuple[dt.datetime, dt.datetime] | None = None,
-                  as_of: dt.datetime | None = None, window: dt.timedelta = REPEAT_WINDOW) -> dict[int, dict]:
+                  as_of: dt.datetime | None = None) -> dict[int, dict]:
     """`compute()` for each of several units side by side (the weekly records of every
     department), {unit id: figures}: the same figures, read with one set of queries grouped by
     unit rather than one set per unit. The units must not lie below one another."""
     if not units:
         return {}
     return _compute(cases, units=units, start=start, end=end, policy=policy, tz=tz, previous=previous,
-                    as_of=as_of, window=window)
+                    as_of=as_of)
 
 
-def _compute(cases, *, units, start, end, policy, tz, previous, as_of, window) -> dict[int, dict]:
+def _compute(cases, *, units, start, end, policy, tz, previous, as_of) -> dict[int, dict]:
     as_of = as_of or end
     received = placed(received_in(cases, start, end), units)
     if previous is None:
         previous = (start - (end - start), start)
-    summaries = _summaries(cases, start, end, units, window)
-    befores = _summaries(cases, *previous, units, window)
+    summaries = _summaries(cases, start, end, units, policy)
+    befores = _summaries(cases, *previous, units, policy)
     levels = {str(step.level): f"{step.level} · {policy.roles[step.role].name}" for step in policy.ladder}
     by_category = _counts(received, "category", policy.categories)
     by_unit = _by_unit(received)
@@ -187,24 +209,24 @@ def _compute(cases, *, units, start, end, policy, tz, previous, as_of, window) -
 
 
 def _summaries(cases: QuerySet[Case], start: dt.datetime, end: dt.datetime, units: list[Unit] | None,
-               window: dt.timedelta) -> dict[int, dict]:
+               policy: Policy) -> dict[int, dict]:
     """Totals and rates of the cases received in [start, end), per group, in one aggregate query."""
     received = placed(received_in(cases, start, end), units)
-    verdicts = (CaseEvent.objects.filter(case=OuterRef("pk"), action="record_callback",
-                                         new__callback_result__in=[SATISFIED, NOT_SATISFIED])
+    verdicts = (CaseEvent.objects.filter(per_kind(policy, lambda k: Q(new__callback_result__in=k.figures.verdicts),
+                                                  "case__"), case=OuterRef("pk"), action="record_callback")
                 .annotate(result=KT("new__callback_result")).order_by("-seq").values("result")[:1])
     rows = (received
             .annotate(verdict=Subquery(verdicts, output_field=CharField()),
-                      repeat=ExpressionWrapper(_repeats(cases, start, end, window),
+                      repeat=ExpressionWrapper(_repeats(cases, start, end, policy),
                                                output_field=BooleanField()))
             .values("grp")
             .annotate(
                 total=Count("pk"),
-                responded=Count("pk", filter=Q(state__in=RESPONDED)),
-                resolved=Count("pk", filter=Q(state__in=RESOLVED)),
+                responded=Count("pk", filter=per_kind(policy, lambda k: Q(state__in=k.figures.responded))),
+                resolved=Count("pk", filter=per_kind(policy, lambda k: Q(state__in=k.figures.resolved))),
                 reopened=Count("pk", filter=Q(reopen_count__gt=0)),
-                verdicts=Count("pk", filter=Q(verdict__in=[SATISFIED, NOT_SATISFIED])),
-                satisfied=Count("pk", filter=Q(verdict=SATISFIED)),
+                verdicts=Count("pk", filter=Q(verdict__isnull=False)),
+                satisfied=Count("pk", filter=per_kind(policy, lambda k: Q(verdict__in=k.figures.satisfied))),
                 repeats=Count("pk", filter=Q(repeat=True)),
             ).order_by())
     return {row["grp"]: _summary_of(row) for row in rows}
@@ -225,45 +247,39 @@ def _summary_of(row: dict | None) -> dict:
     }
 
 
-def _repeats(cases: QuerySet[Case], start: dt.datetime, end: dt.datetime, window: dt.timedelta) -> Q:
-    """The repeat test of a received case (see the module docstring), as a condition. Its cost
-    must follow the cases counted: a test per case that reads the window again (a correlated
-    EXISTS) took 34 s for a month at a million cases on PostgreSQL (docs/performance.md).
+def _repeats(cases: QuerySet[Case], start: dt.datetime, end: dt.datetime, policy: Policy) -> Q:
+    """The repeat test of a received case (`tousu.cases.selectors`' rule), as a condition, each
+    case within its kind's window. Its cost must follow the cases counted: a test per case that
+    reads the window again (a correlated EXISTS) took 34 s for a month at a million cases on
+    PostgreSQL (docs/performance.md).
 
     PostgreSQL: one pass over the cases of the window before the period and of the period, by
-    window functions: each case's latest case received strictly before it with the same phone,
-    and with the same category and responsible unit (EXCLUDE GROUP leaves out the case and any
-    received at the same moment); the case repeats when one of them is at most `window` older.
-    SQLite recomputes a frame with EXCLUDE for every row (quadratic in a busy unit's cases) but
-    answers an EXISTS per case from its indexes quickly, so there the test is two EXISTS."""
+    window functions: for each of REPEAT_MATCHES, each case's latest case received strictly
+    before it with the same fields (EXCLUDE GROUP leaves out the case and any received at the
+    same moment); the case repeats when one of them, its fields given, is at most the window
+    older. SQLite recomputes a frame with EXCLUDE for every row (quadratic in a busy unit's
+    cases) but answers an EXISTS per case from its indexes quickly, so there the test is the
+    EXISTS of `repeats_earlier`."""
     if connections[cases.db].vendor != "postgresql":
-        return _repeats_by_exists(cases, window)
+        return per_kind(policy, lambda kind: Q(repeats_earlier(kind.repeat_window_days, among=cases)))
 
-    def latest_earlier(*partition) -> Window:
-        return Window(LastValue("received_at"), partition_by=list(partition), order_by=F("received_at").asc(),
-                      frame=ValueRange(start=None, end=0, exclusion=WindowFrameExclusion.GROUP))
+    def oldest(kind: Kind) -> ExpressionWrapper:
+        return ExpressionWrapper(F("received_at") - dt.timedelta(days=kind.repeat_window_days),
+                                 output_field=DateTimeField())
 
-    oldest = ExpressionWrapper(F("received_at") - window, output_field=DateTimeField())
-    repeated = (received_in(cases, start - window, end)
-                .annotate(ru=responsible_unit(),
-                          by_phone=latest_earlier(F("complainant_phone")),
-                          by_unit=latest_earlier(F("category"), F("ru")))
-                .filter((Q(by_phone__gte=oldest) & ~Q(complainant_phone=""))
-                        | (Q(by_unit__gte=oldest) & ~Q(category="")))
-                .values("pk"))
-    return Q(pk__in=repeated)
+    def within(kind: Kind) -> Q:
+        found = Q(pk__in=[])
+        for i, group in enumerate(REPEAT_MATCHES):
+            found |= Q(**{f"before_{i}__gte": oldest(kind)}) & repeat_given(group)
+        return found
 
-
-def _repeats_by_exists(cases: QuerySet[Case], window: dt.timedelta) -> Q:
-    """The same test as two EXISTS per case: the same phone (from the phone index), and the same
-    category and responsible unit (scanning back from the case's time)."""
-    window_start = ExpressionWrapper(OuterRef("received_at") - window, output_field=DateTimeField())
-    earlier = (cases.order_by().filter(received_at__lt=OuterRef("received_at"), received_at__gte=window_start)
-               .exclude(pk=OuterRef("pk")))
-    same_phone = Exists(earlier.filter(complainant_phone=OuterRef("complainant_phone")))
-    same_unit = Exists(earlier.annotate(ru=responsible_unit()).filter(
-        category=OuterRef("category"), ru=Coalesce(OuterRef("target_unit"), OuterRef("receiving_unit"))))
-    return (Q(same_phone) & ~Q(complainant_phone="")) | (Q(same_unit) & ~Q(category=""))
+    longest = dt.timedelta(days=max(kind.repeat_window_days for kind in policy.kinds.values()))
+    before = {f"before_{i}": Window(LastValue("received_at"), partition_by=[F(name) for name in group],
+                                    order_by=F("received_at").asc(),
+                                    frame=ValueRange(start=None, end=0, exclusion=WindowFrameExclusion.GROUP))
+              for i, group in enumerate(REPEAT_MATCHES)}
+    repeated = received_in(cases, start - longest, end).annotate(**before).filter(per_kind(policy, within))
+    return Q(pk__in=repeated.values("pk"))
 
 
 def _counts(received: QuerySet[Case], field: str, labels: dict) -> dict[int, list[dict]]:
@@ -337,7 +353,7 @@ def complaint_rows_units(cases: QuerySet[Case], *, units: list[Unit], start, end
 
 
 ROW_FIELDS = ("grp", "number", "received_at", "complainant_name", "complainant_phone", "subject", "description",
-              "category", "resolution", "reply", "state", "callback_result", "owner__first_name",
+              "category", "resolution", "reply", "kind", "state", "callback_result", "owner__first_name",
               "owner__last_name", "owner__username")
 
 
@@ -346,6 +362,7 @@ def _rows(cases, *, units, start, end, policy: Policy, tz: ZoneInfo) -> dict[int
     rows = placed(received_in(cases, start, end), units).order_by("received_at", "pk").values(*ROW_FIELDS)
     for case in rows:  # plain values, not model instances: a busy week holds thousands of rows
         owner = f"{case['owner__first_name']} {case['owner__last_name']}".strip()
+        kind = policy.kind(case["kind"])
         out[case["grp"]].append({
             "number": case["number"],
             "date": case["received_at"].astimezone(tz).strftime("%Y-%m-%d %H:%M"),
@@ -356,8 +373,9 @@ def _rows(cases, *, units, start, end, policy: Policy, tz: ZoneInfo) -> dict[int
             "category": policy.categories.get(case["category"], case["category"]),
             "handling": case["resolution"] or case["reply"],
             "state": case["state"],
-            "result": policy.states.get(case["state"], case["state"]),
+            "result": kind.state_labels().get(case["state"], case["state"]),
             "callback": case["callback_result"],
+            "callback_label": kind.outcomes.get(case["callback_result"], case["callback_result"]),
             "handler": owner or case["owner__username"],
         })
     return out

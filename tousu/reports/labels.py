@@ -1,6 +1,9 @@
-"""Words for the figures, shared by the page and the office files (all through gettext)."""
+"""Words for the figures, shared by the page and the office files: the engine's own words
+through gettext; a state's or a call-back outcome's label is the preset's, stored in the row."""
 
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
+
+from tousu.org.services import current_policy
 
 WEEKLY_TITLE = _("《客户投诉记录表》")
 MONTHLY_TITLE = _("《顾客投诉统计分析报告表》")
@@ -17,11 +20,6 @@ DIMENSIONS = {
     "by_channel": _("By channel"),
     "by_stage": _("By stage"),
     "by_level": _("By escalation level"),
-}
-CALLBACKS = {
-    "satisfied": _("satisfied"),
-    "not_satisfied": _("not satisfied"),
-    "unreachable": _("unreachable"),
 }
 NOT_GIVEN = _("Not given")
 ROW_COLUMNS = [
@@ -49,8 +47,18 @@ def points(delta) -> str:
 
 
 def result(row: dict) -> str:
-    callback = CALLBACKS.get(row.get("callback") or "")
+    """The state's label, and the call-back's outcome when there was one (its label as stored
+    with the row; a report stored before rows held it reads the policy's)."""
+    code = row.get("callback") or ""
+    callback = row.get("callback_label") or (outcome_label(code) if code else "")
     return f"{row['result']} · {callback}" if callback else row["result"]
+
+
+def outcome_label(code: str) -> str:
+    for kind in current_policy().kinds.values():
+        if code in kind.outcomes:
+            return kind.outcomes[code]
+    return code
 
 
 def summary_rows(figures: dict) -> list[tuple[str, str, str, str]]:
