@@ -408,6 +408,7 @@ def breach_clock(*, clock_id: int, now=None) -> bool:
                 follows, problem = follow_problem(step, spec.on_breach)
             if spec is not None and spec.raise_level:
                 effects.run(step, _RAISE, {})
+            step.events.append(f"breach:{clock.name}")
             step.record("clock_breached", note=f"{clock.label}: {problem}" if problem else clock.label)
             if follows:
                 follow(step, spec.on_breach, note=_("Deadline missed: %(clock)s") % {"clock": clock.label})

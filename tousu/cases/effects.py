@@ -224,6 +224,9 @@ def _add_party(step, params: dict, values: dict) -> None:
     role = step.kind.parties[params["role"]]
     prefix = str(params.get("from", "")).removeprefix("$input.")
     found = {key: values.get(f"{prefix}{key}") or "" for key in PARTY_INPUTS}
+    # A unified social credit code is kept as the party's ID; a brand as its product.
+    found["id_number"] = found["id_number"] or values.get(f"{prefix}credit_code") or ""
+    found["product"] = found["product"] or values.get(f"{prefix}brand") or ""
     if not found["name"]:
         raise InvalidInput(_("%(field)s is required.") % {"field": localized(role.label, role.label_en)},
                            field=f"{prefix}name")

@@ -185,6 +185,9 @@ def acting(action: str, *, actor, case_id: int, expected_version: int | None = N
     with transaction.atomic():
         case = _lock(case_id)
         roles = roles_of(actor, case, policy)
+        if not roles and getattr(actor, "is_superuser", False):
+            raise Refused(_("An administrator acts on complaints through a membership of a unit, with its "
+                            "role: add one in the admin first."))
         if not roles:
             raise NotFound()  # not theirs to see: reveal nothing
         if expected_version is not None and case.version != expected_version:

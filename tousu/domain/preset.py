@@ -644,7 +644,8 @@ def _action(name: str, doc: dict, ctx: _Context, path: Path_, order: int, p: _Pr
 
 def _event_known(event: str, ctx: _Context, actions: dict) -> bool:
     """Whether a clock's event names something the kind has: an action, 'action:outcome',
-    'level:VALUE', 'approval:CHAIN:requested|granted|sent_back|STEP' or 'breach:CLOCK'."""
+    'level:VALUE', 'approval:CHAIN:requested|granted|sent_back|STEP', 'serve:PARTY_ROLE' or
+    'breach:CLOCK'."""
     head, _sep, rest = event.partition(":")
     if head in actions:
         return not rest or rest in ctx.outcomes
@@ -653,6 +654,8 @@ def _event_known(event: str, ctx: _Context, actions: dict) -> bool:
     if head == "approval":
         chain, _sep, what = rest.partition(":")
         return chain in ctx.approvals and (what in ("requested", "granted", "sent_back") or what.isdigit())
+    if head == "serve":
+        return rest in ctx.parties
     return head == "breach" and rest in ctx.clock_names
 
 

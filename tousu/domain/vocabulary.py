@@ -107,8 +107,7 @@ STEP_KEYS = frozenset({"role", "unit", "label", "label_en", "amount", "unit_of_t
                        "send_back"})
 KIND_KEYS = frozenset({"label", "label_en", "number_prefix", "states", "actions", "clocks",
                        "categories", "stages", "outcomes", "levels", "default_level", "parties",
-                       "approvals", "figures", "repeats", "ladder", "callback", "documents",
-                       "fields"})
-FIGURE_KEYS = frozenset({"responded", "resolved", "satisfied", "verdicts", "dismissed", "callback_field"})
+                       "approvals", "figures", "repeats", "ladder", "callback"})
+FIGURE_KEYS = frozenset({"responded", "resolved", "satisfied", "verdicts", "dismissed"})
 TOP_KEYS = frozenset({"preset", "extends", "organisation", "roles", "ladder", "channels",
                       "unit_kinds", "kinds", "default_kind", "units", "demo", "reports", "portal"})
