@@ -1,11 +1,53 @@
+from django import forms
 from django.contrib import admin
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
-from .models import Holiday, HolidayYear, Membership, Organisation, Role, Unit
+from tousu.domain.policy import PolicyError, parse_policy
+
+from .models import Holiday, HolidayYear, Membership, Organisation, PolicyVersion, Role, Unit
+from .services import record_version
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = "__all__"
+
+    def clean_policy(self):
+        """A policy edited here is checked as a preset file is: every mistake is named."""
+        policy = self.cleaned_data["policy"]
+        try:
+            parse_policy(policy)
+        except PolicyError as exc:
+            raise forms.ValidationError(exc.problems) from None
+        return policy
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    form = OrganisationForm
     list_display = ["name", "preset", "timezone", "hotline", "updated_at"]
+
+    def save_model(self, request, obj, form, change):
+        """Each change of the policy becomes a new version naming who made it."""
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            record_version(obj.policy, changed_by=request.user.get_username(), note=str(_("edited in the admin")))
+
+
+@admin.register(PolicyVersion)
+class PolicyVersionAdmin(admin.ModelAdmin):
+    """The policies the organisation has run under; read only (a case names its version)."""
+
+    list_display = ["number", "preset", "changed_by", "changed_at", "note"]
+    readonly_fields = ["number", "preset", "policy", "changed_by", "changed_at", "note"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Unit)

@@ -131,16 +131,23 @@ def policy_version() -> int:
     return configuration().version
 
 
+def record_version(doc: dict, *, changed_by: str = "", note: str = "") -> PolicyVersion | None:
+    """A new PolicyVersion when `doc` differs from the policy in force (None when it does not)."""
+    latest = PolicyVersion.objects.select_for_update().order_by("-number").first()
+    if latest is not None and latest.policy == doc:
+        return None
+    return PolicyVersion.objects.create(number=(latest.number if latest else 0) + 1,
+                                        preset=str(doc.get("preset", ""))[:50], policy=doc,
+                                        changed_by=changed_by[:150], note=note[:300])
+
+
 @transaction.atomic
 def apply_preset(name: str, *, changed_by: str = "", note: str = "") -> Organisation:
     """Load a preset: the policy, its roles and its units. Running it again updates them; a
     policy that differs from the one in force becomes a new PolicyVersion."""
     doc, origins = read_with_origins(name)
     parse_policy(doc, origins)  # refuse a broken preset before writing anything
-    latest = PolicyVersion.objects.order_by("-number").first()
-    if latest is None or latest.policy != doc:
-        PolicyVersion.objects.create(number=(latest.number if latest else 0) + 1, preset=str(doc.get("preset", name)),
-                                     policy=doc, changed_by=changed_by, note=note)
+    record_version(doc, changed_by=changed_by, note=note)
     info = doc.get("organisation", {})
     org = Organisation.objects.order_by("pk").first() or Organisation()
     org.name = info.get("name", name)

@@ -1,3 +1,5 @@
+import getpass
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
@@ -12,11 +14,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--preset", required=True, help=_("hotel, bank or telecom"))
         parser.add_argument("--demo", action="store_true", help=_("Also load demo people and complaints."))
+        parser.add_argument("--by", default="", help=_("Who puts this policy in force (default: the system user)."))
 
-    def handle(self, *args, preset, demo, **options):
+    def handle(self, *args, preset, demo, by, **options):
         call_command("migrate", interactive=False, verbosity=0)
         try:
-            org = apply_preset(preset)
+            org = apply_preset(preset, changed_by=by or getpass.getuser(), note="tousu init")
         except PolicyError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(_("Loaded preset %(preset)s for %(name)s.") % {"preset": preset, "name": org.name})
