@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+from tousu.cases.actions import reject_case
+from tousu.org.services import current_policy
 from tousu.quality.selectors import MONTH, WEEK, hotspots
 
 from .helpers import SH, at, complaint
@@ -52,3 +54,14 @@ def test_only_cases_the_reader_may_see_are_counted(hotel):
     assert rows(hotspots(h.gm, since=SINCE, until=UNTIL, period=MONTH, threshold=3, tz=SH)) == [
         (dt.date(2026, 5, 1), "hygiene", "8楼", 3)]
     assert hotspots(h.frontdesk, since=SINCE, until=UNTIL, period=MONTH, threshold=1, tz=SH) == []
+
+
+def test_a_case_dismissed_as_not_a_complaint_is_left_out(hotel):
+    """The kind's `[figures] dismissed` states (the complaint kind: 不予受理) are no complaint."""
+    h = hotel
+    hk = h.units["housekeeping"]
+    cases = [complaint(h.hk_staff, hk, at(2026, 5, day, 10), category="hygiene", place="8楼") for day in (4, 5, 6)]
+    reject_case(actor=h.hk_head, case_id=cases[0].pk, reason="咨询，不属于投诉", now=at(2026, 5, 4, 11))
+    assert current_policy().kind().figures.dismissed  # the preset names the states
+    assert rows(hotspots(h.gm, since=SINCE, until=UNTIL, period=MONTH, threshold=1, tz=SH)) == [
+        (dt.date(2026, 5, 1), "hygiene", "8楼", 2)]

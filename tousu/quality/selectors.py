@@ -15,10 +15,18 @@ from tousu.cases.models import Case, Lateness
 from tousu.cases.selectors import cases_visible_to, repeat_window_days  # noqa: F401
 from tousu.domain.policy import Policy
 from tousu.org.selectors import is_staff_member, memberships
+from tousu.org.services import current_policy
+from tousu.reports.figures import per_kind
 
 from .models import CorrectiveAction, HandlingReport, LibraryEntry
 
 WEEK, MONTH = "week", "month"
+
+
+def dismissed(policy: Policy) -> Q:
+    """Cases found not to be a complaint at all (the states of each kind's `[figures]
+    dismissed`: the complaint kind's 不予受理), which the figures here leave out."""
+    return per_kind(policy, lambda kind: Q(state__in=kind.figures.dismissed))
 
 
 def sees_all_units(user) -> bool:
@@ -73,10 +81,10 @@ def hotspots(user, *, since: dt.datetime, until: dt.datetime, period: str, thres
              tz: ZoneInfo) -> list[dict]:
     """Clusters of complaints by category x place x period with at least `threshold` cases.
     The place is the case's place, or the handling unit's name when the place is blank.
-    Rejected cases (not a complaint) are left out."""
+    Cases dismissed as not a complaint (`dismissed`) are left out."""
     trunc = TruncWeek if period == WEEK else TruncMonth
     rows = (cases_visible_to(user)
-            .filter(received_at__gte=since, received_at__lt=until).exclude(state="rejected")
+            .filter(received_at__gte=since, received_at__lt=until).exclude(dismissed(current_policy()))
             .annotate(period_start=trunc("received_at", tzinfo=tz),
                       spot=Coalesce(NullIf(Trim("place"), Value("")), F("handling_unit__name")))
             .values("category", "spot", "period_start")
@@ -94,8 +102,9 @@ def hotspots(user, *, since: dt.datetime, until: dt.datetime, period: str, thres
 
 # --- accountability ledger ----------------------------------------------------------------------
 
-def callback_due_days(policy: Policy) -> int:
-    return int(policy.raw.get("callback", {}).get("due_days", 3))
+def callback_due_days(policy: Policy, kind: str = "") -> int:
+    """The kind's `[callback] due_days`: a replied case not called back within them is missed."""
+    return policy.kind(kind).callback_due_days
 
 
 def _person(first: str, last: str, username: str) -> str:
@@ -159,10 +168,11 @@ def corrective_actions_visible_to(user) -> QuerySet[CorrectiveAction]:
 
 def effect(action: CorrectiveAction, *, user, days: int, now: dt.datetime) -> dict:
     """Complaints of the action's category and place in the `days` before it was created and
-    in the `days` after (the after-window is complete once `days` have passed)."""
+    in the `days` after (the after-window is complete once `days` have passed), leaving out
+    cases dismissed as not a complaint."""
     created = action.created_at
     window = dt.timedelta(days=days)
-    cases = cases_visible_to(user).exclude(state="rejected")
+    cases = cases_visible_to(user).exclude(dismissed(current_policy()))
     if action.category:
         cases = cases.filter(category=action.category)
     if action.place:
