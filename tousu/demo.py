@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import os
 import re
+from dataclasses import dataclass
 from datetime import timedelta
 from itertools import cycle
 from pathlib import Path
@@ -17,7 +18,7 @@ from django.utils import timezone
 from tousu.cases import actions
 from tousu.cases.selectors import ladder_holder
 from tousu.org.models import Unit
-from tousu.org.services import create_preset_people, organisation
+from tousu.org.services import create_preset_people
 
 DEMO_PASSWORD = "demo1234"
 ADMIN_USERNAME, ADMIN_PASSWORD = "admin", "admin1234"
@@ -75,41 +76,76 @@ def create_admin():
     return admin
 
 
+@dataclass(frozen=True)
+class Plan:
+    """How far a demo case is carried: the steps taken on it, in order. A step is an action of
+    the kind by name, or a call-back (CALLED_BACK_PLEASED, CALLED_BACK_DISPLEASED) whose outcome
+    is read from the kind's figures."""
+
+    steps: tuple[str, ...] = ()
+    overdue: bool = False  # received twelve days ago, in the last stage: its clock is late
+
+
+CALLED_BACK_PLEASED, CALLED_BACK_DISPLEASED = "call back: pleased", "call back: displeased"
+HANDLED = ("accept", "propose_resolution", "reply")
+# A dozen cases in various states.
+PLANS = [
+    Plan(),
+    Plan(("accept",)),
+    Plan(("accept",), overdue=True),
+    Plan(("accept", "escalate")),
+    Plan(("accept", "propose_resolution")),
+    Plan(HANDLED),
+    Plan((*HANDLED, CALLED_BACK_PLEASED)),
+    Plan((*HANDLED, CALLED_BACK_PLEASED, "close")),
+    Plan((*HANDLED, CALLED_BACK_PLEASED, "close")),
+    Plan(("reject",)),
+    Plan(("accept", "withdraw")),
+    Plan((*HANDLED, CALLED_BACK_DISPLEASED)),
+]
+# What the demo writes into the actions it takes, by their input names.
+INPUTS = {
+    "escalate": {"reason": "客人要求超出本人权限"},
+    "propose_resolution": {"resolution": "致歉并为客人更换房间"},
+    "reply": {"text": "已向客人致歉并更换房间，感谢您的意见。"},
+    "withdraw": {"reason": "客人表示不再追究"},
+    "reject": {"reason": "经核实不属于投诉（咨询类）"},
+    "close": {"note": "客人满意，办结"},
+}
+
+
 def load_demo() -> dict:
     """People and a dozen complaints for the organisation's preset. Returns the people."""
     create_admin()
     people = create_preset_people(DEMO_PASSWORD)
-    policy_doc = organisation().policy
-    specs = policy_doc.get("demo", {}).get("people", [])
-    ladder = [step["role"] for step in policy_doc["ladder"]["steps"]]
-    first_role = ladder[0]
     policy = actions.current_policy()
+    kind = policy.kind()
+    specs = policy.raw.get("demo", {}).get("people", [])
+    first_role = policy.ladder[0].role
     staff = [people[s["username"]] for s in specs
              if first_role in s["roles"] and _has_head(policy, Unit.objects.get(code=s["unit"]))]
     if not staff:
         return people
-    channels = list(policy_doc.get("channels", {}))
-    categories = list(policy_doc.get("categories", {})) or [""]
-    stages = list(policy_doc.get("stages", {})) or [""]
+    channels = list(policy.channels)
+    categories = list(kind.categories) or [""]
+    stages = list(kind.stages) or [""]
     now = timezone.now()
     texts = cycle(complaint_texts())
-    # How far each demo case is carried, in order: a dozen cases in various states.
-    plans = ["received", "accepted", "accepted_overdue", "escalated", "resolved", "replied",
-             "confirmed", "closed", "closed", "rejected", "withdrawn", "not_satisfied"]
-    for index, plan in enumerate(plans):
+    for index, plan in enumerate(PLANS):
         person = staff[index % len(staff)]
         unit = Unit.objects.get(code=next(s["unit"] for s in specs if s["username"] == person.username))
         text = next(texts)
-        started = now - timedelta(days=12 if plan == "accepted_overdue" else index % 3, hours=index)
+        started = now - timedelta(days=12 if plan.overdue else index % 3, hours=index)
         case = actions.register_case(
             actor=person, unit=unit, channel=channels[index % len(channels)],
             subject=subject_of(text), description=text,
-            stage=stages[-1] if plan == "accepted_overdue" else stages[index % len(stages)],
+            stage=stages[-1] if plan.overdue else stages[index % len(stages)],
             requested_by=started + timedelta(hours=3) if index % len(stages) == 0 else None,
             category=categories[index % len(categories)],
             complainant_name=["张先生", "李女士", "王先生", "赵女士"][index % 4],
             complainant_phone=f"1380000{index:04d}", place="", now=started)
-        _carry(case, plan, person, started)
+        for step in plan.steps:
+            case = _take(policy, case, step, person, started)
     return people
 
 
@@ -121,36 +157,30 @@ def _has_head(policy, unit) -> bool:
     return True
 
 
-def _carry(case, plan: str, person, started) -> None:
-    if plan == "received":
-        return
-    if plan == "rejected":
-        holder = ladder_holder(actions.current_policy(), 1, case.handling_unit)
-        actions.reject_case(actor=holder, case_id=case.pk, reason="经核实不属于投诉（咨询类）", now=started)
-        return
-    actions.accept_case(actor=person, case_id=case.pk, now=started)
-    if plan in ("accepted", "accepted_overdue"):
-        return
-    if plan == "withdrawn":
-        actions.withdraw_case(actor=person, case_id=case.pk, reason="客人表示不再追究", now=started)
-        return
-    if plan == "escalated":
-        actions.escalate_case(actor=person, case_id=case.pk, reason="客人要求超出本人权限", now=started)
-        return
-    actions.propose_resolution(actor=person, case_id=case.pk, resolution="致歉并为客人更换房间", now=started)
-    if plan == "resolved":
-        return
-    actions.reply_case(actor=person, case_id=case.pk, text="已向客人致歉并更换房间，感谢您的意见。", now=started)
-    if plan == "replied":
-        return
-    result = "not_satisfied" if plan == "not_satisfied" else "satisfied"
-    case = actions.record_callback(actor=person, case_id=case.pk, result=result, now=started)
-    if plan != "closed":
-        return
-    policy = actions.current_policy()
-    closer = ladder_holder(policy, 1, case.handling_unit)
-    if "signed_off" in policy.actions["close"].requires:
+def _outcome(kind, pleased: bool) -> str:
+    """A call-back outcome the kind's figures count as satisfied, or a verdict that is not."""
+    if pleased:
+        return kind.figures.satisfied[0]
+    return next(code for code in kind.figures.verdicts if code not in kind.figures.satisfied)
+
+
+def _take(policy, case, step: str, person, started):
+    """Take one step of a plan on `case`: the owner acts, except that the unit's head rejects
+    and closes (after the signature the kind's close asks for, when it asks for one)."""
+    kind = policy.kind(case.kind)
+    if step in (CALLED_BACK_PLEASED, CALLED_BACK_DISPLEASED):
+        result = _outcome(kind, pleased=step == CALLED_BACK_PLEASED)
+        return actions.record_callback(actor=person, case_id=case.pk, result=result, now=started)
+    actor = person
+    if step in ("reject", "close"):
+        actor = ladder_holder(policy, 1, case.handling_unit, case.kind)
+    if step == "close" and _close_needs_signature(kind):
         signer = next(m.user for m in case.handling_unit.memberships.select_related("user", "role")
                       if policy.roles[m.role.code].sign_off)
-        actions.sign_off_case(actor=signer, case_id=case.pk, now=started)
-    actions.close_case(actor=closer, case_id=case.pk, note="客人满意，办结", now=started)
+        actions.perform("sign_off", actor=signer, case_id=case.pk, now=started)
+    return actions.perform(step, actor=actor, case_id=case.pk, inputs=INPUTS.get(step, {}), now=started)
+
+
+def _close_needs_signature(kind) -> bool:
+    return any(guard.name == "field_set" and guard.param("field") == "signed_off_by"
+               for guard in kind.actions["close"].requires)
