@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from tousu.cases import actions
 from tousu.cases.events import verify_case
 from tousu.cases.models import Case, CaseApproval, Clock
 from tousu.org.models import Unit
@@ -115,3 +116,16 @@ def test_a_kind_written_in_toml_runs_from_intake_to_close(org, api):
     assert rated.actor is None and rated.actor_party.role == "complainant"
     assert verify_case(case) is None
     assert Case.objects.filter(is_open=True, pk=case.pk).count() == 0
+
+
+def test_lists_filter_by_kind(org, api):
+    people, units = org
+    desk = people["frontdesk"]
+    for kind, subject, stage in (("product", "充电器发烫", ""), ("complaint", "房间有异味", "after")):
+        actions.register_case(actor=desk, unit=units["front_office"], channel="phone", subject=subject,
+                              description="……", complainant_name="李女士", stage=stage, kind=kind)
+    listed = api(desk).get("/cases", kind="product").json()
+    assert [item["subject"] for item in listed["items"]] == ["充电器发烫"]
+    assert api(desk).get("/cases", kind="parcel").status_code == 422
+    page = staff(desk).get("/staff/", {"tab": "mine", "kind": "product"}).content.decode()
+    assert "充电器发烫" in page and "房间有异味" not in page and 'name="kind"' in page

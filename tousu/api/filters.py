@@ -21,6 +21,7 @@ Ordering = Literal[
 
 
 class CaseFilters(StorableIn):
+    kind: str | None = Field(None, description="A kind of case (GET /api/kinds).")
     state: str | None = None
     channel: str | None = None
     category: str | None = None
@@ -43,5 +44,5 @@ def apply_filters(qs: QuerySet[Case], f: CaseFilters, *, policy: Policy, persona
     """The workspace's own filters and sorting (`tousu.cases.selectors`), fed from the query."""
     qs = filter_cases(qs, policy=policy, personal=personal, state=f.state, channel=f.channel,
                       category=f.category, stage=f.stage, unit=f.unit, level=f.level,
-                      received_from=f.received_from, received_to=f.received_to, q=f.q)
+                      received_from=f.received_from, received_to=f.received_to, q=f.q, kind=f.kind)
     return order_cases(qs, f.order_by)

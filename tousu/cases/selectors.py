@@ -213,7 +213,7 @@ def _storable(value, field: str):
 
 def filter_cases(qs: QuerySet[Case], *, policy: Policy, personal: bool, state=None, channel=None,
                  category=None, stage=None, unit=None, level=None, received_from=None, received_to=None,
-                 q=None) -> QuerySet[Case]:
+                 q=None, kind=None) -> QuerySet[Case]:
     """Narrow `qs` (already scoped by `cases_visible_to`) by the list filters. Blank values are
     ignored; a wrong one raises InvalidInput naming its field. `unit` is a unit code: the cases
     received by, handled by or complained about in that unit or below it. The dates are days in
@@ -225,7 +225,9 @@ def filter_cases(qs: QuerySet[Case], *, policy: Policy, personal: bool, state=No
         _storable(_blank(value), field) for value, field in (
             (state, "state"), (channel, "channel"), (category, "category"), (stage, "stage"),
             (unit, "unit"), (level, "level"), (q, "q")))
-    exact = {"state": _one_of(state, policy.states, "state"),
+    kind = _storable(_blank(kind), "kind")
+    exact = {"kind": _one_of(kind, {code: k.label for code, k in policy.kinds.items()}, "kind"),
+             "state": _one_of(state, policy.states, "state"),
              "channel": _one_of(channel, policy.channels, "channel"),
              "category": _one_of(category, policy.categories, "category"),
              "stage": _one_of(stage, policy.stages, "stage")}

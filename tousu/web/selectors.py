@@ -17,7 +17,7 @@ from tousu.org.selectors import memberships
 
 DUE_SOON = timedelta(days=1)
 # The GET parameters of the lists, the same names as the API's (tousu.cases.selectors.filter_cases).
-FILTERS = ("state", "channel", "category", "stage", "unit", "level", "received_from", "received_to", "q")
+FILTERS = ("kind", "state", "channel", "category", "stage", "unit", "level", "received_from", "received_to", "q")
 SORTS = ("-received_at", "received_at", "due_at", "-due_at", "-level", "level")
 TABS = ("mine", "units", "due_soon", "overdue", "sign_off", "all")
 
@@ -50,6 +50,12 @@ def sign_off_scope(user, policy: Policy) -> Q | None:
 def may_sign_off(user, policy: Policy) -> bool:
     allowed = policy.allowed_roles("sign_off") - {OWNER}
     return any(m.role.code in allowed for m in memberships(user))
+
+
+def _awaiting_verdict(policy: Policy) -> list[str]:
+    """The states in which a staff action records the complainant's verdict (the call-back)."""
+    return sorted({state for kind in policy.kinds.values() for spec in kind.actions.values()
+                   if spec.outcome and not spec.portal for state in spec.from_states})
 
 
 def awaiting_sign_off(user, policy: Policy) -> QuerySet:
@@ -109,14 +115,17 @@ def sees_every_unit(user) -> bool:
 def unit_overview(user, now: datetime) -> list[dict]:
     """For someone who sees every unit: per unit (its subtree), the open complaints, the overdue
     ones, the replied ones waiting for a call-back, and those received in the last 30 days."""
+    from tousu.org.services import current_policy
+
     visible = cases_visible_to(user)
     open_ = OPEN
+    awaiting = _awaiting_verdict(current_policy())
     rows = []
     for unit in Unit.objects.order_by("path"):
         counts = (visible.filter(_units_q([unit])).order_by()
                   .annotate(late=_running_clock(due_at__lte=now))
                   .aggregate(open=Count("pk", filter=open_), overdue=Count("pk", filter=open_ & Q(late=True)),
-                             replied=Count("pk", filter=Q(state="replied")),
+                             replied=Count("pk", filter=Q(state__in=awaiting)),
                              recent=Count("pk", filter=Q(received_at__gte=now - timedelta(days=30)))))
         rows.append({"unit": unit, "depth": unit.path.count("/") - 2, **counts})
     return rows

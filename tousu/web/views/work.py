@@ -111,6 +111,7 @@ def my_work(request):
              "query": _query(keep, tab=code)} for code, qs in lists.items()]
     return render(request, "web/my_work.html", {
         "tabs": tabs, "tab": tab, "page": page, "params": params, "policy": policy, "error": error,
+        "kinds": {code: k.label for code, k in policy.kinds.items()} if len(policy.kinds) > 1 else {},
         "states": policy.states, "channels": policy.channels, "categories": policy.categories,
         "stages": policy.stages, "levels": [(s.level, policy.roles[s.role].name) for s in policy.ladder],
         "units": selectors.filter_units(request.user), "sort": sort,
