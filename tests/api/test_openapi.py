@@ -94,3 +94,15 @@ def test_a_token_needs_no_csrf_token(hotel, api):
                     headers={"Authorization": f"Bearer {issue_token(hotel.frontdesk)[1]}",
                              "Idempotency-Key": "csrf"})
     assert r.status_code == 201
+
+
+def test_the_document_describes_each_action_body_of_the_policy(hotel):
+    doc = Client().get("/api/openapi.json").json()
+    reply = doc["components"]["schemas"]["Inputs.complaint.reply"]
+    assert reply["required"] == ["text"] and reply["additionalProperties"] is False
+    callback = doc["components"]["schemas"]["Inputs.complaint.record_callback"]
+    assert callback["properties"]["result"]["enum"] == ["satisfied", "not_satisfied", "unreachable"]
+    money = doc["components"]["schemas"]["Inputs.complaint.propose_resolution"]["properties"]["compensation"]
+    assert money["type"] == ["string", "number"] and "pattern" in money
+    inputs = doc["components"]["schemas"]["AnyActionIn"]["properties"]["inputs"]
+    assert {"$ref": "#/components/schemas/Inputs.complaint.accept"} in inputs["anyOf"]

@@ -1,14 +1,13 @@
 """The NinjaAPI: token auth on every endpoint, JSON errors, OpenAPI at /api/openapi.json and
 the docs at /api/docs (served from the installed package: no CDN)."""
 
-from ninja import NinjaAPI
-
 from . import errors
+from .action_schemas import TousuAPI
 from .auth import TokenAuth
 from .docs import OfflineSwagger
 from .routers import actions, cases, kinds
 
-api = NinjaAPI(
+api = TousuAPI(
     title="Tousu API",
     version="1",
     description=(

@@ -37,7 +37,7 @@ def _post(path: str, name: str, summary: str):
     return router.post(f"/{{case_id}}/{path}", response=RESPONSES, operation_id=name, summary=summary)
 
 
-class ActionIn(Schema):
+class AnyActionIn(Schema):
     """Any action of the case's kind: its inputs by name (see `GET /api/kinds`)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -47,7 +47,7 @@ class ActionIn(Schema):
 
 @router.post("/{case_id}/actions/{action}", response=RESPONSES, operation_id="take_action",
              summary="Take any action of the case's kind with its inputs (see GET /api/kinds)")
-def take_action(request, case_id: int, action: str, body: ActionIn):
+def take_action(request, case_id: int, action: str, body: AnyActionIn):
     return _done(request, perform(action, actor=request.auth, case_id=case_id, inputs=body.inputs,
                                   expected_version=body.expected_version))
 
