@@ -88,3 +88,45 @@ def test_apps_import_only_from_their_layer_or_below():
             if LEVEL.get(imported, -1) > LEVEL.get(top, len(LAYERS)):
                 offenders.append(f"{rel} -> {imported}")
     assert offenders == [], f"import only from the layers below (see LAYERS): {offenders}"
+
+
+# A kind of case is data: its states and outcomes are named in the presets only, and Python reads
+# them from the policy (kind.states, kind.outcomes, kind.figures). The presets, the migrations
+# and the benchmark seeder (which writes cases of the shipped presets by SQL) may name them.
+CODES_MAY_APPEAR = ("presets/", "cases/management/commands/bench_data.py")
+# A string equal to a code that means something else there, and what.
+NOT_A_STATE_OR_OUTCOME = {
+    ("domain/vocabulary.py", "satisfied"): "the preset key [kinds.X.figures] satisfied (FIGURE_KEYS)",
+    ("domain/preset.py", "satisfied"): "reading the preset key [kinds.X.figures] satisfied",
+}
+
+
+def workflow_codes() -> dict[str, str]:
+    """Every state and outcome code of every kind of every shipped preset, with where it is from."""
+    from tousu.domain.policy import PRESET_DIR, load_preset
+
+    codes: dict[str, str] = {}
+    for path in sorted(PRESET_DIR.glob("*.toml")):
+        if path.stem.startswith("_"):
+            continue
+        for kind in load_preset(path.stem).kinds.values():
+            for code in kind.states:
+                codes.setdefault(code, f"a state of {path.name}'s kind {kind.code}")
+            for code in kind.outcomes:
+                codes.setdefault(code, f"an outcome of {path.name}'s kind {kind.code}")
+    return codes
+
+
+def test_no_python_names_a_state_or_an_outcome():
+    codes = workflow_codes()
+    assert {"received", "closed", "satisfied"} <= codes.keys()  # the presets were read
+    hits = []
+    for rel, text in sources():
+        if rel.startswith(CODES_MAY_APPEAR):
+            continue
+        for node in ast.walk(ast.parse(text)):
+            if (isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in codes
+                    and (rel, node.value) not in NOT_A_STATE_OR_OUTCOME):
+                hits.append((rel, node.lineno, node.value))
+    assert hits == [], "read states and outcomes from the policy, not from literals:\n" + "\n".join(
+        f"tousu/{rel}:{line}: {code!r} ({codes[code]})" for rel, line, code in sorted(hits))

@@ -226,14 +226,14 @@ def _summaries(cases: QuerySet[Case], start: dt.datetime, end: dt.datetime, unit
                 resolved=Count("pk", filter=per_kind(policy, lambda k: Q(state__in=k.figures.resolved))),
                 reopened=Count("pk", filter=Q(reopen_count__gt=0)),
                 verdicts=Count("pk", filter=Q(verdict__isnull=False)),
-                satisfied=Count("pk", filter=per_kind(policy, lambda k: Q(verdict__in=k.figures.satisfied))),
+                pleased=Count("pk", filter=per_kind(policy, lambda k: Q(verdict__in=k.figures.satisfied))),
                 repeats=Count("pk", filter=Q(repeat=True)),
             ).order_by())
     return {row["grp"]: _summary_of(row) for row in rows}
 
 
 def _summary_of(row: dict | None) -> dict:
-    row = row or dict.fromkeys(("total", "responded", "resolved", "reopened", "verdicts", "satisfied",
+    row = row or dict.fromkeys(("total", "responded", "resolved", "reopened", "verdicts", "pleased",
                                 "repeats"), 0)
     return {
         "total": row["total"],
@@ -241,7 +241,7 @@ def _summary_of(row: dict | None) -> dict:
         "rates": {
             "response": ratio(row["responded"], row["total"]),
             "resolution": ratio(row["resolved"], row["total"]),
-            "satisfaction": ratio(row["satisfied"], row["verdicts"]),
+            "satisfaction": ratio(row["pleased"], row["verdicts"]),
             "repeat": ratio(row["repeats"], row["total"]),
         },
     }
