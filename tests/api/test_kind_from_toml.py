@@ -129,3 +129,27 @@ def test_lists_filter_by_kind(org, api):
     assert api(desk).get("/cases", kind="parcel").status_code == 422
     page = staff(desk).get("/staff/", {"tab": "mine", "kind": "product"}).content.decode()
     assert "充电器发烫" in page and "房间有异味" not in page and 'name="kind"' in page
+
+
+def test_the_portal_offers_the_kinds_own_complainant_actions(org):
+    people, units = org
+    case = actions.register_case(actor=people["frontdesk"], unit=units["front_office"], channel="phone",
+                                 subject="吹风机漏电", description="……", complainant_name="赵女士",
+                                 complainant_phone="13900001111", kind="product")
+    portal = Client()
+    portal.post("/portal/track/", {"tracking_code": case.tracking_code, "phone_last4": "1111"})
+    page = portal.get("/portal/track/").content.decode()
+    assert "撤回投诉" in page and 'id="action-complainant_withdraws"' in page
+    empty = portal.post("/portal/track/act/complainant_withdraws/", {
+        "complainant_withdraws-version": case.version, "complainant_withdraws-reason": ""})
+    assert empty.status_code == 400 and Case.objects.get(pk=case.pk).state == "received"
+    done = portal.post("/portal/track/act/complainant_withdraws/", {
+        "complainant_withdraws-version": case.version, "complainant_withdraws-reason": "已与商家和解"})
+    assert done.status_code == 302
+    case.refresh_from_db()
+    assert case.state == "withdrawn" and not case.is_open and case.reason == "已与商家和解"
+    event = case.events.get(action="complainant_withdraws")
+    assert event.actor is None and event.actor_party.name == "赵女士"
+    # Staff may not take the complainant's action, and the complainant none of the staff's.
+    again = portal.post("/portal/track/act/start_review/", {"start_review-version": case.version})
+    assert again.status_code == 302 and Case.objects.get(pk=case.pk).event_count == case.event_count

@@ -96,3 +96,29 @@ class RatingForm(forms.Form):
 class ReReviewForm(forms.Form):
     reason = forms.CharField(label=_("Why should we look at it again?"), max_length=2000,
                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+# Input types a complainant fills in on the portal; an action with others is staff-only.
+PORTAL_TYPES = frozenset({"text", "longtext", "choice", "outcome", "level", "datetime", "bool"})
+
+
+def action_form(spec, kind) -> type[forms.Form]:
+    """A form for one of the kind's portal actions, drawn from its inputs."""
+    from tousu.cases import inputs as input_rules
+
+    fields = {}
+    for item in spec.inputs:
+        label = input_rules.label(item)
+        if item.type in ("choice", "outcome", "level"):
+            fields[item.name] = forms.ChoiceField(label=label, required=item.required, widget=forms.RadioSelect,
+                                                  choices=input_rules.choices(item, kind))
+        elif item.type == "datetime":
+            fields[item.name] = forms.DateTimeField(label=label, required=item.required)
+        elif item.type == "bool":
+            fields[item.name] = forms.NullBooleanField(label=label, required=False)
+        else:
+            fields[item.name] = forms.CharField(
+                label=label, required=item.required, max_length=item.max_length or 2000,
+                widget=forms.Textarea(attrs={"rows": 3}) if item.type == "longtext" else forms.TextInput)
+    fields["version"] = forms.IntegerField(widget=forms.HiddenInput)
+    return type(f"Portal{spec.name}Form", (forms.Form,), fields)

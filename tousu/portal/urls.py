@@ -10,5 +10,6 @@ urlpatterns = [
     path("track/", views.track, name="track"),
     path("track/rate/", views.rate, name="rate"),
     path("track/re-review/", views.rereview, name="rereview"),
+    path("track/act/<slug:action>/", views.act, name="act"),
     path("track/leave/", views.leave, name="leave"),
 ]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tousu.cases import actions
-from tousu.cases.engine import PartyActor, _GuardContext, perform, roles_of
+from tousu.cases.engine import PartyActor, _GuardContext, label_of, perform, roles_of
 from tousu.cases.errors import ActionError, InvalidInput, StaleCase
 from tousu.cases.guards import unmet
 from tousu.domain.policy import Refusal
@@ -21,7 +21,8 @@ from tousu.cases.models import Attachment
 from tousu.org.services import NotInitialised, current_policy, organisation, org_timezone
 
 from . import tracking
-from .forms import ComplaintForm, LookupForm, RatingForm, ReReviewForm
+from .forms import PORTAL_TYPES, ComplaintForm, LookupForm, RatingForm, ReReviewForm
+from .forms import action_form as portal_action_form
 from .intake import PortalUnavailable, intake_actor
 
 # The portal's actions by their names in the complaint kind's preset: rating the reply, and
@@ -142,6 +143,51 @@ def _portal_action(case, *names: str) -> str:
     return ""
 
 
+def _other_actions(case, kind, data=None, failed: str = "") -> list[dict]:
+    """The kind's other portal actions the complainant may take now, each with its form."""
+    found = []
+    for spec in sorted(kind.actions.values(), key=lambda s: s.order):
+        if spec.name in (RATE, *REVIEW) or not spec.portal or not _portal_action(case, spec.name):
+            continue
+        if any(item.type not in PORTAL_TYPES for item in spec.inputs):
+            continue
+        form_class = portal_action_form(spec, kind)
+        form = (form_class(data, prefix=spec.name) if failed == spec.name
+                else form_class(initial={"version": case.version}, prefix=spec.name))
+        found.append({"name": spec.name, "label": label_of(kind, spec.name), "form": form})
+    return found
+
+
+@require_POST
+def act(request, action: str):
+    """One of the kind's other portal actions (see `_other_actions`), taken as the complainant."""
+    case = _session_case_or_back(request)
+    if case is None:
+        return redirect("portal:track")
+    kind = current_policy().kind(case.kind)
+    spec = kind.actions.get(action)
+    if spec is None or action in (RATE, *REVIEW) or not _portal_action(case, action):
+        messages.info(request, _("This is not possible for your complaint now."))
+        return redirect("portal:track")
+    form = portal_action_form(spec, kind)(request.POST, prefix=action)
+    if not form.is_valid():
+        context = _case_context(request, case)
+        context["other_actions"] = _other_actions(case, kind, request.POST, failed=action)
+        return _render(request, "portal/case.html", context, status=400)
+    inputs = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+    try:
+        perform(action, actor=_complainant(case), case_id=case.pk, inputs=inputs,
+                expected_version=form.cleaned_data["version"])
+    except StaleCase:
+        messages.info(request, _("Your complaint has just changed. Here it is as it is now."))
+        return redirect("portal:track")
+    except ActionError as exc:
+        messages.error(request, exc.message)
+        return redirect("portal:track")
+    messages.success(request, _("Done: %(action)s.") % {"action": label_of(kind, action)})
+    return redirect("portal:track")
+
+
 def _rating_inputs(case, result: str, comment: str) -> dict:
     """The rating action's inputs: the result, and the comment where the action takes one."""
     spec = current_policy().kind(case.kind).actions[RATE]
@@ -155,6 +201,7 @@ def _case_context(request, case) -> dict:
     can_rereview = bool(_portal_action(case, *REVIEW))
     return {
         "case": case,
+        "other_actions": _other_actions(case, kind, request.POST if request.method == "POST" else None),
         "state_label": tracking.public_label(kind, case.state),
         "rating_label": kind.outcomes.get(case.callback_result, "") if case.callback_result else "",
         "rating_form": RatingForm(initial={"version": case.version}, kind=kind, action=RATE) if can_rate else None,
