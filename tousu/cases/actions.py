@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import secrets
-from contextlib import contextmanager
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
