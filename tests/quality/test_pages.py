@@ -7,7 +7,8 @@ import pytest
 from django.utils import translation
 from openpyxl import load_workbook
 
-from tousu.quality.models import CorrectiveAction, HandlingReport
+from tousu.cases.models import CaseApproval
+from tousu.quality.models import CorrectiveAction
 
 from .helpers import at, closed, complaint
 
@@ -47,19 +48,32 @@ def test_the_handling_report_through_its_page(hotel, client):
         "cause": "无规范", "investigation": "已查明", "recommendation_kind": "training",
         "recommendation": "客房清洁培训"})
     assert response.status_code == 302
-    # Skipping to approval is refused with the reason, and nothing changes.
+    page = client.get(url).content.decode()
+    assert "处理报告表：部门负责人签认 (前厅部). You may not take it." in page
+    # Approving ahead of the signature is refused, naming the step whose turn it is.
     client.force_login(h.gm_office)
-    response = client.post(f"{url}handling_report_approve/", {"instructions": "同意"})
+    response = client.post(f"{url}handling_report_decide/", {"note": "同意"})
     assert response.status_code == 400
-    assert "only after the department head has signed" in response.content.decode()
-    client.force_login(h.marketing)
-    response = client.post(f"{url}handling_report_opinion/", {"opinion": ""})
-    assert response.status_code == 400
+    assert "处理报告表：部门负责人签认" in response.content.decode()
     client.force_login(h.fo_head)
-    assert client.post(f"{url}handling_report_sign/", {"note": "同意"}).status_code == 302
-    assert HandlingReport.objects.get(case=case).step == HandlingReport.SIGNED
-    page = client.get("/quality/reports/").content.decode()
+    page = client.get(url).content.decode()
+    assert f'action="{url}handling_report_decide/"' in page and "<h2>处理报告表：部门负责人签认 (前厅部)</h2>" in page
+    assert client.post(f"{url}handling_report_decide/", {"note": ""}).status_code == 400  # say what you decide
+    assert client.post(f"{url}handling_report_decide/", {"note": "同意"}).status_code == 302
+    assert list(CaseApproval.objects.filter(case=case).values_list("state", "decided_by", "note")[:2]) == [
+        ("granted", h.fo_head.pk, "同意"), ("pending", None, "")]
+    page = client.get(url).content.decode()
+    assert "waiting for: 处理报告表：营销部加签意见" in page and "同意" in page
+    # A form that was read before someone else decided is refused, not applied to the next step.
+    client.force_login(h.marketing)
+    stale = {"note": "意见", "expected_version": case.version}
+    assert client.post(f"{url}handling_report_decide/", stale).status_code == 400
+    assert CaseApproval.objects.get(case=case, position=2).state == "pending"
+
+    page = client.get("/quality/reports/", {"step": "处理报告表：营销部加签意见"}).content.decode()
     assert case.number in page
+    assert case.number not in client.get("/quality/reports/", {"step": "done"}).content.decode()
+    assert case.number not in client.get("/quality/reports/", {"step": "处理报告表：总经室审批"}).content.decode()
 
 
 def test_hotspot_and_ledger_downloads_open_with_openpyxl(telecom, client):

@@ -1,10 +1,11 @@
 """Every change this app makes, one function per action.
 
-The handling report's steps and publishing to the case library are case actions: each runs
-inside `tousu.cases.actions.acting`, so the policy decides who may take it in which case state,
-the step is an event on the case's hash chain, and the policy's clocks start and stop on it.
-The report's own order of steps lives in `HandlingReport.step`; a skipped step is refused here.
-Corrective actions are not case actions: they have their own progress record."""
+The handling report and publishing to the case library are case actions: each runs inside the
+case engine (`tousu.cases.engine`), so the policy decides who may take it in which case state,
+the step is an event on the case's hash chain, and clocks start and stop on it. The report's
+steps are the preset's approval chain `handling_report`: submitting requests it, and each step
+is decided, in the chain's order, by whoever holds it. Corrective actions are not case actions:
+they have their own progress record."""
 
 from __future__ import annotations
 
@@ -15,9 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tousu.cases.actions import acting, required
+from tousu.cases.effects import may_decide, pending_step
+from tousu.cases.engine import perform, run_action
 from tousu.cases.errors import InvalidInput, NotFound, Refused
 from tousu.cases.selectors import cases_visible_to
-from tousu.org.models import Membership, Unit
+from tousu.org.models import Unit
 from tousu.org.selectors import is_staff_member
 from tousu.org.services import current_policy
 
@@ -26,59 +29,12 @@ from .selectors import corrective_actions_visible_to
 
 R = HandlingReport
 
-# action -> (the step the report must be at, the step it moves to)
-REPORT_STEPS = {
-    "handling_report_sign": (R.SUBMITTED, R.SIGNED),
-    "handling_report_opinion": (R.SIGNED, R.OPINION),
-    "handling_report_approve": (R.OPINION, R.APPROVED),
-    "handling_report_execute": (R.APPROVED, R.EXECUTED),
-}
-ORDER = [R.SUBMITTED, R.SIGNED, R.OPINION, R.APPROVED, R.EXECUTED]
 
-
-def _not_yet(action: str) -> str:
-    """Why `action` cannot come yet: the step before it has not been taken."""
-    return {
-        "handling_report_opinion": _("The department head must sign the report before marketing "
-                                     "gives its opinion."),
-        "handling_report_approve": _("The GM office approves the report only after the department "
-                                     "head has signed it and marketing has given its opinion."),
-        "handling_report_execute": _("The department carries the report out only after the GM "
-                                     "office has approved it."),
-    }.get(action, "")
-
-
-def _locked_report(case) -> HandlingReport:
-    report = HandlingReport.objects.select_for_update().filter(case=case).first()
-    if report is None:
-        raise Refused(_("This complaint has no handling report yet."))
-    return report
-
-
-def _check_order(report: HandlingReport, action: str) -> None:
-    expected, _next = REPORT_STEPS[action]
-    if report.step == expected:
-        return
-    if ORDER.index(report.step) < ORDER.index(expected):
-        raise Refused(_not_yet(action))
-    raise Refused(_("This step has already been taken: the report is now “%(step)s”.")
-                  % {"step": report.get_step_display()})
-
-
-def _check_department(step, action: str) -> None:
-    """Signing and carrying out are the department's own: the actor must hold one of the
-    action's roles in the unit that handled the complaint (not merely in the unit that
-    received it)."""
-    roles = step.policy.allowed_roles(action)
-    if not Membership.objects.filter(user=step.actor, unit=step.case.handling_unit, role__code__in=roles).exists():
-        raise Refused(_("Only %(unit)s, the department that handled this complaint, may take this step.")
-                      % {"unit": step.case.handling_unit.name})
-
-
-def submit_handling_report(*, actor, case_id: int, cause: str, investigation: str,
-                           recommendation_kind: str, recommendation: str, now=None) -> HandlingReport:
-    """The handler files the 《顾客投诉处理报告表》 for a matter no standard or training covered."""
-    with acting("handling_report_submit", actor=actor, case_id=case_id, now=now) as step:
+def submit_handling_report(*, actor, case_id: int, cause: str, investigation: str, recommendation_kind: str,
+                           recommendation: str, expected_version: int | None = None, now=None) -> HandlingReport:
+    """The handler files the 《顾客投诉处理报告表》 for a matter no standard or training covered;
+    the preset's action requests the report's approval chain."""
+    with acting(R.SUBMIT, actor=actor, case_id=case_id, expected_version=expected_version, now=now) as step:
         cause = required(cause, "cause", _("Cause of the complaint"))
         investigation = required(investigation, "investigation", _("Investigation and result"))
         recommendation = required(recommendation, "recommendation",
@@ -92,62 +48,38 @@ def submit_handling_report(*, actor, case_id: int, cause: str, investigation: st
             case=step.case, cause=cause, investigation=investigation,
             recommendation_kind=recommendation_kind, recommendation=recommendation,
             submitted_by=actor, submitted_at=step.now)
-        step.record(note=f"{report.get_recommendation_kind_display()}: {recommendation}")
+        run_action(step, {}, note=f"{report.get_recommendation_kind_display()}: {recommendation}")
     return report
 
 
-def _advance(action: str, *, actor, case_id: int, note: str, fields, department: bool, now) -> HandlingReport:
-    with acting(action, actor=actor, case_id=case_id, now=now) as step:
-        report = _locked_report(step.case)
-        _check_order(report, action)
-        if department:
-            _check_department(step, action)
-        for name, value in fields(step).items():
-            setattr(report, name, value)
-        report.step = REPORT_STEPS[action][1]
-        report.save()
-        step.record(note=note)
-    return report
+def decide_handling_report(*, actor, case_id: int, note: str, expected_version: int | None = None,
+                           now=None) -> None:
+    """The holder of the report's pending step decides it (签认, 加签意见, 审批, 执行: whatever the
+    chain's step is); `note` (the sign-off note, the opinion, the instructions, what was done)
+    is kept with the step (the action's input `note`)."""
+    try:
+        perform(R.DECIDE, actor=actor, case_id=case_id, inputs={"note": note},
+                expected_version=expected_version, now=now)
+    except Refused as refused:
+        raise _whose_step(refused, actor=actor, case_id=case_id) from None
 
 
-def sign_handling_report(*, actor, case_id: int, note: str = "", now=None) -> HandlingReport:
-    """The department head signs (签认)."""
-    note = (note or "").strip()
-    return _advance("handling_report_sign", actor=actor, case_id=case_id, note=note, department=True, now=now,
-                    fields=lambda step: {"signed_by": actor, "signed_at": step.now, "sign_note": note})
+def _whose_step(refused: Refused, *, actor, case_id: int) -> Refused:
+    """The engine refuses a step that is not the actor's as a lack of right; say whose step it
+    is instead (the chain, not the actor, decides the order), or that there is none."""
+    step = pending_step(case_id, R.CHAIN)
+    if step is None:
+        if not HandlingReport.objects.filter(case_id=case_id).exists():
+            return Refused(_("This complaint has no handling report yet."))
+        return Refused(_("No approval is waiting for a decision."))
+    if may_decide(actor, step, None):
+        return refused
+    if step.unit_id:
+        return Refused(_("This step is “%(step)s”, for %(unit)s.") % {"step": step.label, "unit": step.unit.name})
+    return Refused(_("This step is for %(role)s.") % {"role": step.label})
 
 
-def give_marketing_opinion(*, actor, case_id: int, opinion: str, now=None) -> HandlingReport:
-    """Marketing adds its opinion (加签意见)."""
-    opinion = required(opinion, "opinion", _("Opinion"))
-    return _advance("handling_report_opinion", actor=actor, case_id=case_id, note=opinion, department=False,
-                    now=now, fields=lambda step: {"opinion_by": actor, "opinion_at": step.now, "opinion": opinion})
-
-
-def approve_handling_report(*, actor, case_id: int, instructions: str, now=None) -> HandlingReport:
-    """The GM office approves (审批), with its instructions (批示意见)."""
-    instructions = required(instructions, "instructions", _("Instructions"))
-    return _advance("handling_report_approve", actor=actor, case_id=case_id, note=instructions,
-                    department=False, now=now,
-                    fields=lambda step: {"approved_by": actor, "approved_at": step.now,
-                                         "instructions": instructions})
-
-
-def execute_handling_report(*, actor, case_id: int, note: str, now=None) -> HandlingReport:
-    """The department records that it carried out the instructions (执行)."""
-    note = required(note, "note", _("What was done"))
-    return _advance("handling_report_execute", actor=actor, case_id=case_id, note=note, department=True,
-                    now=now, fields=lambda step: {"executed_by": actor, "executed_at": step.now,
-                                                  "execution_note": note})
-
-
-REPORT_ACTIONS = {
-    "handling_report_submit": submit_handling_report,
-    "handling_report_sign": sign_handling_report,
-    "handling_report_opinion": give_marketing_opinion,
-    "handling_report_approve": approve_handling_report,
-    "handling_report_execute": execute_handling_report,
-}
+REPORT_ACTIONS = {R.SUBMIT: submit_handling_report, R.DECIDE: decide_handling_report}
 
 
 # --- the case library ---------------------------------------------------------------------------

@@ -4,6 +4,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from tousu.cases import inputs as input_rules
+from tousu.domain.policy import ActionSpec
 from tousu.org.models import Membership, Unit
 
 from .models import HandlingReport
@@ -15,31 +17,22 @@ class SubmitReportForm(forms.Form):
     investigation = forms.CharField(label=_("Investigation and result"), widget=forms.Textarea(attrs={"rows": 4}))
     recommendation_kind = forms.ChoiceField(label=_("Recommended"), choices=HandlingReport.KINDS)
     recommendation = forms.CharField(label=_("Standard document or training recommended"), max_length=300)
+    expected_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class SignForm(forms.Form):
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+class DecideForm(forms.Form):
+    """The decision on the report's pending step: its text, labelled and required as the
+    preset's decision action says (`spec`: that action, None when the kind has none)."""
 
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    expected_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-class OpinionForm(forms.Form):
-    opinion = forms.CharField(label=_("Marketing's opinion"), widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class ApproveForm(forms.Form):
-    instructions = forms.CharField(label=_("Approval instructions"), widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class ExecuteForm(forms.Form):
-    note = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
-
-
-REPORT_FORMS = {
-    "handling_report_submit": SubmitReportForm,
-    "handling_report_sign": SignForm,
-    "handling_report_opinion": OpinionForm,
-    "handling_report_approve": ApproveForm,
-    "handling_report_execute": ExecuteForm,
-}
+    def __init__(self, *args, spec: ActionSpec | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        item = spec.input("note") if spec is not None else None
+        if item is not None:
+            self.fields["note"].label = input_rules.label(item)
+            self.fields["note"].required = item.required
 
 
 class PublishForm(forms.Form):

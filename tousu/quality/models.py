@@ -26,6 +26,10 @@ class HandlingReport(models.Model):
         (APPROVED, _("approved: the department carries it out")),
         (EXECUTED, _("carried out")),
     ]
+    # What a preset that runs the report provides: the chain, the action that files the report
+    # (and requests the chain) and the action that decides the step whose turn it is. The step
+    # columns below are no longer written: the steps are the case's approval rows.
+    CHAIN, SUBMIT, DECIDE = "handling_report", "handling_report_submit", "handling_report_decide"
     STANDARD, TRAINING = "standard", "training"
     KINDS = [(STANDARD, _("standard document")), (TRAINING, _("training"))]
 
