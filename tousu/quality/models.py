@@ -15,26 +15,18 @@ User = settings.AUTH_USER_MODEL
 
 
 class HandlingReport(models.Model):
-    """《顾客投诉处理报告表》: for a matter no standard document or training covered. Its steps run
-    in this order and none may be skipped."""
+    """《顾客投诉处理报告表》: for a matter no standard document or training covered. This is the
+    report's own content; its steps (who signs, comments, approves and carries it out, in which
+    order, with which time) are the preset's approval chain `handling_report`, each step a
+    CaseApproval row of the case holding who decided it, when, and their text."""
 
-    SUBMITTED, SIGNED, OPINION, APPROVED, EXECUTED = "submitted", "signed", "opinion", "approved", "executed"
-    STEPS = [
-        (SUBMITTED, _("waiting for the department head's signature")),
-        (SIGNED, _("waiting for marketing's opinion")),
-        (OPINION, _("waiting for the GM office's approval")),
-        (APPROVED, _("approved: the department carries it out")),
-        (EXECUTED, _("carried out")),
-    ]
     # What a preset that runs the report provides: the chain, the action that files the report
-    # (and requests the chain) and the action that decides the step whose turn it is. The step
-    # columns below are no longer written: the steps are the case's approval rows.
+    # (and requests the chain) and the action that decides the step whose turn it is.
     CHAIN, SUBMIT, DECIDE = "handling_report", "handling_report_submit", "handling_report_decide"
     STANDARD, TRAINING = "standard", "training"
     KINDS = [(STANDARD, _("standard document")), (TRAINING, _("training"))]
 
     case = models.OneToOneField(Case, models.PROTECT, related_name="handling_report", verbose_name=_("complaint"))
-    step = models.CharField(_("step"), max_length=16, choices=STEPS, default=SUBMITTED, db_index=True)
     cause = models.TextField(_("cause of the complaint"))
     investigation = models.TextField(_("investigation and result"))
     recommendation_kind = models.CharField(_("recommended"), max_length=16, choices=KINDS)
@@ -42,22 +34,6 @@ class HandlingReport(models.Model):
 
     submitted_by = models.ForeignKey(User, models.PROTECT, related_name="+", verbose_name=_("submitted by"))
     submitted_at = models.DateTimeField(_("submitted at"))
-    signed_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+",
-                                  verbose_name=_("signed by"))
-    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
-    sign_note = models.TextField(_("department head's note"), blank=True)
-    opinion_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+",
-                                   verbose_name=_("opinion by"))
-    opinion_at = models.DateTimeField(_("opinion given at"), null=True, blank=True)
-    opinion = models.TextField(_("marketing's opinion"), blank=True)
-    approved_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+",
-                                    verbose_name=_("approved by"))
-    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
-    instructions = models.TextField(_("approval instructions"), blank=True)
-    executed_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+",
-                                    verbose_name=_("carried out by"))
-    executed_at = models.DateTimeField(_("carried out at"), null=True, blank=True)
-    execution_note = models.TextField(_("what was done"), blank=True)
 
     class Meta:
         verbose_name = _("complaint handling report")
@@ -65,7 +41,7 @@ class HandlingReport(models.Model):
         ordering = ["-submitted_at"]
 
     def __str__(self) -> str:
-        return f"{self.case.number} · {self.get_step_display()}"
+        return f"{self.case.number} · {self.recommendation}"
 
 
 class CorrectiveAction(models.Model):
