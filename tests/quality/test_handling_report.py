@@ -225,10 +225,10 @@ steps = [
 
 
 @pytest.fixture
-def short_chain(db, tmp_path):
-    path = tmp_path / "hotel_short.toml"
-    path.write_text(SHORT_CHAIN, encoding="utf-8")
-    apply_preset(str(path))
+def short_chain(db, tmp_path, monkeypatch):
+    (tmp_path / "hotel_short.toml").write_text(SHORT_CHAIN, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # the organisation keeps the name it was applied by (50 characters)
+    apply_preset("hotel_short.toml")
     return SimpleNamespace(units={u.code: u for u in Unit.objects.all()}, **create_preset_people(password="pw"))
 
 
