@@ -103,7 +103,7 @@ BAD_CALLS = {
         actor=h.frontdesk, case_id=c.pk, resolution=" ", compensation=10),
         InvalidInput, "resolution", "Resolution is required"),
     "unknown call-back result": (replied_case, lambda h, c: actions.record_callback(
-        actor=h.frontdesk, case_id=c.pk, result="maybe"), InvalidInput, "result", "满意、不满意"),
+        actor=h.frontdesk, case_id=c.pk, result="maybe"), InvalidInput, "result", "Satisfied、Not satisfied"),
     "agreed reply time past": (register, lambda h, c: actions.accept_case(
         actor=h.frontdesk, case_id=c.pk, promised_reply_at=NOW - dt.timedelta(hours=1)),
         InvalidInput, "promised_reply_at", "future"),

@@ -79,3 +79,9 @@ def test_a_broken_policy_is_refused_naming_the_place(breakage, problem):
 def test_unknown_preset_lists_the_known_ones():
     with pytest.raises(PolicyError, match="known presets: bank, hotel, telecom"):
         read_preset("school")
+
+
+def test_an_outcome_may_carry_its_english_label(hotel):
+    kind = hotel.kind("complaint")
+    assert kind.code == "complaint"
+    assert (kind.outcomes["satisfied"], kind.outcomes_en["satisfied"]) == ("满意", "Satisfied")

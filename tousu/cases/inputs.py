@@ -19,7 +19,7 @@ from tousu.org.models import Unit
 
 from . import attachments as attachment_rules
 from .errors import InvalidInput
-from .wording import localized
+from .wording import localized, outcome_label
 
 BLANK = (None, "", [], ())
 
@@ -32,6 +32,8 @@ def choices(spec: InputSpec, kind: Kind) -> list[tuple[str, str]]:
     """(value, label) for a choice, outcome or level input."""
     if spec.type == "level":
         return [(str(value), text) for value, text in kind.levels]
+    if spec.type == "outcome":
+        return [(code, outcome_label(kind, code)) for code, _label in spec.choices]
     return list(spec.choices)
 
 

@@ -11,3 +11,8 @@ def localized(zh: str, en: str = "") -> str:
     if en and (get_language() or "").startswith("en"):
         return en
     return zh or en
+
+
+def outcome_label(kind, code: str) -> str:
+    """An outcome of `kind` in the reader's language."""
+    return localized(kind.outcomes.get(code, code), kind.outcomes_en.get(code, ""))

@@ -237,6 +237,7 @@ class Kind:
     callback_due_days: int = 3
     ladder: tuple[LadderStep, ...] = ()
     label_en: str = ""
+    outcomes_en: dict[str, str] = field(default_factory=dict)
 
     # --- states -------------------------------------------------------------------------
     @property

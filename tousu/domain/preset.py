@@ -257,7 +257,14 @@ def _kind(code: str, doc: dict, roles: dict, path: Path_, p: _Problems) -> Kind:
     elif all(s.ended for s in states.values()) or not any(s.ended for s in states.values()):
         p.add((*path, "states"), "a kind needs open states and at least one ended state")
 
-    outcomes = {str(k): str(x) for k, x in _table(doc.get("outcomes"), (*path, "outcomes"), p).items()}
+    outcomes, outcomes_en = {}, {}
+    for outcome, spec in _table(doc.get("outcomes"), (*path, "outcomes"), p).items():
+        if isinstance(spec, dict):  # { label = "满意", label_en = "Satisfied" }
+            _unknown_keys(spec, frozenset({"label", "label_en"}), (*path, "outcomes", outcome), p)
+            outcomes[str(outcome)] = str(spec.get("label", outcome))
+            outcomes_en[str(outcome)] = str(spec.get("label_en", ""))
+        else:
+            outcomes[str(outcome)] = str(spec)
     stages = {str(k): str(x) for k, x in _table(doc.get("stages"), (*path, "stages"), p).items()}
     levels = _levels(doc.get("levels"), (*path, "levels"), p)
     default_level = _int(doc.get("default_level"), (*path, "default_level"), p, levels[0][0])
@@ -298,7 +305,7 @@ def _kind(code: str, doc: dict, roles: dict, path: Path_, p: _Problems) -> Kind:
     return Kind(
         code=code, label=str(doc.get("label", code)), number_prefix=prefix, states=states,
         actions=actions, clocks=tuple(clocks), categories=categories, stages=stages,
-        outcomes=outcomes, levels=levels, default_level=default_level, parties=parties,
+        outcomes=outcomes, outcomes_en=outcomes_en, levels=levels, default_level=default_level, parties=parties,
         approvals=approvals, figures=figures,
         repeat_window_days=_int(_table(doc.get("repeats"), (*path, "repeats"), p).get("window_days"),
                                 (*path, "repeats", "window_days"), p, 30),

@@ -87,10 +87,12 @@ class RatingForm(forms.Form):
 
     def __init__(self, *args, kind, action: str, **kwargs):
         """The answers are the outcomes the case kind's rating action offers (满意, 不满意)."""
+        from tousu.cases import inputs as input_rules
+
         super().__init__(*args, **kwargs)
         spec = kind.actions.get(action)
         result = spec.input("result") if spec is not None else None
-        self.fields["result"].choices = list(result.choices) if result is not None else []
+        self.fields["result"].choices = input_rules.choices(result, kind) if result is not None else []
 
 
 class ReReviewForm(forms.Form):

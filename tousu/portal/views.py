@@ -16,6 +16,7 @@ from tousu.cases import actions
 from tousu.cases.engine import PartyActor, _GuardContext, label_of, perform, roles_of
 from tousu.cases.errors import ActionError, InvalidInput, StaleCase
 from tousu.cases.guards import unmet
+from tousu.cases.wording import outcome_label
 from tousu.domain.policy import Refusal
 from tousu.cases.models import Attachment
 from tousu.org.services import NotInitialised, current_policy, organisation, org_timezone
@@ -203,7 +204,7 @@ def _case_context(request, case) -> dict:
         "case": case,
         "other_actions": _other_actions(case, kind, request.POST if request.method == "POST" else None),
         "state_label": tracking.public_label(kind, case.state),
-        "rating_label": kind.outcomes.get(case.callback_result, "") if case.callback_result else "",
+        "rating_label": outcome_label(kind, case.callback_result) if case.callback_result else "",
         "rating_form": RatingForm(initial={"version": case.version}, kind=kind, action=RATE) if can_rate else None,
         "rereview_form": ReReviewForm() if can_rereview else None,
         "tz": org_timezone().key,

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from tousu.cases import attachments as attachment_rules
 from tousu.cases.engine import label_of, perform, roles_of, state_label
 from tousu.cases.errors import ActionError, NotFound
+from tousu.cases.wording import outcome_label
 from tousu.cases.selectors import access_case, mask_name, mask_phone, may_see_personal_data
 from tousu.org.services import current_policy
 
@@ -75,7 +76,7 @@ def case_context(request, case, *, failed=None, notice=""):
         "channel_label": policy.channels.get(case.channel, case.channel),
         "stage_label": kind.stages.get(case.stage, case.stage),
         "category_label": category.label if category else case.category,
-        "callback_label": kind.outcomes.get(case.callback_result, case.callback_result),
+        "callback_label": outcome_label(kind, case.callback_result),
         "level_label": policy.roles[ladder[case.level].role].name if case.level < len(ladder) else "",
         "severity_label": kind.level_label(case.severity),
         "parties": list(selectors.parties_of(case)),
