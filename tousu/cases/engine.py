@@ -174,6 +174,18 @@ def roles_of(actor, case: Case, policy: Policy) -> set[str]:
     return roles
 
 
+def _approver_refusal(case: Case, kind: Kind, action: str) -> str:
+    """For a decision only the pending step's holder may take: who that is."""
+    spec = kind.actions.get(action)
+    if spec is None or APPROVER not in spec.roles:
+        return ""
+    pending = effects.pending_step(case)
+    if pending is None:
+        return _("No approval is waiting for a decision.")
+    where = f"（{pending.unit.name}）" if pending.unit_id else ""
+    return _("This step is for %(role)s.") % {"role": f"{pending.label}{where}"}
+
+
 @contextmanager
 def acting(action: str, *, actor, case_id: int, expected_version: int | None = None, now=None,
            system: bool = False):
@@ -196,7 +208,7 @@ def acting(action: str, *, actor, case_id: int, expected_version: int | None = N
         try:
             spec = kind.check(action, case.state, roles, policy)
         except Refusal as refusal:
-            raise Refused(refusal_message(refusal, policy, kind)) from None
+            raise Refused(_approver_refusal(case, kind, action) or refusal_message(refusal, policy, kind)) from None
         problems = unmet(case, spec.requires, _GuardContext(actor, action, kind, policy))
         if problems:
             raise Refused(problems[0])

@@ -125,6 +125,7 @@ class ActionSpec:
     branches: tuple[tuple[str, Branch], ...] = ()
     then: str = ""  # an action the system takes next, when it may
     portal: bool = False  # offered to the complainant on the portal
+    offer: bool = True  # offered on the case page (off: another page takes it, e.g. quality's)
     label: str = ""
     label_en: str = ""
     order: int = 0

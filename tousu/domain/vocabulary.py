@@ -93,7 +93,7 @@ CLOCK_KEYS = frozenset({"name", "label", "label_en", "when", "amount", "unit", "
                         "on_breach", "raise_level"})
 ACTION_KEYS = frozenset({"label", "label_en", "from", "to", "roles", "role_flag", "inputs",
                          "requires", "effects", "note", "outcome", "branches", "then", "portal",
-                         "order"})
+                         "order", "offer"})
 BRANCH_KEYS = frozenset({"to", "effects", "then"})
 ROLE_KEYS = frozenset({"name", "max_compensation", "sign_off", "close", "personal_data",
                        "all_units"})

@@ -151,7 +151,7 @@ def apply_preset(name: str, *, changed_by: str = "", note: str = "") -> Organisa
     info = doc.get("organisation", {})
     org = Organisation.objects.order_by("pk").first() or Organisation()
     org.name = info.get("name", name)
-    org.preset = name
+    org.preset = str(doc.get("preset", name))[:50]  # the file's name, not a path
     org.timezone = info.get("timezone", "Asia/Shanghai")
     org.hotline = info.get("hotline", "")
     org.policy = doc

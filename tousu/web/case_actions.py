@@ -68,8 +68,9 @@ def action_form(spec: ActionSpec, kind: Kind, case) -> type[django_forms.Form]:
 
 
 def offered(kind: Kind) -> list[ActionUI]:
-    """The kind's actions a person takes on the case page (those the preset gives a label)."""
-    specs = sorted((s for s in kind.actions.values() if s.label and "new" not in s.from_states),
+    """The kind's actions a person takes on the case page (those the preset gives a label and does
+    not keep for another page with `offer = false`)."""
+    specs = sorted((s for s in kind.actions.values() if s.label and s.offer and "new" not in s.from_states),
                    key=lambda s: s.order)
     return [ActionUI(s.name, label_of(kind, s.name), s, kind) for s in specs]
 
