@@ -176,17 +176,23 @@ def act(request, action: str):
         context["other_actions"] = _other_actions(case, kind, request.POST, failed=action)
         return _render(request, "portal/case.html", context, status=400)
     inputs = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+    if _taken(request, case, action, inputs, form.cleaned_data["version"]):
+        messages.success(request, _("Done: %(action)s.") % {"action": label_of(kind, action)})
+    return redirect("portal:track")
+
+
+def _taken(request, case, action: str, inputs: dict, version=None) -> bool:
+    """Take `action` as the complainant; a refusal or a case changed meanwhile is said as a
+    message (the page then shows the case as it is). True when it was taken."""
     try:
-        perform(action, actor=_complainant(case), case_id=case.pk, inputs=inputs,
-                expected_version=form.cleaned_data["version"])
+        perform(action, actor=_complainant(case), case_id=case.pk, inputs=inputs, expected_version=version)
     except StaleCase:
         messages.info(request, _("Your complaint has just changed. Here it is as it is now."))
-        return redirect("portal:track")
+        return False
     except ActionError as exc:
         messages.error(request, exc.message)
-        return redirect("portal:track")
-    messages.success(request, _("Done: %(action)s.") % {"action": label_of(kind, action)})
-    return redirect("portal:track")
+        return False
+    return True
 
 
 def _rating_inputs(case, result: str, comment: str) -> dict:
@@ -255,14 +261,8 @@ def rate(request):
         context["rating_form"] = form
         return _render(request, "portal/case.html", context, status=400)
     comment = form.cleaned_data["comment"].strip()
-    try:
-        perform(RATE, actor=_complainant(case), case_id=case.pk, expected_version=form.cleaned_data["version"],
-                inputs=_rating_inputs(case, form.cleaned_data["result"], comment))
-    except StaleCase:
-        messages.info(request, _("Your complaint has just changed. Here it is as it is now."))
-        return redirect("portal:track")
-    except ActionError as exc:
-        messages.error(request, exc.message)
+    if not _taken(request, case, RATE, _rating_inputs(case, form.cleaned_data["result"], comment),
+                  form.cleaned_data["version"]):
         return redirect("portal:track")
     if form.cleaned_data["result"] in current_policy().kind(case.kind).figures.satisfied:
         messages.success(request, _("Thank you. We have recorded that you are satisfied."))
@@ -286,17 +286,13 @@ def rereview(request):
         context = _case_context(request, case)
         context["rereview_form"] = form
         return _render(request, "portal/case.html", context, status=400)
-    was_open = case.is_open
-    try:
-        perform(action, actor=_complainant(case), case_id=case.pk,
-                inputs={"reason": form.cleaned_data["reason"].strip()})
-        if not was_open:
-            messages.success(request, _("Your complaint has been reopened. We will contact you."))
-        else:
-            messages.success(request, _("Your request has been passed to the person handling your "
-                                        "complaint. We will contact you."))
-    except ActionError as exc:
-        messages.error(request, exc.message)
+    if not _taken(request, case, action, {"reason": form.cleaned_data["reason"].strip()}):
+        return redirect("portal:track")
+    if not case.is_open:
+        messages.success(request, _("Your complaint has been reopened. We will contact you."))
+    else:
+        messages.success(request, _("Your request has been passed to the person handling your "
+                                    "complaint. We will contact you."))
     return redirect("portal:track")
 
 
