@@ -153,3 +153,61 @@ def test_the_portal_offers_the_kinds_own_complainant_actions(org):
     # Staff may not take the complainant's action, and the complainant none of the staff's.
     again = portal.post("/portal/track/act/start_review/", {"start_review-version": case.version})
     assert again.status_code == 302 and Case.objects.get(pk=case.pk).event_count == case.event_count
+
+
+def _product_case(people, units, now):
+    return actions.register_case(actor=people["frontdesk"], unit=units["front_office"], channel="phone",
+                                 subject="取暖器外壳变形", description="……", complainant_name="钱先生",
+                                 kind="product", now=now)
+
+
+def test_a_paused_working_day_clock_keeps_its_working_time_over_a_weekend(org):
+    from tousu.cases.engine import perform
+    from tousu.domain.calendar import working_seconds_between
+    from tousu.org.services import org_timezone, work_calendar
+
+    people, units = org
+    tz = org_timezone()
+    friday = dt.datetime(2026, 3, 6, 10, 0, tzinfo=tz)
+    case = _product_case(people, units, friday - dt.timedelta(hours=1))
+    perform("start_review", actor=people["frontdesk"], case_id=case.pk, now=friday - dt.timedelta(minutes=30))
+    due_before = Clock.objects.get(case=case, name="review").due_at
+    perform("suspend", actor=people["frontdesk"], case_id=case.pk, inputs={"reason": "送检"}, now=friday)
+    assert Clock.objects.get(case=case, name="review").state == Clock.PAUSED
+    saturday = dt.datetime(2026, 3, 7, 10, 0, tzinfo=tz)  # resumed on a day off
+    perform("resume_review", actor=people["frontdesk"], case_id=case.pk, now=saturday)
+    clock = Clock.objects.get(case=case, name="review")
+    assert clock.state == Clock.RUNNING
+    calendar = work_calendar()
+    assert (working_seconds_between(saturday, clock.due_at, tz, calendar)
+            == working_seconds_between(friday, due_before, tz, calendar))
+    # 14 hours of Friday and five whole working days were left; counting starts again on Monday,
+    # so the clock ends at 14:00 on the following Monday. Wall-clock seconds would have ended it
+    # at the Monday's midnight, ten hours of working time too early.
+    assert clock.due_at.astimezone(tz) == dt.datetime(2026, 3, 16, 14, 0, tzinfo=tz)
+
+
+def test_a_late_review_raises_the_level_and_the_decision_starts_a_six_month_period(org):
+    from tousu.cases.engine import perform
+    from tousu.cases.sweep import sweep
+    from tousu.org.services import org_timezone
+
+    people, units = org
+    tz = org_timezone()
+    start = dt.datetime(2026, 3, 2, 9, 0, tzinfo=tz)  # a Monday
+    case = _product_case(people, units, start)
+    assert case.severity == 3
+    due = Clock.objects.get(case=case, name="review").due_at
+    sweep(now=due + dt.timedelta(minutes=1))
+    case.refresh_from_db()
+    assert case.severity == 2  # 一般 -> 较大, and the breach is on the chain
+    assert case.events.filter(action="clock_breached").count() == 1
+    perform("start_review", actor=people["frontdesk"], case_id=case.pk, now=due + dt.timedelta(hours=1))
+    perform("ask_approval", actor=people["frontdesk"], case_id=case.pk, inputs={"proposal": "退货"},
+            now=due + dt.timedelta(hours=2))
+    perform("approve", actor=people["fo_head"], case_id=case.pk, now=due + dt.timedelta(hours=3))
+    decided_at = dt.datetime(2026, 8, 31, 15, 0, tzinfo=tz)
+    perform("decide", actor=people["frontdesk"], case_id=case.pk, inputs={"text": "退货退款"}, now=decided_at)
+    lawsuit = Clock.objects.get(case=case, name="lawsuit")
+    # Six months from 31 August end with the last day of February (民法典 art. 202).
+    assert lawsuit.due_at.astimezone(tz) == dt.datetime(2027, 3, 1, 0, 0, tzinfo=tz)
