@@ -89,6 +89,9 @@ def test_a_kind_written_in_toml_runs_from_intake_to_close(org, api):
     # The GM may not approve before the earlier steps.
     early = api(people["gm"]).post(f"/cases/{case.pk}/actions/approve", {"inputs": {"note": "同意"}})
     assert early.status_code == 403
+    # The head's step may not send the matter back, so it is not offered to the head.
+    head_page = staff(fo_head).get(f"/staff/cases/{case.pk}/").content.decode()
+    assert 'data-action="approve"' in head_page and 'data-action="send_back"' not in head_page
     for person in (fo_head, people["deputy"], people["gm"]):
         granted = api(person).post(f"/cases/{case.pk}/actions/approve", {"inputs": {"note": "同意"}})
         assert granted.status_code == 200, granted.json()

@@ -9,8 +9,13 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 import tousu
+
+# The command speaks the organisation's language (Chinese by default); these tests read it in
+# English, as `LANGUAGE_CODE=en` would print it. One test checks the Chinese.
+pytestmark = pytest.mark.usefixtures("english")
 
 HOTEL = str(Path(tousu.__file__).resolve().parent / "presets" / "hotel.toml")
 
@@ -19,6 +24,12 @@ def check(*files):
     out = StringIO()
     call_command("policy", "check", *files, stdout=out)
     return out.getvalue().splitlines()
+
+
+@pytest.fixture
+def english():
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -65,4 +76,9 @@ def test_the_tousu_command_exits_with_status_1(broken):
     assert "broken.toml: kinds.complaint.actions.accept.to: unknown state 'limbo'" in run.stdout
     good = subprocess.run([sys.executable, "-m", "tousu.cli", "policy", "check", HOTEL],
                           capture_output=True, text=True, timeout=120)
-    assert (good.returncode, good.stdout.strip()) == (0, f"{HOTEL}: OK")
+    assert (good.returncode, good.stdout.strip()) == (0, f"{HOTEL}：无误")  # zh-hans by default
+
+
+def test_the_verdict_is_in_chinese_by_default():
+    with translation.override("zh-hans"):
+        assert check("bank") == ["bank：无误"]

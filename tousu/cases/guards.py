@@ -72,6 +72,8 @@ CHECKS = {
     "approval_granted": lambda case, g, ctx: _granted(case, g.param("chain")),
     "approval_pending": lambda case, g, ctx: _pending(case, g.param("chain")),
     "no_approval_pending": lambda case, g, ctx: not _pending(case, g.param("chain")),
+    "step_may_send_back": lambda case, g, ctx: _latest_round(case, g.param("chain")).filter(
+        state="pending", send_back=True).exists(),
     "parties_served": lambda case, g, ctx: _served(case, g.param("role")),
     "has_party": lambda case, g, ctx: case.parties.filter(role=g.param("role")).exists(),
     "actor_in_unit": lambda case, g, ctx: _actor_in_unit(case, ctx, g.param("unit")),
@@ -87,6 +89,7 @@ MESSAGES = {
     "approval_granted": _("The approval has not been granted yet."),
     "approval_pending": _("No approval is waiting for a decision."),
     "no_approval_pending": _("An approval is still waiting for a decision."),
+    "step_may_send_back": _("This step may not send the matter back."),
     "parties_served": _("Not every party has been served yet."),
     "has_party": _("The case names no such party yet."),
     "actor_in_unit": _("Only the unit concerned may take this step."),

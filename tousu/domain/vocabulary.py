@@ -47,6 +47,7 @@ GUARDS = {
     "approval_granted": {"chain": "an approval chain of the kind"},
     "approval_pending": {"chain": "an approval chain of the kind"},
     "no_approval_pending": {"chain": "an approval chain of the kind"},
+    "step_may_send_back": {"chain": "an approval chain of the kind: its pending step may send back"},
     "parties_served": {"role": "a party role of the kind: every such party has been served"},
     "has_party": {"role": "a party role of the kind: the case names at least one"},
     "actor_in_unit": {"unit": "'handling' or 'target' or 'receiving': the actor holds one of the "
