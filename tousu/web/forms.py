@@ -76,6 +76,7 @@ class IntakeForm(forms.Form):
         if len(policy.kinds) > 1:
             self.fields["kind"].choices = [(k.code, k.label) for k in policy.kinds.values()]
             self.fields["kind"].initial = policy.default_kind
+            self.order_fields(["kind"])  # the kind first: the rest of the form depends on it
         else:
             del self.fields["kind"]
         roles = [(f"{k.code}:{r.code}", f"{k.label} · {r.label}" if len(policy.kinds) > 1 else r.label)
