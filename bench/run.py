@@ -1,7 +1,7 @@
 """The benchmarks of issue 5, run by one command; results appended to docs/performance.md.
 
     python bench/run.py --intake URL --pages URL [URL ...] --sweep URL [URL ...] --report URL \
-        --weekly URL [URL ...] [--out FILE]
+        --weekly URL [URL ...] --burst URL [--out FILE]
 
 Each URL is a DATABASE_URL seeded by `tousu bench-data` (bench_10k, bench_100k, bench_1m;
 sqlite:///path/tousu.sqlite3 for SQLite). The measured paths are the real ones: intake is HTTP
@@ -11,8 +11,10 @@ monthly report is `reports.services.compute()` for last month; the weekly record
 `reports.services.compute_units()` for every department's last week (the worker's Monday run)
 and `services.compute()` for the busiest department alone. Each report is timed beside
 hand-written SQL (PostgreSQL) that computes the same figures, and the run stops if the two
-disagree. The parts that change data (sweep) run inside a transaction that is rolled back, so a
-database can be measured again. `--out FILE` appends the run there instead.
+disagree. The burst is 10,000 clocks due at one instant swept by two real `tousu worker`
+processes, on a throwaway copy of the database. The parts that change data (sweep) run inside a
+transaction that is rolled back, so a database can be measured again. `--out FILE` appends the
+run there instead.
 """
 
 from __future__ import annotations
@@ -365,6 +367,170 @@ def child_lag(count: str) -> dict:
             "mean_s": round(statistics.mean(lags), 1) if lags else None, "worker_interval_s": interval}
 
 
+# --- the midnight burst ----------------------------------------------------------------------
+
+# Working-day deadlines end at 24:00, so a large organisation's clocks fall due together. The
+# burst gives `clocks` open cases of a copy of a seeded database a running reply clock, warned
+# already, all due at one instant T a few seconds ahead, and lets real `tousu worker` processes
+# sweep them. Measured: the time from T until the last of them is breached. Checked afterwards,
+# with the workers stopped: each clock breached once, one lateness row each, an escalation
+# exactly where the clock's policy escalates, every event chain whole.
+BURST_CLOCK = "reply"
+
+
+def burst(url: str, clocks: int, workers: int, lead: float) -> dict:
+    import tempfile
+
+    from tests.faults.helpers import clone_of
+
+    if not url.startswith(("postgres://", "postgresql://")):
+        raise SystemExit("--burst needs PostgreSQL: two workers share the clocks through SKIP LOCKED")
+    with clone_of(url, Path(tempfile.mkdtemp(prefix="bench-burst-"))) as copy:
+        return burst_into(copy, clocks, workers, lead)
+
+
+def burst_into(url: str, clocks: int, workers: int, lead: float) -> dict:
+    import psycopg
+
+    from tests.faults.helpers import Process
+
+    setup = child("burst_setup", url, str(clocks))
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "tousu.settings",
+           "TOUSU_LOG_LEVEL": "WARNING", "TOUSU_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+    logs = [Path("/tmp") / f"bench-burst-{os.getpid()}-worker{i}.log" for i in range(workers)]
+    procs = [Process([str(BIN / "tousu"), "worker", "--interval", "0.2"], env, log) for log in logs]
+    for proc in procs:
+        proc.start()
+    remaining_sql = ("SELECT clock_timestamp(), count(*) FROM cases_clock "
+                     "WHERE due_at = %s AND state = 'running' AND breached_at IS NULL")
+    marks: dict[str, float] = {}
+    try:
+        with psycopg.connect(url, autocommit=True) as conn:
+            time.sleep(5)  # the workers are up and sweeping; nothing of ours is due yet
+            for proc, log in zip(procs, logs, strict=True):
+                if proc.proc.poll() is not None:
+                    raise SystemExit(f"a worker did not start:\n{log.read_text(errors='replace')[-3000:]}")
+            due = conn.execute("SELECT clock_timestamp() + make_interval(secs => %s)", [lead]).fetchone()[0]
+            conn.execute("UPDATE cases_clock SET due_at = %(due)s, warn_at = %(due)s - interval '240 minutes' "
+                         "WHERE id IN (SELECT clock_id FROM bench_burst)", {"due": due})
+            armed, left = conn.execute(remaining_sql, [due]).fetchone()
+            assert armed < due and left == clocks, f"armed at {armed} for {due} with {left} of {clocks}: raise --burst-lead"
+            time.sleep(max(0.0, (due - armed).total_seconds()))
+            give_up = time.monotonic() + 600
+            while left and time.monotonic() < give_up and all(proc.proc.poll() is None for proc in procs):
+                time.sleep(0.1)
+                seen, left = conn.execute(remaining_sql, [due]).fetchone()
+                done = (clocks - left) / clocks
+                for name, share in (("half_s", 0.5), ("p90_s", 0.9), ("last_s", 1.0)):
+                    if done >= share and name not in marks:
+                        marks[name] = round((seen - due).total_seconds(), 1)
+    finally:
+        for proc in procs:
+            proc.stop()
+    errors = sum(log.read_text(errors="replace").count("Traceback") for log in logs if log.exists())
+    result = {**setup, "workers": workers, "remaining": left, **marks,
+              "per_s": round(clocks / marks["last_s"], 1) if marks.get("last_s") else None,
+              "worker_errors": errors, **child("burst_check", url)}
+    return result
+
+
+def child_burst_setup(count: str) -> dict:
+    """Give `count` open cases (drawn at random) a running reply clock, warned already and due a
+    month ahead until the burst arms it, and list them in a table bench_burst with what the
+    checks need: the case's event count before, and whether the breach must escalate it (the
+    clock's on_breach action is one the system may take in the case's state, below the top of
+    the ladder). Every other clock that would fall due within a day moves a month on, and the
+    reports due now are produced first, so the workers have only the burst to do."""
+    import random
+    from collections import Counter
+    from datetime import timedelta
+
+    from django.db import connection, transaction
+    from django.db.models import F, Q
+    from django.utils import timezone
+
+    from tousu.cases.models import Case, Clock
+    from tousu.domain.policy import SYSTEM, Refusal
+    from tousu.org.services import current_policy
+    from tousu.reports.schedule import run_schedule
+
+    run_schedule()
+    policy, now = current_policy(), timezone.now()
+    month, day = timedelta(days=30), timedelta(days=1)
+    candidates = list(Case.objects.filter(is_open=True).order_by("pk")
+                      .values_list("pk", "kind", "state", "level", "event_count"))
+    assert len(candidates) >= int(count), f"only {len(candidates)} open cases"
+    chosen = random.Random(20261201).sample(candidates, int(count))
+
+    def escalates(kind_code: str, state: str, level: int) -> bool:
+        kind = policy.kind(kind_code)
+        action = kind.clock(BURST_CLOCK).on_breach
+        if not action or not any(e.name == "escalate" for e in kind.actions[action].effects):
+            return False
+        try:
+            kind.check(action, state, {SYSTEM}, policy)
+        except Refusal:
+            return False
+        return level < policy.ladder_of(kind_code)[-1].level
+
+    with transaction.atomic():
+        Clock.objects.filter(Q(breached_at__isnull=True, due_at__lte=now + day)
+                             | Q(warned_at__isnull=True, warn_at__lte=now + day), state=Clock.RUNNING).update(
+            due_at=F("due_at") + month, warn_at=F("warn_at") + month)
+        spec = policy.kind().clock(BURST_CLOCK)
+        made = Clock.objects.bulk_create([
+            Clock(case_id=pk, name=spec.name, label=spec.label, started_at=now - timedelta(days=3),
+                  due_at=now + month, warn_at=now + month - timedelta(minutes=240), warned_at=now)
+            for pk, *_rest in chosen], batch_size=2000)
+        with connection.cursor() as cur:
+            cur.execute("CREATE TABLE bench_burst (clock_id bigint PRIMARY KEY, case_id bigint NOT NULL, "
+                        "events_before int NOT NULL, escalates boolean NOT NULL)")
+            cur.executemany("INSERT INTO bench_burst VALUES (%s, %s, %s, %s)", [
+                (clock.pk, pk, events, escalates(kind, state, level))
+                for clock, (pk, kind, state, level, events) in zip(made, chosen, strict=True)])
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE cases_clock")
+        cur.execute("ANALYZE bench_burst")
+    return {"cases": Case.objects.count(), "open_cases": len(candidates), "clocks": len(made),
+            "states": dict(Counter(state for _pk, _kind, state, *_rest in chosen).most_common()),
+            "expected_escalations": sum(escalates(k, s, lv) for _pk, k, s, lv, _e in chosen)}
+
+
+def child_burst_check() -> dict:
+    """Exactly once, read from the events each burst case got after the setup."""
+    from django.db import connection
+
+    from tousu.cases.events import verify_all
+    from tousu.cases.models import Case
+
+    with connection.cursor() as cur:
+        cur.execute("""
+            SELECT b.clock_id, b.escalates, k.breached_at IS NOT NULL,
+                   count(e.id) FILTER (WHERE e.action = 'clock_breached'),
+                   count(e.id) FILTER (WHERE e.action = 'escalate'),
+                   count(e.id) FILTER (WHERE e.action NOT IN ('clock_breached', 'escalate')),
+                   (SELECT count(*) FROM cases_lateness l WHERE l.clock_id = b.clock_id)
+            FROM bench_burst b JOIN cases_clock k ON k.id = b.clock_id
+            LEFT JOIN cases_caseevent e ON e.case_id = b.case_id AND e.seq > b.events_before
+            GROUP BY b.clock_id, b.escalates, k.breached_at""")
+        rows = cur.fetchall()
+        cur.execute("SELECT case_id FROM bench_burst")
+        case_ids = [pk for (pk,) in cur.fetchall()]
+    broken = sum(1 for _ in verify_all(Case.objects.filter(pk__in=case_ids).order_by("pk")))
+    return {
+        "clocks_breached": sum(1 for r in rows if r[2]),
+        "breached_events": sum(r[3] for r in rows),
+        "breached_twice": sum(1 for r in rows if r[3] > 1),
+        "lateness_rows": sum(r[6] for r in rows),
+        "escalations": sum(r[4] for r in rows),
+        "escalation_mismatches": sum(1 for r in rows if r[4] != (1 if r[1] else 0)),
+        "other_events": sum(r[5] for r in rows),
+        "broken_chains": broken,
+        "exactly_once": all(r[2] and r[3] == 1 and r[6] == 1 and r[4] == (1 if r[1] else 0) for r in rows)
+        and broken == 0,
+    }
+
+
 # --- the reports beside a hand-written GROUP BY -------------------------------------------------
 
 # The figures of a period in one statement, per group: each case of the period and of the period
@@ -602,6 +768,10 @@ def main() -> None:
     p.add_argument("--rounds", default="30")
     p.add_argument("--sweep", nargs="*", default=[])
     p.add_argument("--lag", nargs="*", default=[])
+    p.add_argument("--burst", nargs="*", default=[], help="databases (PostgreSQL) for the midnight burst")
+    p.add_argument("--burst-clocks", type=int, default=10000)
+    p.add_argument("--burst-workers", type=int, default=2)
+    p.add_argument("--burst-lead", type=float, default=5.0, help="seconds from arming the clocks to T")
     p.add_argument("--report", nargs="*", default=[], help="databases for the monthly report")
     p.add_argument("--weekly", nargs="*", default=[], help="databases for the weekly record")
     p.add_argument("--out", default=str(ROOT / "docs" / "performance.md"))
@@ -612,6 +782,7 @@ def main() -> None:
              ("pages", a.pages, lambda url: child("pages", url, a.rounds)),
              ("sweep", a.sweep, lambda url: child("sweep", url, "1000")),
              ("lag", a.lag, lambda url: child("lag", url, "5")),
+             ("burst", a.burst, lambda url: burst(url, a.burst_clocks, a.burst_workers, a.burst_lead)),
              ("report", a.report, lambda url: child("report", url, "3")),
              ("weekly", a.weekly, lambda url: child("weekly", url, "3"))]
     for name, urls, run in parts:
