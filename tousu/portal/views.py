@@ -13,11 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tousu.cases import actions
-from tousu.cases.engine import PartyActor, _GuardContext, label_of, perform, roles_of
+from tousu.cases.engine import PartyActor, available, label_of, perform
 from tousu.cases.errors import ActionError, InvalidInput, StaleCase
-from tousu.cases.guards import unmet
 from tousu.cases.wording import outcome_label
-from tousu.domain.policy import Refusal
 from tousu.cases.models import Attachment
 from tousu.org.services import NotInitialised, current_policy, organisation, org_timezone
 
@@ -128,27 +126,18 @@ def _portal_action(case, *names: str) -> str:
     actor = _complainant(case)
     if actor is None:
         return ""
-    policy = current_policy()
-    kind = policy.kind(case.kind)
-    roles = roles_of(actor, case, policy)
-    for name in names:
-        spec = kind.actions.get(name)
-        if spec is None or not spec.portal:
-            continue
-        try:
-            kind.check(name, case.state, roles, policy)
-        except Refusal:
-            continue
-        if not unmet(case, spec.requires, _GuardContext(actor, name, kind, policy)):
-            return name
-    return ""
+    possible = {spec.name for spec, problem in available(case, actor) if spec.portal and not problem}
+    return next((name for name in names if name in possible), "")
 
 
 def _other_actions(case, kind, data=None, failed: str = "") -> list[dict]:
     """The kind's other portal actions the complainant may take now, each with its form."""
+    actor = _complainant(case)
+    if actor is None:
+        return []
     found = []
-    for spec in sorted(kind.actions.values(), key=lambda s: s.order):
-        if spec.name in (RATE, *REVIEW) or not spec.portal or not _portal_action(case, spec.name):
+    for spec, problem in available(case, actor):
+        if spec.name in (RATE, *REVIEW) or not spec.portal or problem:
             continue
         if any(item.type not in PORTAL_TYPES for item in spec.inputs):
             continue

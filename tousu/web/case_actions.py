@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from django import forms as django_forms
 
 from tousu.cases import inputs as input_rules
-from tousu.cases.engine import label_of, roles_of
-from tousu.cases.guards import unmet
-from tousu.domain.policy import ActionSpec, Kind, Policy, Refusal
+from tousu.cases.engine import available, label_of
+from tousu.domain.policy import ActionSpec, Kind, Policy
 
 from . import forms
 
@@ -82,24 +81,20 @@ def by_name(kind: Kind, name: str) -> ActionUI | None:
     return None
 
 
-def possible(case, roles: set[str], policy: Policy, actor=None) -> tuple[list[ActionUI], list[tuple[ActionUI, str]]]:
+def possible(case, policy: Policy, actor) -> tuple[list[ActionUI], list[tuple[ActionUI, str]]]:
     """(actions this person may take now, [(action, why not yet)] for the ones only a condition
-    on the case holds back)."""
-    from tousu.cases.engine import _GuardContext
-
-    kind = policy.kind(case.kind)
+    on the case holds back); the engine decides, this only keeps those the page offers."""
+    shown = {ui.name: ui for ui in offered(policy.kind(case.kind))}
     now, later = [], []
-    for ui in offered(kind):
-        try:
-            spec = kind.check(ui.name, case.state, roles, policy)
-        except Refusal:
+    for spec, problem in available(case, actor, policy):
+        ui = shown.get(spec.name)
+        if ui is None:
             continue
-        problems = unmet(case, spec.requires, _GuardContext(actor, ui.name, kind, policy))
-        if problems:
-            later.append((ui, str(problems[0])))
+        if problem:
+            later.append((ui, problem))
         else:
             now.append(ui)
     return now, later
 
 
-__all__ = ["ActionUI", "by_name", "offered", "possible", "roles_of"]
+__all__ = ["ActionUI", "by_name", "offered", "possible"]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from tousu.cases import attachments as attachment_rules
-from tousu.cases.engine import label_of, perform, roles_of, state_label
+from tousu.cases.engine import label_of, perform, state_label
 from tousu.cases.errors import ActionError, NotFound
 from tousu.cases.wording import outcome_label
 from tousu.cases.selectors import access_case, mask_name, mask_phone, may_see_personal_data
@@ -52,8 +52,7 @@ def case_context(request, case, *, failed=None, notice=""):
     a refused POST so that form re-renders with the person's input and the message."""
     policy = current_policy()
     kind = policy.kind(case.kind)
-    roles = roles_of(request.user, case, policy)
-    now_actions, later = possible(case, roles, policy, request.user)
+    now_actions, later = possible(case, policy, request.user)
     forms = []
     for ui in now_actions:
         if failed and failed[0] == ui.name:
