@@ -351,24 +351,22 @@ def reject_case(*, actor, case_id: int, reason: str, expected_version: int | Non
 def _claim(clock_id: int, field: str, now: datetime) -> Clock | None:
     """Mark the clock warned/breached if nobody has; None when it is not ours to act on now.
 
-    The case is locked first, as every other action does (case, then its clocks): locking the
-    clock first would deadlock against a person closing the case at the same moment. A case
-    someone else holds is skipped (SKIP LOCKED on PostgreSQL); the next round retries it. The
-    conditional UPDATE then decides: a count of 0 means another worker got there first."""
-    case_id = Clock.objects.filter(pk=clock_id).values_list("case_id", flat=True).first()
-    if case_id is None:
-        return None
-    held = (Case.objects.select_for_update(skip_locked=True).filter(pk=case_id)
-            .values_list("pk", flat=True))
-    if not list(held):
-        return None
+    One statement. Its subquery locks the clock's case first, as every other action does (case,
+    then its clocks): locking the clock first would deadlock against a person closing the case
+    at the same moment. A case someone else holds is skipped (SKIP LOCKED on PostgreSQL); the
+    next round retries it. The conditional UPDATE then decides: no row back means another
+    worker got there first (or the clock is not due, or no longer running)."""
     due_field = "warn_at" if field == "warned_at" else "due_at"
-    claimed = Clock.objects.filter(pk=clock_id, state=Clock.RUNNING, **{f"{field}__isnull": True,
-                                                                         f"{due_field}__lte": now}
-                                   ).update(**{field: now})
-    if not claimed:
-        return None
-    return Clock.objects.get(pk=clock_id)
+    clocks_table, cases_table = Clock._meta.db_table, Case._meta.db_table
+    skip = " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
+    at = connection.ops.adapt_datetimefield_value(now)
+    claimed = list(Clock.objects.raw(
+        f'UPDATE "{clocks_table}" SET "{field}" = %s '
+        f'WHERE "id" = %s AND "state" = %s AND "{field}" IS NULL AND "{due_field}" <= %s '
+        f'AND "case_id" = (SELECT "id" FROM "{cases_table}" '
+        f'WHERE "id" = (SELECT "case_id" FROM "{clocks_table}" WHERE "id" = %s){skip}) RETURNING *',
+        [at, clock_id, Clock.RUNNING, at, clock_id]))
+    return claimed[0] if claimed else None
 
 
 def warn_clock(*, clock_id: int, now=None) -> bool:
@@ -378,7 +376,8 @@ def warn_clock(*, clock_id: int, now=None) -> bool:
         clock = _claim(clock_id, "warned_at", now)
         if clock is None:
             return False
-        with acting("clock", actor=None, case_id=clock.case_id, now=now, system=True) as step:
+        with acting("clock", actor=None, case_id=clock.case_id, now=now, system=True,
+                    savepoint=False) as step:
             step.record("clock_warned", note=f"{clock.label} {_local(clock.due_at)}")
             if step.case.owner.email:
                 outbox.queue(recipient=step.case.owner.email, case=step.case, body=clock.label,
@@ -394,7 +393,8 @@ def breach_clock(*, clock_id: int, now=None) -> bool:
         clock = _claim(clock_id, "breached_at", now)
         if clock is None:
             return False
-        with acting("clock", actor=None, case_id=clock.case_id, now=now, system=True) as step:
+        with acting("clock", actor=None, case_id=clock.case_id, now=now, system=True,
+                    savepoint=False) as step:
             case = step.case
             Lateness.objects.create(case=case, clock=clock, unit=case.handling_unit, person=case.owner,
                                     occurred_at=now)
