@@ -18,6 +18,7 @@ from tousu.domain.policy import ANY_MEMBER, OWNER, Policy
 from tousu.domain.text import is_storable
 from tousu.org.models import Membership, Unit
 from tousu.org.selectors import memberships
+from tousu.org.services import request_memo
 
 from . import search
 from .errors import InvalidInput, NotFound, Refused
@@ -313,7 +314,12 @@ def order_cases(qs: QuerySet[Case], order_by: str = "-received_at") -> QuerySet[
 def ladder_holder(policy: Policy, level: int, start_unit: Unit, kind: str = ""):
     """The person holding the ladder role of `level` (of the kind's ladder), looked for from
     `start_unit` upwards (and, for a step with a unit kind, in the units of that kind beside
-    each ancestor). Refused when nobody holds it."""
+    each ancestor). Refused when nobody holds it. Within a web request or a worker round the
+    answer for a level and a unit is looked up once (a midnight's breaches climb to the same few
+    holders)."""
+    memo, key = request_memo(), ("ladder_holder", level, start_unit.pk, kind)
+    if memo is not None and key in memo:
+        return memo[key]
     step = policy.step(level, kind)
     for unit_id in reversed(start_unit.ancestor_ids()):
         units = Unit.objects.filter(pk=unit_id)
@@ -323,6 +329,8 @@ def ladder_holder(policy: Policy, level: int, start_unit: Unit, kind: str = ""):
         member = (Membership.objects.filter(unit__in=units, role__code=step.role, user__is_active=True)
                   .select_related("user").order_by("pk").first())
         if member:
+            if memo is not None:
+                memo[key] = member.user
             return member.user
     raise Refused(_("No one holds the role %(role)s for this case: ask an administrator to name one.")
                   % {"role": policy.roles[step.role].name})

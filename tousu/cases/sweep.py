@@ -1,35 +1,69 @@
-"""The worker's sweep: find due clocks through their partial indexes and act on each in its
-own transaction. The cost follows what is due, not how many cases there are."""
+"""The worker's sweep: find due clocks through their partial indexes and act on each. The cost
+follows what is due, not how many cases there are.
+
+Clocks are taken in small batches, one transaction each: the batch's cases are locked first,
+SKIP LOCKED, so two workers take different batches and a case a person is working on waits for
+the next round. Each clock then has a savepoint of its own inside the batch: a clock that fails
+is rolled back alone, logged, and retried next round; the others commit. A round reads the
+configuration once, as a web request does, and looks each ladder holder up once."""
 
 from __future__ import annotations
 
 import logging
 
+from django.db import transaction
 from django.utils import timezone
 
+from tousu.org.services import ConfigurationPerRequest
+
 from .actions import breach_clock, warn_clock
-from .models import Clock
+from .models import Case, Clock
 
 log = logging.getLogger("tousu.worker")
 
+BATCH = 20  # clocks per transaction: one commit (one WAL flush) for each twenty
 
-def sweep(*, now=None, limit: int = 500) -> dict[str, int]:
+
+def sweep(*, now=None, limit: int = 500, batch: int = BATCH) -> dict[str, int]:
     now = now or timezone.now()
+    one_round = ConfigurationPerRequest(lambda _request: _round(now, limit, batch))
+    return one_round(None)
+
+
+def _round(now, limit: int, batch: int) -> dict[str, int]:
     done = {"warned": 0, "breached": 0}
     to_warn = (Clock.objects.filter(state=Clock.RUNNING, warned_at__isnull=True, warn_at__lte=now)
                .order_by("warn_at").values_list("pk", flat=True)[:limit])
-    for pk in list(to_warn):
-        done["warned"] += _act(warn_clock, pk, now)
+    due = list(to_warn)
+    for start in range(0, len(due), batch):
+        done["warned"] += _batch(warn_clock, due[start:start + batch], now)
     to_breach = (Clock.objects.filter(state=Clock.RUNNING, breached_at__isnull=True, due_at__lte=now)
                  .order_by("due_at").values_list("pk", flat=True)[:limit])
-    for pk in list(to_breach):
-        done["breached"] += _act(breach_clock, pk, now)
+    due = list(to_breach)
+    for start in range(0, len(due), batch):
+        done["breached"] += _batch(breach_clock, due[start:start + batch], now)
+    return done
+
+
+def _batch(action, pks: list[int], now) -> int:
+    """Act on the clocks of `pks` whose cases nobody else holds, in one transaction."""
+    done = 0
+    try:
+        with transaction.atomic():
+            free = set(Case.objects.select_for_update(skip_locked=True, of=("self",))
+                       .filter(clocks__pk__in=pks).values_list("clocks__pk", flat=True))
+            for pk in pks:
+                if pk in free:
+                    done += _act(action, pk, now)
+    except Exception:  # the commit itself failed: every clock of the batch is retried next round
+        log.exception("%s failed for the batch of clocks %s", action.__name__, pks)
+        return 0
     return done
 
 
 def _act(action, pk: int, now) -> bool:
-    """One clock, one transaction: a clock that fails is logged and retried next round, and
-    does not hold up the clocks after it."""
+    """One clock, one savepoint (its action's own atomic block): a clock that fails is logged
+    and retried next round, and does not hold up the clocks after it."""
     try:
         return action(clock_id=pk, now=now)
     except Exception:
