@@ -25,12 +25,13 @@ def deadline_for(spec: ClockSpec, case: Case, start: datetime, calendar: WorkCal
 
 
 def apply(case: Case, policy: Policy, events: list[str], now: datetime, calendar: WorkCalendar, tz,
-          *, new_case: bool = False) -> list[Clock]:
+          *, new_case: bool = False, provisional: bool = True) -> list[Clock]:
     """Do to the case's clocks what `events` (an action, and 'action:outcome') mean.
 
     `new_case`: the case was inserted in this transaction and has no clocks yet, so there is
     nothing to stop and its provisional flag follows from the clocks started here (two round
-    trips fewer at intake). Returns the clocks started."""
+    trips fewer at intake). `provisional=False`: the caller refreshes the case's provisional
+    flag itself, once, when its step ends (engine.acting). Returns the clocks started."""
     started = []
     kind = policy.kind(case.kind)
     for event in events:
@@ -46,7 +47,7 @@ def apply(case: Case, policy: Policy, events: list[str], now: datetime, calendar
     started = [clock for clock in started if clock is not None]
     if new_case:
         case.provisional_deadline = any(clock.provisional for clock in started)
-    else:
+    elif provisional:
         refresh_provisional(case)
     return started
 

@@ -142,7 +142,7 @@ class Step:
         events = [action] + ([f"{action}:{outcome}"] if outcome else []) + self.events
         self.events = []
         effects.apply_clock_ops(self)
-        clocks.apply(case, self.policy, events, self.now, self.calendar, self.tz)
+        clocks.apply(case, self.policy, events, self.now, self.calendar, self.tz, provisional=False)
         if "owner" in new and case.owner.email:
             outbox.queue(recipient=case.owner.email, case=case,
                          subject=_("Complaint %(number)s is now yours") % {"number": case.number},
@@ -150,10 +150,16 @@ class Step:
         self.recorded.append(action)
 
 
-def _lock(case_id: int) -> Case:
+# The case's relations read with it under the lock: a person's action is shown afterwards with
+# all four; the system's (the worker's clocks) reads only the owner and the handling unit, and
+# anything else loads when asked.
+WITH_CASE = ("owner", "receiving_unit", "handling_unit", "target_unit")
+WITH_CASE_FOR_SYSTEM = ("owner", "handling_unit")
+
+
+def _lock(case_id: int, related: tuple[str, ...] = WITH_CASE) -> Case:
     try:
-        return (Case.objects.select_for_update(of=("self",))
-                .select_related("owner", "receiving_unit", "handling_unit", "target_unit").get(pk=case_id))
+        return (Case.objects.select_for_update(of=("self",)).select_related(*related).get(pk=case_id))
     except (Case.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
 
@@ -216,7 +222,7 @@ def acting(action: str, *, actor, case_id: int, expected_version: int | None = N
         raise NotFound()  # nobody is not the system: only the worker's own calls go without one
     policy = current_policy()
     with transaction.atomic(savepoint=savepoint):
-        case = _lock(case_id)
+        case = _lock(case_id, WITH_CASE_FOR_SYSTEM if actor is None else WITH_CASE)
         stored = _stored(case)
         roles = roles_of(actor, case, policy)
         if not roles and getattr(actor, "is_superuser", False):
@@ -242,6 +248,7 @@ def acting(action: str, *, actor, case_id: int, expected_version: int | None = N
         yield step
         if step.pending or not step.recorded:
             step.record()
+        clocks.refresh_provisional(case)  # once, after every clock the step moved
         case.version += 1  # the row is locked: the version read with it is the latest
         case.save(update_fields=[*_changed(case, stored), "updated_at"])
 
