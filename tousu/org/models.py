@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .fields import OrderedJSONField
+
 
 class Organisation(models.Model):
     """The one organisation this installation serves; `policy` is the preset as loaded."""
@@ -15,7 +17,7 @@ class Organisation(models.Model):
     preset = models.CharField(_("preset"), max_length=50)
     timezone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai")
     hotline = models.CharField(_("complaint hotline"), max_length=50, blank=True)
-    policy = models.JSONField(_("policy"), default=dict)
+    policy = OrderedJSONField(_("policy"), default=dict)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Changes whenever the policy, a role, or a holiday changes: the key of the in-process cache
     # of the parsed policy and calendar (org/services.py).
@@ -54,7 +56,7 @@ class PolicyVersion(models.Model):
 
     number = models.PositiveIntegerField(_("version"), unique=True)
     preset = models.CharField(_("preset"), max_length=50)
-    policy = models.JSONField(_("policy"))
+    policy = OrderedJSONField(_("policy"))
     changed_by = models.CharField(_("changed by"), max_length=150, blank=True)
     changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
     note = models.CharField(_("note"), max_length=300, blank=True)

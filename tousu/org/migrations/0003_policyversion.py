@@ -2,6 +2,22 @@
 
 from django.db import migrations, models
 
+import tousu.org.fields
+
+
+def _policy_type(schema_editor, sql_type: str) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(f'ALTER TABLE "org_organisation" ALTER COLUMN "policy" TYPE {sql_type} '
+                              f'USING "policy"::{sql_type}')
+
+
+def policy_as_text(apps, schema_editor):
+    _policy_type(schema_editor, "text")
+
+
+def policy_as_jsonb(apps, schema_editor):
+    _policy_type(schema_editor, "jsonb")
+
 
 def policy_with_kinds(apps, schema_editor):
     """An organisation set up before kinds of case runs its shipped preset in the new form (the
@@ -38,7 +54,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('number', models.PositiveIntegerField(unique=True, verbose_name='version')),
                 ('preset', models.CharField(max_length=50, verbose_name='preset')),
-                ('policy', models.JSONField(verbose_name='policy')),
+                ('policy', tousu.org.fields.OrderedJSONField(verbose_name='policy')),
                 ('changed_by', models.CharField(blank=True, max_length=150, verbose_name='changed by')),
                 ('changed_at', models.DateTimeField(auto_now_add=True, verbose_name='changed at')),
                 ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
@@ -48,6 +64,16 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'policy versions',
                 'ordering': ['-number'],
             },
+        ),
+        # Kept as text in the preset's order (org/fields.py): jsonb would sort the keys. SQLite
+        # keeps JSON as text already; PostgreSQL's column changes type, both ways.
+        migrations.SeparateDatabaseAndState(
+            state_operations=[migrations.AlterField(
+                model_name='organisation',
+                name='policy',
+                field=tousu.org.fields.OrderedJSONField(default=dict, verbose_name='policy'),
+            )],
+            database_operations=[migrations.RunPython(policy_as_text, policy_as_jsonb)],
         ),
         migrations.RunPython(policy_with_kinds, migrations.RunPython.noop),
     ]
