@@ -4,8 +4,10 @@ state, actions with new target states, a three-step approval chosen by the level
 that starts a 30-minute clock, and an outside party (the company complained about)."""
 
 import datetime as dt
+import io
 from pathlib import Path
 
+import docx
 import pytest
 from django.test import Client
 
@@ -105,6 +107,22 @@ def test_a_kind_written_in_toml_runs_from_intake_to_close(org, api):
     assert act(desk, case, "decide", text="召回同批次产品并赔偿").status_code == 302
     case.refresh_from_db()
     assert case.state == "decided"
+
+    # The decision letter was written as a .docx with the parties and the decision, and is
+    # served on the company complained about.
+    letter = case.documents.get(name="decision_letter")
+    page = desk.get(f"/staff/cases/{case.pk}/").content.decode()
+    assert f"产品质量投诉处理决定书（{case.number}）" in page
+    download = desk.get(f"/staff/cases/{case.pk}/documents/{letter.pk}/")
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(b"".join(download.streaming_content))).paragraphs)
+    assert "某某电器有限公司" in text and "王先生" in text and "召回同批次产品并赔偿" in text
+    assert Client().get(f"/staff/cases/{case.pk}/documents/{letter.pk}/").status_code == 302  # login first
+    assert act(desk, case, "serve_decision", method="post").status_code == 302
+    maker = case.parties.get(role="maker")
+    assert maker.served_at is not None and maker.served_how == "邮寄"
+    served = case.events.get(action="serve_decision")
+    assert served.new["served"] == ["某某电器有限公司"] and served.new["served_document"] == letter.title
+    case.refresh_from_db()
 
     # The complainant rates the decision on the portal, as themselves: the case closes.
     portal = Client()

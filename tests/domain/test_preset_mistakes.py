@@ -47,6 +47,10 @@ MISTAKES = [
     pytest.param('[kinds.complaint.actions.reply]\n'
                  'requires = [{ guard = "field_set", field = "reply", colour = "red" }]\n',
                  f"{ACTIONS}.reply.requires.0.colour", "'colour'", id="guard with a stray parameter"),
+    pytest.param('[kinds.complaint.actions.accept]\neffects = [{ document = { name = "letter" } }]\n',
+                 f"{ACTIONS}.accept.effects.0.document.name", "'letter'", id="a document the kind lacks"),
+    pytest.param('[kinds.complaint.documents.letter]\ntitle = "答复函"\n',
+                 "kinds.complaint.documents.letter.body", "title and a body", id="a document without a body"),
     pytest.param('[kinds.complaint.actions.accept]\neffects = [{ teleport = {} }]\n',
                  f"{ACTIONS}.accept.effects.0.teleport", "'teleport'", id="unknown effect"),
     pytest.param('[kinds.complaint.actions.escalate]\neffects = [{ escalate = { reason = "why" } }]\n',

@@ -241,13 +241,30 @@ def _add_party(step, params: dict, values: dict) -> None:
 def _serve(step, params: dict, values: dict) -> None:
     """Record service (送达) on every party of `role` not yet served."""
     how = values.get(params.get("method", ""), "") or ""
+    method = step.kind.actions[step.action].input(params.get("method", ""))
+    if method is not None and method.choices:  # a choice is kept as its words (邮寄), not its code
+        how = dict(method.choices).get(how, how)
     parties = CaseParty.objects.filter(case=step.case, role=params["role"], served_at__isnull=True)
     names = list(parties.values_list("name", flat=True))
     if not names:
         raise Refused(_("Every such party has already been served."))
     parties.update(served_at=step.now, served_how=str(how)[:100])
     step.facts["served"] = names
+    if params.get("document"):
+        served = step.case.documents.filter(name=params["document"]).order_by("-pk").first()
+        if served is None:
+            raise Refused(_("The document to serve has not been written yet."))
+        step.facts["served_document"] = served.title
     step.events.append(f"serve:{params['role']}")
+
+
+def _document(step, params: dict, values: dict) -> None:
+    """Render the kind's document for the case now; the event names it."""
+    from .documents import render
+
+    document = render(step, params["name"], values)
+    step.stored.append(document.file)  # deleted again if the action fails after this
+    step.facts.setdefault("documents", []).append(document.title)
 
 
 def _notify(step, params: dict, values: dict) -> None:
@@ -282,6 +299,7 @@ HANDLERS = {
     "decide_approval": _decide_approval,
     "add_party": _add_party,
     "serve": _serve,
+    "document": _document,
     "notify": _notify,
     "accountability": _accountability,
 }

@@ -94,6 +94,7 @@ class Step:
         self.facts: dict = {}  # what the event records beside the changed fields
         self.events: list[str] = []  # further clock events: 'level:1', 'approval:report:granted'
         self.clock_ops: list[tuple[str, str]] = []
+        self.stored: list = []  # files written by this action (deleted again if it fails)
         self.recorded: list[str] = []
         self._calendar = None
 
@@ -276,6 +277,8 @@ def _with_names(note: str, names: list[str]) -> str:
 
 
 def run_action(step: Step, raw: dict, *, note: str = "", stored: list | None = None) -> None:
+    if stored is not None:
+        step.stored = stored
     """Parse the inputs of the step's action and do what its policy says (inside `acting`)."""
     spec = step.kind.actions[step.action]
     unknown = sorted(set(raw) - {item.name for item in spec.inputs})
@@ -292,7 +295,7 @@ def run_action(step: Step, raw: dict, *, note: str = "", stored: list | None = N
     for item in spec.inputs:
         if item.type == "files" and values[item.name]:
             names = attachment_rules.store(step.case, values[item.name], actor=step.staff_actor,
-                                           source=attachment_source(step), now=step.now, stored=stored)
+                                           source=attachment_source(step), now=step.now, stored=step.stored)
             step.facts[item.name] = names
             note = _with_names(note or values.get(spec.note) or "", names) if spec.note else note
     outcome = str(values.get(spec.outcome) or "") if spec.outcome else ""

@@ -326,3 +326,29 @@ class CaseApproval(models.Model):
         verbose_name_plural = _("approval steps")
         ordering = ["case", "chain", "round", "position"]
         indexes = [models.Index(fields=["case", "chain", "state"], name="approval_case_chain")]
+
+
+def document_path(instance: "CaseDocument", filename: str) -> str:
+    return f"cases/{instance.case.number}/documents/{uuid.uuid4().hex}.docx"
+
+
+class CaseDocument(models.Model):
+    """A document the kind's policy renders on an action (a decision, a notice to a party),
+    kept with the case as a .docx and served only to those who may see the case."""
+
+    case = models.ForeignKey(Case, models.PROTECT, related_name="documents", verbose_name=_("complaint"))
+    name = models.CharField(_("document"), max_length=50)
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=document_path, max_length=255)
+    rendered_at = models.DateTimeField(_("rendered at"))
+    rendered_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+",
+                                    verbose_name=_("rendered by"))
+    event_seq = models.PositiveIntegerField(_("event"), default=0)
+
+    class Meta:
+        verbose_name = _("case document")
+        verbose_name_plural = _("case documents")
+        ordering = ["case", "pk"]
+
+    def __str__(self) -> str:
+        return self.title

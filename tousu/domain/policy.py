@@ -208,6 +208,13 @@ class Category:
 
 
 @dataclass(frozen=True)
+class DocumentSpec:
+    name: str
+    title: str
+    body: str
+
+
+@dataclass(frozen=True)
 class Figures:
     """What the reports count (one definition, used by every page and export)."""
 
@@ -239,6 +246,7 @@ class Kind:
     ladder: tuple[LadderStep, ...] = ()
     label_en: str = ""
     outcomes_en: dict[str, str] = field(default_factory=dict)
+    documents: dict[str, DocumentSpec] = field(default_factory=dict)
 
     # --- states -------------------------------------------------------------------------
     @property

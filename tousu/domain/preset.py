@@ -21,6 +21,7 @@ from .policy import (
     Branch,
     Category,
     ClockSpec,
+    DocumentSpec,
     EffectSpec,
     Figures,
     GuardSpec,
@@ -271,6 +272,7 @@ def _kind(code: str, doc: dict, roles: dict, path: Path_, p: _Problems) -> Kind:
     if default_level not in dict(levels):
         p.add((*path, "default_level"), f"not one of the levels {[lv for lv, _ in levels]}")
     parties = _parties(doc.get("parties"), (*path, "parties"), p)
+    documents = _documents(doc.get("documents"), (*path, "documents"), p)
     approvals = _approvals(doc.get("approvals"), (*path, "approvals"), roles, p)
     ladder = _ladder(doc["ladder"], (*path, "ladder"), roles, p) if "ladder" in doc else []
     categories = _categories(doc.get("categories"), (*path, "categories"), p)
@@ -280,7 +282,7 @@ def _kind(code: str, doc: dict, roles: dict, path: Path_, p: _Problems) -> Kind:
     clock_names = {str(_table(c, (), p).get("name", "")) for c in _list(doc.get("clocks"), (*path, "clocks"), p)}
     for order, (name, spec) in enumerate(_table(doc.get("actions"), (*path, "actions"), p).items()):
         ctx = _Context(states, outcomes, roles, parties, approvals, levels, names, stages)
-        ctx.clock_names = clock_names
+        ctx.clock_names, ctx.documents = clock_names, documents
         actions[name] = _action(name, _table(spec, (*path, "actions", name), p), ctx,
                                 (*path, "actions", name), order, p)
     for needed, why in (("register", "a case is registered by it"), ("clock", "the worker acts on clocks by it")):
@@ -305,7 +307,7 @@ def _kind(code: str, doc: dict, roles: dict, path: Path_, p: _Problems) -> Kind:
     return Kind(
         code=code, label=str(doc.get("label", code)), number_prefix=prefix, states=states,
         actions=actions, clocks=tuple(clocks), categories=categories, stages=stages,
-        outcomes=outcomes, outcomes_en=outcomes_en, levels=levels, default_level=default_level, parties=parties,
+        outcomes=outcomes, outcomes_en=outcomes_en, documents=documents, levels=levels, default_level=default_level, parties=parties,
         approvals=approvals, figures=figures,
         repeat_window_days=_int(_table(doc.get("repeats"), (*path, "repeats"), p).get("window_days"),
                                 (*path, "repeats", "window_days"), p, 30),
@@ -360,6 +362,19 @@ def _categories(doc: Any, path: Path_, p: _Problems, parent: str = "", depth: in
                     p.add((*here, "children", child_code), "this category code is used twice")
                 out[child_code] = child
     return out
+
+
+def _documents(doc: Any, path: Path_, p: _Problems) -> dict[str, DocumentSpec]:
+    documents = {}
+    for name, spec in _table(doc, path, p).items():
+        here = (*path, name)
+        spec = _table(spec, here, p)
+        _unknown_keys(spec, v.DOCUMENT_KEYS, here, p)
+        for key in ("title", "body"):
+            if not isinstance(spec.get(key), str) or not spec.get(key).strip():
+                p.add((*here, key), "a document needs a title and a body (text with {placeholders})")
+        documents[name] = DocumentSpec(name, str(spec.get("title", name)), str(spec.get("body", "")))
+    return documents
 
 
 def _parties(doc: Any, path: Path_, p: _Problems) -> dict[str, PartyRole]:
@@ -429,6 +444,7 @@ class _Context:
         self.parties, self.approvals, self.levels = parties, approvals, levels
         self.actions, self.stages = actions, stages
         self.clock_names: set[str] = set()
+        self.documents: dict = {}
 
 
 def _state(value: Any, path: Path_, ctx: _Context, p: _Problems, *, allow_new: bool = False) -> str:
@@ -576,6 +592,10 @@ def _check_references(name: str, params: dict, path: Path_, ctx: _Context, names
         p.add((*path, "chain"), f"unknown approval chain {params['chain']!r}")
     if name in ("add_party", "serve") and params.get("role") not in ctx.parties:
         p.add((*path, "role"), f"unknown party role {params.get('role')!r}")
+    if (name == "document" or (name == "serve" and params.get("document"))) and \
+            params.get("name" if name == "document" else "document") not in ctx.documents:
+        key = "name" if name == "document" else "document"
+        p.add((*path, key), f"unknown document {params.get(key)!r}")
     if name == "level" and params.get("to") not in ("up", "down") and not str(params.get("to", "")).startswith("$input."):
         p.add((*path, "to"), "must be 'up', 'down' or '$input.NAME'")
     if name == "decide_approval" and params.get("decision") not in ("grant", "send_back"):

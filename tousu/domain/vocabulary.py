@@ -74,6 +74,7 @@ EFFECTS = {
                   "party inputs (name, address, phone, id_number, credit_code, product, brand)"},
     "serve": {"role": "the party role served", "document": "the document served (optional)",
               "method": "the input holding how it was served (optional)"},
+    "document": {"name": "a document of the kind, rendered as .docx and kept with the case"},
     "notify": {"to": "'owner', 'complainant' or a role code", "subject": "text", "body": "text or "
                "'$input.NAME'"},
     "accountability": {"kind": "a word for the ledger, e.g. 'late_report'"},
@@ -108,7 +109,8 @@ STEP_KEYS = frozenset({"role", "unit", "label", "label_en", "amount", "unit_of_t
                        "send_back"})
 KIND_KEYS = frozenset({"label", "label_en", "number_prefix", "states", "actions", "clocks",
                        "categories", "stages", "outcomes", "levels", "default_level", "parties",
-                       "approvals", "figures", "repeats", "ladder", "callback"})
+                       "approvals", "figures", "repeats", "ladder", "callback", "documents"})
+DOCUMENT_KEYS = frozenset({"title", "body"})
 FIGURE_KEYS = frozenset({"responded", "resolved", "satisfied", "verdicts", "dismissed"})
 TOP_KEYS = frozenset({"preset", "extends", "organisation", "roles", "ladder", "channels",
                       "unit_kinds", "kinds", "default_kind", "units", "demo", "reports", "portal"})

@@ -187,3 +187,7 @@ def _complainant_roles():
 
 def approvals_of(case) -> QuerySet:
     return case.approvals.select_related("decided_by", "unit").order_by("chain", "round", "position")
+
+
+def documents_of(case) -> QuerySet:
+    return case.documents.select_related("rendered_by").order_by("pk")

@@ -12,4 +12,5 @@ urlpatterns = [
     path("cases/<int:case_id>/", case.case_page, name="case"),
     path("cases/<int:case_id>/act/<slug:action>/", case.case_action, name="case_action"),
     path("cases/<int:case_id>/attachments/<int:attachment_id>/", case.attachment, name="attachment"),
+    path("cases/<int:case_id>/documents/<int:document_id>/", case.document, name="document"),
 ]

@@ -83,6 +83,7 @@ def case_context(request, case, *, failed=None, notice=""):
         "complainant": _complainant(case, may_see_personal_data(request.user, policy)),
         "clocks": _clocks(case, now), "events": events, "forms": forms, "later": later,
         "attachments": list(selectors.attachments_of(case)),
+        "documents": list(selectors.documents_of(case)),
         "notice": notice, "notice_error": notice_error,
     }
 
@@ -168,6 +169,25 @@ def attachment(request, case_id: int, attachment_id: int):
     inline = item.content_type in INLINE_TYPES
     response = FileResponse(handle, as_attachment=not inline, filename=item.original_name,
                             content_type=item.content_type if inline else "application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@staff_required
+def document(request, case_id: int, document_id: int):
+    """A document rendered for the case (.docx), only for someone who may see the case."""
+    case = _case_or_404(request.user, case_id)
+    item = selectors.documents_of(case).filter(pk=document_id).first()
+    if item is None:
+        raise Http404
+    try:
+        handle = item.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=f"{case.number} {item.title}.docx",
+                            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
