@@ -584,6 +584,10 @@ def _check_references(name: str, params: dict, path: Path_, ctx: _Context, names
             for clock in clock_names if isinstance(clock_names, list) else [clock_names]:
                 if clock not in ctx.clock_names:
                     p.add((*path, verb), f"unknown clock {clock!r}")
+    if name == "publish":
+        for key in ("title", "summary", "lessons"):
+            if params.get(key) not in names:
+                p.add((*path, key), f"the action has no input {params.get(key)!r}")
     if name in ("escalate", "transfer", "assign"):
         for key in ("reason", "unit", "plan", "person"):
             if key in params and params[key] not in names:

@@ -78,6 +78,8 @@ EFFECTS = {
     "notify": {"to": "'owner', 'complainant' or a role code", "subject": "text", "body": "text or "
                "'$input.NAME'"},
     "accountability": {"kind": "a word for the ledger, e.g. 'late_report'"},
+    "publish": {"title": "the title input", "summary": "the summary input",
+                "lessons": "the lessons input: the case goes into the case library (案例库)"},
 }
 
 # The case columns a `set` effect may write (and a guard may read); a kind's own facts are

@@ -85,18 +85,23 @@ REPORT_ACTIONS = {R.SUBMIT: submit_handling_report, R.DECIDE: decide_handling_re
 # --- the case library ---------------------------------------------------------------------------
 
 def publish_case(*, actor, case_id: int, title: str, summary: str, lessons: str, now=None) -> LibraryEntry:
-    """Publish a closed case to the case library (案例库) with a summary and its lessons."""
-    with acting("publish_case", actor=actor, case_id=case_id, now=now) as step:
-        title = required(title, "title", _("Title"))[:200]
-        summary = required(summary, "summary", _("Summary"))
-        lessons = required(lessons, "lessons", _("Lessons"))
-        if LibraryEntry.objects.filter(case=step.case).exists():
-            raise Refused(_("This complaint is already in the case library."))
-        entry = LibraryEntry.objects.create(
-            case=step.case, title=title, summary=summary, lessons=lessons, category=step.case.category,
-            unit=step.case.handling_unit, published_by=actor, published_at=step.now)
-        step.record(note=title)
-    return entry
+    """Publish a closed case to the case library (案例库) with a summary and its lessons: the
+    kind's publish_case action, whose `publish` effect is `publish_effect` below."""
+    perform("publish_case", actor=actor, case_id=case_id, now=now,
+            inputs={"title": title, "summary": summary, "lessons": lessons})
+    return LibraryEntry.objects.get(case_id=case_id)
+
+
+def publish_effect(step, params: dict, values: dict) -> None:
+    """The `publish` effect: the case goes into the library under the inputs named by params."""
+    if LibraryEntry.objects.filter(case=step.case).exists():
+        raise Refused(_("This complaint is already in the case library."))
+    title = values.get(params["title"], "")[:200]
+    LibraryEntry.objects.create(
+        case=step.case, title=title, summary=values.get(params["summary"], ""),
+        lessons=values.get(params["lessons"], ""), category=step.case.category, unit=step.case.handling_unit,
+        published_by=step.staff_actor, published_at=step.now)
+    step.facts["library"] = title
 
 
 # --- corrective actions -----------------------------------------------------------------------
