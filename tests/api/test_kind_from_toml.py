@@ -15,7 +15,7 @@ from tousu.cases import actions
 from tousu.cases.events import verify_case
 from tousu.cases.models import Case, CaseApproval, Clock
 from tousu.org.models import Unit
-from tousu.org.services import apply_preset, create_preset_people
+from tousu.org.services import apply_preset, create_person, create_preset_people
 
 PRESET = Path(__file__).resolve().parent.parent / "presets" / "two_kinds.toml"
 
@@ -232,3 +232,25 @@ def test_a_late_review_raises_the_level_and_the_decision_starts_a_six_month_peri
     lawsuit = Clock.objects.get(case=case, name="lawsuit")
     # Six months from 31 August end with the last day of February (民法典 art. 202).
     assert lawsuit.due_at.astimezone(tz) == dt.datetime(2027, 3, 1, 0, 0, tzinfo=tz)
+
+
+def test_a_level_may_be_visible_only_to_some_roles(org, api):
+    """重大 (level 1) is for the heads and the case's owner: other staff of the unit lose sight."""
+    from tousu.cases.engine import perform
+
+    people, units = org
+    desk = people["frontdesk"]
+    fo_staff = create_person(username="fo_staff2", name="前台 小李", unit=units["front_office"],
+                             roles=["staff"], password="pw")
+    case = _product_case(people, units, None)
+    perform("start_review", actor=desk, case_id=case.pk)
+    assert api(fo_staff).get(f"/cases/{case.pk}").status_code == 200  # 一般: the unit sees it
+    for reason in ("较大", "重大"):
+        perform("raise_level", actor=desk, case_id=case.pk, inputs={"reason": reason})
+    case.refresh_from_db()
+    assert case.severity == 1
+    assert api(desk).get(f"/cases/{case.pk}").status_code == 200  # its owner
+    assert api(people["fo_head"]).get(f"/cases/{case.pk}").status_code == 200  # a head
+    assert api(fo_staff).get(f"/cases/{case.pk}").status_code == 404
+    assert staff(fo_staff).get(f"/staff/cases/{case.pk}/").status_code == 404
+    assert case.pk not in [c["id"] for c in api(fo_staff).get("/cases").json()["items"]]

@@ -44,11 +44,15 @@ def actor_roles(user, case: Case, policy: Policy) -> set[str]:
         return roles
     if case.owner_id == user.pk:
         roles.add(OWNER)
-    for m in memberships(user):
+    mine = memberships(user)
+    for m in mine:
         if covers(m.unit, case):
             roles.update({m.role.code, ANY_MEMBER})
         elif policy.roles.get(m.role.code) and policy.roles[m.role.code].all_units:
             roles.add(m.role.code)
+    allowed = policy.kind(case.kind).level_visibility.get(case.severity)
+    if allowed is not None and OWNER not in roles and not allowed & {m.role.code for m in mine}:
+        return set()  # a level only some roles may see (the policy's `visible_to`)
     return roles
 
 
@@ -59,9 +63,23 @@ def cases_visible_to(user) -> QuerySet[Case]:
     # One access rule for reading and acting (actor_roles): a superuser too sees cases through
     # memberships; the admin site is where an administrator reads everything.
     mine = memberships(user)
-    if any(m.role.sees_all_units for m in mine):
-        return base
-    return base.filter(Q(owner=user) | in_units([m.unit for m in mine]))
+    if not any(m.role.sees_all_units for m in mine):
+        base = base.filter(Q(owner=user) | in_units([m.unit for m in mine]))
+    return _without_hidden_levels(base, user, mine)
+
+
+def _without_hidden_levels(qs: QuerySet[Case], user, mine) -> QuerySet[Case]:
+    """Leave out the cases at a level the policy shows only to roles this person lacks (their
+    own cases stay). Nothing to do, and no query added, when no level is restricted."""
+    from tousu.org.services import current_policy
+
+    hidden = current_policy().hidden_levels({m.role.code for m in mine})
+    if not hidden:
+        return qs
+    condition = Q(pk__in=[])
+    for kind, level in hidden:
+        condition |= Q(kind=kind, severity=level)
+    return qs.exclude(condition & ~Q(owner=user))
 
 
 def in_units(units) -> Q:

@@ -247,6 +247,9 @@ class Kind:
     label_en: str = ""
     outcomes_en: dict[str, str] = field(default_factory=dict)
     documents: dict[str, DocumentSpec] = field(default_factory=dict)
+    # level value -> the roles that may see a case at that level (besides its owner); a level
+    # not listed is seen as the units rule says.
+    level_visibility: dict[int, frozenset[str]] = field(default_factory=dict)
 
     # --- states -------------------------------------------------------------------------
     @property
@@ -367,6 +370,11 @@ class Policy:
     @property
     def callback_outcomes(self) -> dict[str, str]:
         return self.kind().outcomes
+
+    def hidden_levels(self, roles: set[str]) -> list[tuple[str, int]]:
+        """(kind, level) pairs whose cases a person with `roles` may not see (unless theirs)."""
+        return [(kind.code, level) for kind in self.kinds.values()
+                for level, allowed in kind.level_visibility.items() if not roles & allowed]
 
     def ended_states(self) -> tuple[str, ...]:
         """Every state that ends a case in any kind, in a fixed order."""

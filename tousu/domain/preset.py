@@ -267,7 +267,7 @@ def _kind(code: str, doc: dict, roles: dict, path: Path_, p: _Problems) -> Kind:
         else:
             outcomes[str(outcome)] = str(spec)
     stages = {str(k): str(x) for k, x in _table(doc.get("stages"), (*path, "stages"), p).items()}
-    levels = _levels(doc.get("levels"), (*path, "levels"), p)
+    levels, level_visibility = _levels(doc.get("levels"), (*path, "levels"), p, roles)
     default_level = _int(doc.get("default_level"), (*path, "default_level"), p, levels[0][0])
     if default_level not in dict(levels):
         p.add((*path, "default_level"), f"not one of the levels {[lv for lv, _ in levels]}")
@@ -307,7 +307,8 @@ def _kind(code: str, doc: dict, roles: dict, path: Path_, p: _Problems) -> Kind:
     return Kind(
         code=code, label=str(doc.get("label", code)), number_prefix=prefix, states=states,
         actions=actions, clocks=tuple(clocks), categories=categories, stages=stages,
-        outcomes=outcomes, outcomes_en=outcomes_en, documents=documents, levels=levels, default_level=default_level, parties=parties,
+        outcomes=outcomes, outcomes_en=outcomes_en, documents=documents, level_visibility=level_visibility,
+        levels=levels, default_level=default_level, parties=parties,
         approvals=approvals, figures=figures,
         repeat_window_days=_int(_table(doc.get("repeats"), (*path, "repeats"), p).get("window_days"),
                                 (*path, "repeats", "window_days"), p, 30),
@@ -326,21 +327,30 @@ def _known(values: Any, known: dict, path: Path_, what: str, p: _Problems) -> tu
     return tuple(out)
 
 
-def _levels(doc: Any, path: Path_, p: _Problems) -> tuple[tuple[int, str], ...]:
-    """A kind's levels, lowest first; each stored as its `value` (3 一般 ... 1 重大)."""
+def _levels(doc: Any, path: Path_, p: _Problems, roles: dict) -> tuple[tuple[tuple[int, str], ...], dict]:
+    """A kind's levels, lowest first; each stored as its `value` (3 一般 ... 1 重大); and, for
+    a level only some roles may see, those roles."""
     if doc is None:
-        return ((3, "一般"), (2, "严重"), (1, "非常严重"))
-    levels = []
+        return ((3, "一般"), (2, "严重"), (1, "非常严重")), {}
+    levels, visibility = [], {}
     for i, item in enumerate(_list(doc, path, p)):
-        item = _table(item, (*path, str(i)), p)
+        here = (*path, str(i))
+        item = _table(item, here, p)
+        _unknown_keys(item, v.LEVEL_KEYS, here, p)
         value = item.get("value")
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 32767:
-            p.add((*path, str(i), "value"), "must be a whole number from 0 to 32767")
+            p.add((*here, "value"), "must be a whole number from 0 to 32767")
             continue
         levels.append((value, str(item.get("label", value))))
+        if "visible_to" in item:
+            seen = frozenset(_list(item["visible_to"], (*here, "visible_to"), p))
+            unknown = seen - set(roles)
+            if unknown:
+                p.add((*here, "visible_to"), f"unknown roles {sorted(unknown)}")
+            visibility[value] = seen
     if len({lv for lv, _ in levels}) != len(levels):
         p.add(path, "two levels share a value")
-    return tuple(levels) or ((3, "一般"),)
+    return tuple(levels) or ((3, "一般"),), visibility
 
 
 def _categories(doc: Any, path: Path_, p: _Problems, parent: str = "", depth: int = 1) -> dict[str, Category]:

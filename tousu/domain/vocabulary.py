@@ -113,6 +113,7 @@ KIND_KEYS = frozenset({"label", "label_en", "number_prefix", "states", "actions"
                        "categories", "stages", "outcomes", "levels", "default_level", "parties",
                        "approvals", "figures", "repeats", "ladder", "callback", "documents"})
 DOCUMENT_KEYS = frozenset({"title", "body"})
+LEVEL_KEYS = frozenset({"value", "label", "visible_to"})
 FIGURE_KEYS = frozenset({"responded", "resolved", "satisfied", "verdicts", "dismissed"})
 TOP_KEYS = frozenset({"preset", "extends", "organisation", "roles", "ladder", "channels",
                       "unit_kinds", "kinds", "default_kind", "units", "demo", "reports", "portal"})
