@@ -2,7 +2,7 @@
 whose `{placeholders}` are filled from the case, the action's inputs and the parties, written
 as a .docx (python-docx) and kept with the case (`CaseDocument`).
 
-Placeholders: `{number}`, `{subject}`, `{received}` (the day received), `{today}`, `{state}`,
+Placeholders: `{number}`, `{subject}`, `{received_on}` (the day received), `{today}`, `{state}`,
 any case column (`{reply}`, `{resolution}` ...), `{input.NAME}`, `{data.NAME}`, and
 `{parties.ROLE}` (the names of the parties of that role, joined). An unknown placeholder is left
 as it is, so a typing mistake shows on the page instead of failing the action."""
@@ -34,7 +34,7 @@ def values_for(step, inputs: dict) -> dict:
         if not field.is_relation:
             value = step.pending.get(field.name, getattr(case, field.name))
             found[field.name] = "" if value is None else str(value)
-    found["received"] = timezone.localtime(case.received_at, tz).strftime("%Y-%m-%d")
+    found["received_on"] = timezone.localtime(case.received_at, tz).strftime("%Y-%m-%d")
     found["today"] = timezone.localtime(step.now, tz).strftime("%Y-%m-%d")
     state = step.pending.get("state", case.state)
     spec = step.kind.states.get(state)
