@@ -154,40 +154,42 @@ def case_action(request, case_id: int, action: str):
 INLINE_TYPES = attachment_rules.TYPES
 
 
-@require_GET
-@staff_required
-def attachment(request, case_id: int, attachment_id: int):
-    """A case's attachment, only for someone who may see the case (404 otherwise, as for the case)."""
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _case_file(request, case_id: int, files, file_id: int):
+    """(the case, its file row) for someone who may see the case; 404 otherwise, as for the case."""
     case = _case_or_404(request.user, case_id)
-    item = selectors.attachments_of(case).filter(pk=attachment_id).first()
+    item = files(case).filter(pk=file_id).first()
     if item is None:
         raise Http404
+    return case, item
+
+
+def _served(item, *, filename: str, content_type: str, inline: bool) -> FileResponse:
     try:
         handle = item.file.open("rb")
     except (FileNotFoundError, ValueError):
         raise Http404 from None
-    inline = item.content_type in INLINE_TYPES
-    response = FileResponse(handle, as_attachment=not inline, filename=item.original_name,
-                            content_type=item.content_type if inline else "application/octet-stream")
+    response = FileResponse(handle, as_attachment=not inline, filename=filename, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_GET
+@staff_required
+def attachment(request, case_id: int, attachment_id: int):
+    """A case's attachment: images and PDF shown in the browser, anything else downloaded."""
+    _case, item = _case_file(request, case_id, selectors.attachments_of, attachment_id)
+    inline = item.content_type in INLINE_TYPES
+    return _served(item, filename=item.original_name, inline=inline,
+                   content_type=item.content_type if inline else "application/octet-stream")
 
 
 @require_GET
 @staff_required
 def document(request, case_id: int, document_id: int):
-    """A document rendered for the case (.docx), only for someone who may see the case."""
-    case = _case_or_404(request.user, case_id)
-    item = selectors.documents_of(case).filter(pk=document_id).first()
-    if item is None:
-        raise Http404
-    try:
-        handle = item.file.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=f"{case.number} {item.title}.docx",
-                            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    """A document rendered for the case (.docx), downloaded."""
+    case, item = _case_file(request, case_id, selectors.documents_of, document_id)
+    return _served(item, filename=f"{case.number} {item.title}.docx", content_type=DOCX, inline=False)
