@@ -74,6 +74,8 @@ def resume(case: Case, spec: ClockSpec, now: datetime, calendar: WorkCalendar, t
         clock.warn_at = compute_warn(clock.due_at, spec.warn_minutes)
         clock.warned_at = None if clock.warn_at > now else clock.warned_at
         clock.save(update_fields=["state", "paused_at", "due_at", "warn_at", "warned_at", "provisional"])
+        if clock.provisional:
+            case.provisional_deadline = True
 
 
 def by_name(case: Case, kind: Kind, verb: str, name: str, now: datetime, calendar: WorkCalendar, tz) -> None:
@@ -105,13 +107,19 @@ def start(case: Case, spec: ClockSpec, now: datetime, calendar: WorkCalendar, tz
     if deadline is None:
         return None
     due_at, provisional = deadline
+    if provisional:
+        case.provisional_deadline = True  # an open provisional clock: see refresh_provisional
     return Clock.objects.create(
         case=case, name=spec.name, label=spec.label, started_at=now, due_at=due_at,
         warn_at=compute_warn(due_at, spec.warn_minutes), provisional=provisional)
 
 
 def refresh_provisional(case: Case) -> None:
-    """The case shows a provisional deadline while any open clock is provisional."""
+    """The case shows a provisional deadline while any open clock is provisional.
+
+    Starting or resuming a provisional clock sets the flag at once (start, resume); only a case
+    that had the flag can lose it (its provisional clock stopped or recomputed), so a step reads
+    the clocks again only then (engine.acting)."""
     case.provisional_deadline = Clock.objects.filter(case=case, state__in=OPEN, provisional=True).exists()
 
 

@@ -249,7 +249,8 @@ def acting(action: str, *, actor, case_id: int, expected_version: int | None = N
         yield step
         if step.pending or not step.recorded:
             step.record()
-        clocks.refresh_provisional(case)  # once, after every clock the step moved
+        if stored["provisional_deadline"]:
+            clocks.refresh_provisional(case)  # a clock the step stopped may have been the last provisional one
         case.version += 1  # the row is locked: the version read with it is the latest
         case.save(update_fields=[*_changed(case, stored), "updated_at"])
 
