@@ -395,6 +395,7 @@ def burst_into(url: str, clocks: int, workers: int, lead: float) -> dict:
     from tests.faults.helpers import Process
 
     setup = child("burst_setup", url, str(clocks))
+    load = round(os.getloadavg()[0], 2)  # other work on the machine (1-minute load average)
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "tousu.settings",
            "TOUSU_LOG_LEVEL": "WARNING", "TOUSU_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
     logs = [Path("/tmp") / f"bench-burst-{os.getpid()}-worker{i}.log" for i in range(workers)]
@@ -424,14 +425,21 @@ def burst_into(url: str, clocks: int, workers: int, lead: float) -> dict:
                 for name, share in (("half_s", 0.5), ("p90_s", 0.9), ("last_s", 1.0)):
                     if done >= share and name not in marks:
                         marks[name] = round((seen - due).total_seconds(), 1)
+            cpu = [round(cpu_seconds(proc.proc.pid), 1) for proc in procs]
     finally:
         for proc in procs:
             proc.stop()
     errors = sum(log.read_text(errors="replace").count("Traceback") for log in logs if log.exists())
     result = {**setup, "workers": workers, "remaining": left, **marks,
               "per_s": round(clocks / marks["last_s"], 1) if marks.get("last_s") else None,
-              "worker_errors": errors, **child("burst_check", url)}
+              "worker_cpu_s": cpu, "load_before": load, "worker_errors": errors, **child("burst_check", url)}
     return result
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU a process has used (Linux), to tell a slow path from a busy machine."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def child_burst_setup(count: str) -> dict:
@@ -516,6 +524,9 @@ def child_burst_check() -> dict:
         rows = cur.fetchall()
         cur.execute("SELECT case_id FROM bench_burst")
         case_ids = [pk for (pk,) in cur.fetchall()]
+        cur.execute("SELECT count(*), count(*) FILTER (WHERE n.state = 'pending') FROM notify_notification n "
+                    "WHERE n.case_id IN (SELECT case_id FROM bench_burst)")
+        notices, pending = cur.fetchone()
     broken = sum(1 for _ in verify_all(Case.objects.filter(pk__in=case_ids).order_by("pk")))
     return {
         "clocks_breached": sum(1 for r in rows if r[2]),
@@ -526,6 +537,7 @@ def child_burst_check() -> dict:
         "escalation_mismatches": sum(1 for r in rows if r[4] != (1 if r[1] else 0)),
         "other_events": sum(r[5] for r in rows),
         "broken_chains": broken,
+        "notices_queued": notices, "notices_pending_at_stop": pending,
         "exactly_once": all(r[2] and r[3] == 1 and r[6] == 1 and r[4] == (1 if r[1] else 0) for r in rows)
         and broken == 0,
     }
