@@ -372,7 +372,7 @@ def _claim(clock_id: int, field: str, now: datetime) -> Clock | None:
 def warn_clock(*, clock_id: int, now=None) -> bool:
     """Warn the owner that a clock is about to fall due. True if this call did it."""
     now = now or timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # alone, or one of the sweep's batch (cases/sweep.py)
         clock = _claim(clock_id, "warned_at", now)
         if clock is None:
             return False
@@ -389,7 +389,7 @@ def breach_clock(*, clock_id: int, now=None) -> bool:
     """Record a clock's breach against the unit and the owner; then, if the policy says so,
     raise the case's level and have the system take the clock's `on_breach` action."""
     now = now or timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # alone, or one of the sweep's batch (cases/sweep.py)
         clock = _claim(clock_id, "breached_at", now)
         if clock is None:
             return False

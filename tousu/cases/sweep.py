@@ -3,9 +3,10 @@ follows what is due, not how many cases there are.
 
 Clocks are taken in small batches, one transaction each: the batch's cases are locked first,
 SKIP LOCKED, so two workers take different batches and a case a person is working on waits for
-the next round. Each clock then has a savepoint of its own inside the batch: a clock that fails
-is rolled back alone, logged, and retried next round; the others commit. A round reads the
-configuration once, as a web request does, and looks each ladder holder up once."""
+the next round. When anything in a batch fails, none of it is kept and its clocks are taken
+again one transaction each: the clock that fails is logged and retried next round, the others
+go through. A round reads the configuration once, as a web request does, and looks each ladder
+holder up once."""
 
 from __future__ import annotations
 
@@ -46,24 +47,20 @@ def _round(now, limit: int, batch: int) -> dict[str, int]:
 
 
 def _batch(action, pks: list[int], now) -> int:
-    """Act on the clocks of `pks` whose cases nobody else holds, in one transaction."""
-    done = 0
+    """Act on the clocks of `pks` whose cases nobody else holds, in one transaction; if that
+    fails, on each clock alone."""
     try:
         with transaction.atomic():
             free = set(Case.objects.select_for_update(skip_locked=True, of=("self",))
                        .filter(clocks__pk__in=pks).values_list("clocks__pk", flat=True))
-            for pk in pks:
-                if pk in free:
-                    done += _act(action, pk, now)
-    except Exception:  # the commit itself failed: every clock of the batch is retried next round
-        log.exception("%s failed for the batch of clocks %s", action.__name__, pks)
-        return 0
-    return done
+            return sum(action(clock_id=pk, now=now) for pk in pks if pk in free)
+    except Exception:
+        return sum(_act(action, pk, now) for pk in pks)
 
 
 def _act(action, pk: int, now) -> bool:
-    """One clock, one savepoint (its action's own atomic block): a clock that fails is logged
-    and retried next round, and does not hold up the clocks after it."""
+    """One clock, one transaction: a clock that fails is logged and retried next round, and
+    does not hold up the clocks after it."""
     try:
         return action(clock_id=pk, now=now)
     except Exception:
