@@ -147,7 +147,8 @@ def child_token() -> dict:
 
 def child_ceiling(clients: str, seconds: str) -> dict:
     """psycopg (or sqlite3) writing what one API create writes: the counter, the case, its
-    register event, its reply clock and the idempotency key, one transaction per case."""
+    complainant party, its register event, its reply clock and the idempotency key, one
+    transaction per case."""
     import secrets
     from datetime import timedelta
 
@@ -158,8 +159,10 @@ def child_ceiling(clients: str, seconds: str) -> dict:
     from tousu.cases.management.commands.bench_data import SEEDED_CASE_COLUMNS, load_texts, subject_of
     from tousu.cases.search import case_terms
     from tousu.org.models import Unit
+    from tousu.org.services import policy_version
 
     db = settings.DATABASES["default"]
+    version = policy_version()
     teller = get_user_model().objects.get(username="teller").pk
     unit = Unit.objects.get(code="outlet_wenyi").pk
     text = load_texts(200)[7]
@@ -200,13 +203,16 @@ def child_ceiling(clients: str, seconds: str) -> dict:
         row = [number, secrets.token_urlsafe(9), "complaint", "phone", "after", "waiting_time", 3,
                subject_of(text), text, ts, teller, unit, None, unit, None, "", "", "孙女士", "13700001234", "", "",
                "", None, None, "received", 0, teller, None, "", None, None, "", "0", "", None, "", None, None,
-               None, None, "", 0, False, 1, 0, "", ts, ts,
+               None, None, "", 0, False, 1, 0, "", ts, ts, True, "{}", version,
                case_terms(number=number, subject=subject_of(text), description=text, complainant_name="孙女士")]
         case_id = cur.execute(q(f"INSERT INTO cases_case ({cols}) VALUES ({', '.join(['%s'] * len(row))}) "
                                 "RETURNING id"), row).fetchone()[0]
-        new = {"number": number, "channel": "phone", "stage": "after", "category": "waiting_time",
-               "subject": subject_of(text), "receiving_unit": unit, "target_unit": None, "owner": teller,
-               "level": 0, "requested_by": None, "promised_reply_at": None}
+        cur.execute(q("INSERT INTO cases_caseparty (case_id, role, kind, name, address, phone, email, id_number, "
+                      "product, served_how, added_at) VALUES (%s, 'complainant', 'person', '孙女士', '', "
+                      "'13700001234', '', '', '', '', %s)"), (case_id, ts))
+        new = {"number": number, "kind": "complaint", "state": "received", "channel": "phone", "stage": "after",
+               "category": "waiting_time", "subject": subject_of(text), "receiving_unit": unit,
+               "target_unit": None, "owner": teller, "level": 0, "requested_by": None, "promised_reply_at": None}
         digest = event_hash(case_id=case_id, seq=1, actor_id=teller, at=now, action="register", old={}, new=new,
                             note="", prev_hash="")
         cur.execute(q("INSERT INTO cases_caseevent (case_id, seq, actor_id, at, action, old, new, note, prev_hash, "
@@ -395,6 +401,11 @@ def burst_into(url: str, clocks: int, workers: int, lead: float) -> dict:
     from tests.faults.helpers import Process
 
     setup = child("burst_setup", url, str(clocks))
+    # Copying the database (CREATE DATABASE ... TEMPLATE writes every page to the WAL) leaves
+    # gigabytes to write out: a checkpoint and a sync now, or the burst pays for the copy.
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CHECKPOINT")
+    os.sync()
     load = round(os.getloadavg()[0], 2)  # other work on the machine (1-minute load average)
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "tousu.settings",
            "TOUSU_LOG_LEVEL": "WARNING", "TOUSU_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
