@@ -310,19 +310,22 @@ def child_sweep(due: str) -> dict:
     from django.db import transaction
     from django.utils import timezone
 
-    from tousu.cases.models import Case, Clock
+    from django.db.models import Q
+
+    from tousu.cases.models import Case, CaseEvent, Clock
     from tousu.cases.sweep import sweep
 
     now = timezone.now()
-    open_ids = list(Case.objects.exclude(state__in=["closed", "withdrawn", "rejected"])
-                    .order_by("?").values_list("pk", flat=True)[:int(due)])
-    if len(open_ids) < int(due):  # a small database: take closed ones too
+    open_ids = list(Case.objects.filter(is_open=True).order_by("?").values_list("pk", flat=True)[:int(due)])
+    if len(open_ids) < int(due):  # a small database: take closed ones too (their breach escalates nothing)
         open_ids += list(Case.objects.exclude(pk__in=open_ids).order_by("?")
                          .values_list("pk", flat=True)[:int(due) - len(open_ids)])
     result = {}
     with transaction.atomic():
-        Clock.objects.filter(state=Clock.RUNNING, due_at__lte=now + timedelta(hours=1)).update(
+        soon = now + timedelta(hours=1)
+        Clock.objects.filter(Q(due_at__lte=soon) | Q(warn_at__lte=soon), state=Clock.RUNNING).update(
             due_at=now + timedelta(days=30), warn_at=now + timedelta(days=29))  # only ours are due
+        escalations_before = CaseEvent.objects.filter(action="escalate").count()
         Clock.objects.bulk_create([Clock(case_id=pk, name="reply", label="约定回复时限（三日内）", started_at=now - timedelta(days=3),
                                          due_at=now - timedelta(minutes=1), warn_at=now - timedelta(minutes=5))
                                    for pk in open_ids])
@@ -334,8 +337,8 @@ def child_sweep(due: str) -> dict:
             if not any(step.values()):
                 break
         result = {"due": len(open_ids), **done, "seconds": round(time.perf_counter() - t, 2),
-                  "open_cases": Case.objects.exclude(state__in=["closed", "withdrawn", "rejected"]).count(),
-                  "cases": Case.objects.count()}
+                  "escalated": CaseEvent.objects.filter(action="escalate").count() - escalations_before,
+                  "open_cases": Case.objects.filter(is_open=True).count(), "cases": Case.objects.count()}
         transaction.set_rollback(True)
     return result
 
