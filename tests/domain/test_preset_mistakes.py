@@ -47,6 +47,11 @@ MISTAKES = [
     pytest.param('[kinds.complaint.actions.reply]\n'
                  'requires = [{ guard = "field_set", field = "reply", colour = "red" }]\n',
                  f"{ACTIONS}.reply.requires.0.colour", "'colour'", id="guard with a stray parameter"),
+    pytest.param(clock(when='{ level = 7 }'), f"{CLOCKS}.0.when.level", "7", id="a clock on an unknown level"),
+    pytest.param(clock(when='{ category = "weather" }'), f"{CLOCKS}.0.when.category", "'weather'",
+                 id="a clock on an unknown category"),
+    pytest.param(clock(due_from='"subject"'), f"{CLOCKS}.0.due_from", "'subject'",
+                 id="a clock due at something not a time"),
     pytest.param('[kinds.complaint.actions.accept]\neffects = [{ document = { name = "letter" } }]\n',
                  f"{ACTIONS}.accept.effects.0.document.name", "'letter'", id="a document the kind lacks"),
     pytest.param('[kinds.complaint.documents.letter]\ntitle = "答复函"\n',
@@ -188,3 +193,10 @@ def test_add_party_reads_the_inputs_its_prefix_names(tmp_path, prefix, problems)
             'inputs = [{ name = "respondent_name", type = "text" }, { name = "respondent_phone", type = "text" }]\n'
             f'effects = [{{ add_party = {{ role = "respondent", from = "{prefix}" }} }}]\n')
     assert check_file(write(tmp_path, body)) == problems
+
+
+def test_extends_with_a_suffix_is_found_beside_the_file(tmp_path):
+    """`extends = "base.toml"` means the file beside it, wherever the checker runs from."""
+    (tmp_path / "base.toml").write_text('extends = "hotel"\n', encoding="utf-8")
+    child = write(tmp_path, "", name="child.toml", extends="base.toml")
+    assert check_file(child) == []

@@ -65,8 +65,11 @@ def _mark(doc: dict, origins: dict, name: str, path: Path_) -> None:
 
 def _find(name: str, directory: Path, extending: Path | None = None) -> Path:
     path = Path(name)
-    if path.suffix == ".toml" and path.is_file():
-        return path
+    if path.suffix == ".toml":
+        # a file named with its suffix: beside the file that extends it first, then as given
+        for candidate in ((directory / path) if not path.is_absolute() else path, path):
+            if candidate.is_file() and not (extending and candidate.resolve() == extending.resolve()):
+                return candidate
     for folder in (directory, PRESET_DIR):
         candidate = folder / f"{name}.toml"
         # a file never extends itself: a local hotel.toml extending "hotel" means the shipped one
@@ -289,7 +292,7 @@ def _kind(code: str, doc: dict, roles: dict, path: Path_, p: _Problems) -> Kind:
         if needed not in actions:
             p.add((*path, "actions", needed), f"the kind needs an action {needed!r}: {why}")
     ctx = _Context(states, outcomes, roles, parties, approvals, levels, names, stages)
-    ctx.clock_names = clock_names
+    ctx.clock_names, ctx.categories = clock_names, categories
     clocks = _clocks(doc.get("clocks"), (*path, "clocks"), ctx, actions, p)
 
     figures_doc = _table(doc.get("figures"), (*path, "figures"), p)
@@ -455,6 +458,7 @@ class _Context:
         self.actions, self.stages = actions, stages
         self.clock_names: set[str] = set()
         self.documents: dict = {}
+        self.categories: dict = {}
 
 
 def _state(value: Any, path: Path_, ctx: _Context, p: _Problems, *, allow_new: bool = False) -> str:
@@ -736,6 +740,14 @@ def _clocks(doc: Any, path: Path_, ctx: _Context, actions: dict, p: _Problems) -
                 p.add((*here, "when", key), "a clock may depend on stage, channel, category or level")
             elif key == "stage" and str(value) not in ctx.stages:
                 p.add((*here, "when", key), f"unknown stage {value!r}")
+            elif key == "level" and (isinstance(value, bool) or value not in dict(ctx.levels)):
+                p.add((*here, "when", key), f"unknown level {value!r}")
+            elif key == "category" and ctx.categories and str(value) not in ctx.categories:
+                p.add((*here, "when", key), f"unknown category {value!r}")
+        due_from = str(spec.get("due_from", ""))
+        if due_from and due_from not in v.TIME_FIELDS and not due_from.startswith("data."):
+            p.add((*here, "due_from"), f"{due_from!r} is not a time of the case "
+                                       f"({', '.join(sorted(v.TIME_FIELDS))} or data.NAME)")
         clocks.append(ClockSpec(
             name=name, label=str(spec.get("label", name)),
             start_on=frozenset(spec.get("start_on", [])), stop_on=frozenset(spec.get("stop_on", [])),

@@ -92,6 +92,9 @@ SETTABLE_FIELDS = frozenset({
     "requested_resolution", "occurred_at", "severity", "target_unit",
 })
 
+# The case's times a clock may fall due at (`due_from`).
+TIME_FIELDS = frozenset({"requested_by", "promised_reply_at", "occurred_at"})
+
 CLOCK_KEYS = frozenset({"name", "label", "label_en", "when", "amount", "unit", "due_from",
                         "start_on", "stop_on", "pause_on", "resume_on", "warn_minutes",
                         "on_breach", "raise_level"})
