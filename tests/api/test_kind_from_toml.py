@@ -60,6 +60,7 @@ def test_a_kind_written_in_toml_runs_from_intake_to_close(org, api):
     # The case page offers the kind's own actions, under the preset's labels.
     page = desk.get(f"/staff/cases/{case.pk}/").content.decode()
     assert "开始审查" in page and "某某电器有限公司" in page and "Accept" not in page
+    assert 'id="handling-report"' not in page  # the hotel's report chain is the complaint kind's
     assert act(desk, case, "start_review", note="先审查").status_code == 302
     case.refresh_from_db()
     assert case.state == "reviewing" and case.is_open
@@ -254,3 +255,12 @@ def test_a_level_may_be_visible_only_to_some_roles(org, api):
     assert api(fo_staff).get(f"/cases/{case.pk}").status_code == 404
     assert staff(fo_staff).get(f"/staff/cases/{case.pk}/").status_code == 404
     assert case.pk not in [c["id"] for c in api(fo_staff).get("/cases").json()["items"]]
+
+
+def test_the_handling_report_link_shows_where_the_kind_runs_the_report(org):
+    people, units = org
+    complaint = actions.register_case(actor=people["frontdesk"], unit=units["front_office"], channel="phone",
+                                      subject="房间有异味", description="……", complainant_name="李女士",
+                                      stage="after")
+    page = staff(people["frontdesk"]).get(f"/staff/cases/{complaint.pk}/").content.decode()
+    assert 'id="handling-report"' in page
