@@ -562,9 +562,10 @@ def child_burst_check() -> dict:
 # The figures of a period in one statement, per group: each case of the period and of the period
 # before placed in its group (the responsible unit's path under the group unit's: a department
 # for the weekly records, the root for the monthly report), then counted. The repeat test reads
-# each case's 30 days before with window functions (the latest strictly earlier case with the
-# same phone, or the same category and responsible unit: RANGE frames end 1 microsecond before
-# the case), the verdict is the latest satisfied / not satisfied call-back event.
+# each case's 30 days before with window functions, by the rule of tousu.cases.selectors
+# (REPEAT_MATCHES: a strictly earlier case with the same phone, or the same category and handling
+# unit, or the same category and responsible employee; RANGE frames end 1 microsecond before the
+# case), the verdict is the latest satisfied / not satisfied call-back event.
 HAND_SQL = """
 WITH grp AS (SELECT id AS grp, path FROM org_unit WHERE id = ANY(%(groups)s)),
 w AS (
@@ -572,8 +573,11 @@ w AS (
            PARTITION BY complainant_phone ORDER BY received_at
            RANGE BETWEEN interval '30 days' PRECEDING AND interval '1 microsecond' PRECEDING) END AS by_phone,
          CASE WHEN category <> '' THEN count(*) OVER (
-           PARTITION BY category, COALESCE(target_unit_id, receiving_unit_id) ORDER BY received_at
-           RANGE BETWEEN interval '30 days' PRECEDING AND interval '1 microsecond' PRECEDING) END AS by_unit
+           PARTITION BY category, handling_unit_id ORDER BY received_at
+           RANGE BETWEEN interval '30 days' PRECEDING AND interval '1 microsecond' PRECEDING) END AS by_unit,
+         CASE WHEN category <> '' AND responsible_employee_id IS NOT NULL THEN count(*) OVER (
+           PARTITION BY category, responsible_employee_id ORDER BY received_at
+           RANGE BETWEEN interval '30 days' PRECEDING AND interval '1 microsecond' PRECEDING) END AS by_person
   FROM cases_case WHERE received_at >= %(pstart)s - interval '30 days' AND received_at < %(end)s),
 c AS (
   SELECT c.id, g.grp, c.received_at >= %(start)s AS cur, c.state, c.category, c.channel, c.stage, c.level,
@@ -588,7 +592,7 @@ v AS (
   WHERE e.action = 'record_callback' AND e.new ->> 'callback_result' IN ('satisfied', 'not_satisfied')
   ORDER BY e.case_id, e.seq DESC),
 r AS (
-  SELECT c.*, v.verdict, (w.by_phone > 0 OR w.by_unit > 0) AS repeat
+  SELECT c.*, v.verdict, (w.by_phone > 0 OR w.by_unit > 0 OR w.by_person > 0) AS repeat
   FROM c JOIN w ON w.id = c.id LEFT JOIN v ON v.case_id = c.id)
 SELECT 'summary', grp, cur, NULL, count(*),
        count(*) FILTER (WHERE state IN ('accepted','in_progress','replied','confirmed','closed')),
