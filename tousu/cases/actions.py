@@ -66,24 +66,11 @@ def _choice(value: str, choices: dict, field: str, label: str, *, allow_blank: b
     return value
 
 
-_files_kept_only_on_success = attachment_rules.kept_only_on_success
-
-
 def _checked_files(files, field: str = "attachments") -> list:
     """The files checked by the shared rules (type by magic bytes, size, count)."""
     if not files:
         return []
     return attachment_rules.check(files, field)
-
-
-_store_files = attachment_rules.store
-
-
-def _with_names(note: str, names: list[str]) -> str:
-    if not names:
-        return note
-    line = _("Attachments: %(names)s") % {"names": ", ".join(names)}
-    return f"{note}\n{line}" if note else line
 
 
 # --- the actions ------------------------------------------------------------------------------
@@ -158,7 +145,7 @@ def register_case(*, actor, unit: Unit, channel: str, subject: str, description:
     level = policy.level_of(roles, case_kind.code)
     state = spec.target(NEW)
 
-    with _files_kept_only_on_success() as stored, transaction.atomic():
+    with attachment_rules.kept_only_on_success() as stored, transaction.atomic():
         case = Case.objects.create(
             number=_next_number(timezone.localtime(now, org_timezone()).year, case_kind.number_prefix),
             kind=case_kind.code, is_open=case_kind.is_open(state), policy_version=policy_version(),
@@ -180,11 +167,11 @@ def register_case(*, actor, unit: Unit, channel: str, subject: str, description:
         for effect in spec.effects:
             effects.run(step, effect, {})
         uploader = actor if attachment_source != Attachment.PORTAL else None
-        names = _store_files(case, checked, actor=uploader, source=attachment_source, now=now, stored=stored)
+        names = attachment_rules.store(case, checked, actor=uploader, source=attachment_source, now=now, stored=stored)
         if names:
             facts["attachments"] = names
         event = append_event(case, actor=actor, action="register", at=now, old={}, new=facts,
-                             note=_with_names(note, names))
+                             note=attachment_rules.with_names(note, names))
         for name, value in step.pending.items():
             setattr(case, name, value)
         started = clocks.apply(case, policy, ["register", *step.events], now, step.calendar, org_timezone(),
@@ -200,9 +187,6 @@ def register_case(*, actor, unit: Unit, channel: str, subject: str, description:
     return case
 
 
-PARTY_FIELDS = ("name", "kind", "address", "phone", "email", "id_number", "product")
-
-
 def _checked_parties(kind, parties) -> list[dict]:
     """Parties named at intake besides the complainant, checked against the kind's roles."""
     checked = []
@@ -212,11 +196,10 @@ def _checked_parties(kind, parties) -> list[dict]:
             raise InvalidInput(_("Unknown party role: %(role)s.") % {"role": party.get("role", "")},
                                field=f"parties.{n}.role")
         name = required(party.get("name"), f"parties.{n}.name", localized(role.label, role.label_en))
-        values = {key: str(party.get(key) or "").strip()[:300] for key in PARTY_FIELDS if key != "name"}
-        values["kind"] = values["kind"] or (role.kind if role.kind != "either" else CaseParty.PERSON)
-        if values["kind"] not in dict(CaseParty.KINDS):
+        kind_of = str(party.get("kind") or "").strip() or role.default_kind
+        if kind_of not in dict(CaseParty.KINDS):
             raise InvalidInput(_("A party is a person or an organisation."), field=f"parties.{n}.kind")
-        checked.append({"role": role.code, "name": name[:200], **values})
+        checked.append({**CaseParty.details({**party, "name": name}), "role": role.code, "kind": kind_of})
     return checked
 
 
@@ -244,12 +227,12 @@ def attach_files(*, actor, case_id: int, files, note: str = "", source: str = At
         raise InvalidInput(_("Choose at least one file."), field="files")
     if source not in dict(Attachment.SOURCES) or source == Attachment.PORTAL:
         raise InvalidInput(_("Unknown attachment source."), field="files")
-    with _files_kept_only_on_success() as stored:
+    with attachment_rules.kept_only_on_success() as stored:
         with acting("attach", actor=actor, case_id=case_id, expected_version=expected_version,
                     now=now) as step:
-            names = _store_files(step.case, checked, actor=actor, source=source, now=step.now,
+            names = attachment_rules.store(step.case, checked, actor=actor, source=source, now=step.now,
                                  stored=stored)
-            step.record(note=_with_names((note or "").strip(), names), facts={"attachments": names})
+            step.record(note=attachment_rules.with_names((note or "").strip(), names), facts={"attachments": names})
     return step.case
 
 

@@ -170,3 +170,11 @@ def store(case, checked: list, *, actor, source: str, now, stored: list) -> list
         attachment.save()
         names.append(item.name)
     return names
+
+
+def with_names(note: str, names: list[str]) -> str:
+    """An event's note with the names of the files it stored on a line of its own."""
+    if not names:
+        return note
+    line = _("Attachments: %(names)s") % {"names": ", ".join(names)}
+    return f"{note}\n{line}" if note else line

@@ -216,25 +216,22 @@ def _decide_approval(step, params: dict, values: dict) -> None:
     step.facts[approval.chain] = f"{approval.position}:{approval.state}"
 
 
-PARTY_INPUTS = ("name", "address", "phone", "email", "id_number", "product")
-
-
 def _add_party(step, params: dict, values: dict) -> None:
     """Name a party of `role` from the inputs '<from>name', '<from>address' ..."""
     role = step.kind.parties[params["role"]]
     prefix = str(params.get("from", "")).removeprefix("$input.")
-    found = {key: values.get(f"{prefix}{key}") or "" for key in PARTY_INPUTS}
+    given = {key: values.get(f"{prefix}{key}") for key in CaseParty.DETAILS}
     # A unified social credit code is kept as the party's ID; a brand as its product.
-    found["id_number"] = found["id_number"] or values.get(f"{prefix}credit_code") or ""
-    found["product"] = found["product"] or values.get(f"{prefix}brand") or ""
+    given["id_number"] = given["id_number"] or values.get(f"{prefix}credit_code")
+    given["product"] = given["product"] or values.get(f"{prefix}brand")
+    found = CaseParty.details(given)
     if not found["name"]:
         raise InvalidInput(_("%(field)s is required.") % {"field": localized(role.label, role.label_en)},
                            field=f"{prefix}name")
     if not role.many and CaseParty.objects.filter(case=step.case, role=role.code).exists():
         raise Refused(_("This case already names its %(role)s.") % {"role": localized(role.label, role.label_en)})
-    kind = values.get(f"{prefix}kind") or (role.kind if role.kind != "either" else CaseParty.PERSON)
-    party = CaseParty.objects.create(case=step.case, role=role.code, kind=kind, added_at=step.now,
-                                     **{k: str(v)[:300] for k, v in found.items()})
+    kind = values.get(f"{prefix}kind") or role.default_kind
+    party = CaseParty.objects.create(case=step.case, role=role.code, kind=kind, added_at=step.now, **found)
     step.facts.setdefault("parties", []).append({"role": role.code, "name": party.name})
 
 

@@ -207,8 +207,10 @@ def _approver_refusal(case: Case, kind: Kind, action: str) -> str:
     pending = effects.pending_step(case)
     if pending is None:
         return _("No approval is waiting for a decision.")
-    where = f"（{pending.unit.name}）" if pending.unit_id else ""
-    return _("This step is for %(role)s.") % {"role": f"{pending.label}{where}"}
+    step = pending.label
+    if pending.unit_id:
+        step = _("%(step)s (%(unit)s)") % {"step": pending.label, "unit": pending.unit.name}
+    return _("This step is for %(role)s.") % {"role": step}
 
 
 @contextmanager
@@ -272,15 +274,11 @@ def attachment_source(step: Step) -> str:
     return Attachment.PORTAL if isinstance(step.actor, PartyActor) else Attachment.STAFF
 
 
-def _with_names(note: str, names: list[str]) -> str:
-    line = _("Attachments: %(names)s") % {"names": ", ".join(names)}
-    return f"{note}\n{line}" if note else line
-
-
-def run_action(step: Step, raw: dict, *, note: str = "", stored: list | None = None) -> None:
+def run_action(step: Step, raw: dict, *, note: str = "", stored: list | None = None) -> dict:
+    """Parse the inputs of the step's action and do what its policy says (inside `acting`).
+    `note` stands for the action's note input; `stored` collects the files it writes."""
     if stored is not None:
         step.stored = stored
-    """Parse the inputs of the step's action and do what its policy says (inside `acting`)."""
     spec = step.kind.actions[step.action]
     unknown = sorted(set(raw) - {item.name for item in spec.inputs})
     if unknown:
@@ -293,12 +291,13 @@ def run_action(step: Step, raw: dict, *, note: str = "", stored: list | None = N
                 step.policy.check_authority(step.roles, values[item.name], step.case.kind)
             except Refusal as refusal:
                 raise Refused(refusal_message(refusal, step.policy, step.kind), field=item.name) from None
+    text = note or (values.get(spec.note) or "" if spec.note else "")
     for item in spec.inputs:
         if item.type == "files" and values[item.name]:
             names = attachment_rules.store(step.case, values[item.name], actor=step.staff_actor,
                                            source=attachment_source(step), now=step.now, stored=step.stored)
             step.facts[item.name] = names
-            note = _with_names(note or values.get(spec.note) or "", names) if spec.note else note
+            text = attachment_rules.with_names(text, names) if spec.note else text
     outcome = str(values.get(spec.outcome) or "") if spec.outcome else ""
     target = spec.target(step.case.state, outcome)
     if target:
@@ -306,7 +305,6 @@ def run_action(step: Step, raw: dict, *, note: str = "", stored: list | None = N
     branch = spec.branch(outcome)
     for effect in spec.effects + (branch.effects if branch else ()):
         effects.run(step, effect, values)
-    text = note or (values.get(spec.note) or "" if spec.note else "")
     step.record(note=text, outcome=outcome)
     then = (branch.then if branch and branch.then else "") or spec.then
     if then:

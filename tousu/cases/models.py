@@ -270,6 +270,14 @@ class CaseParty(models.Model):
 
     PERSON, ORGANISATION = "person", "organisation"
     KINDS = [(PERSON, _("person")), (ORGANISATION, _("organisation"))]
+    # What is recorded about a party beside its role and kind, from intake or an action's inputs.
+    DETAILS = ("name", "address", "phone", "email", "id_number", "product")
+
+    @classmethod
+    def details(cls, values: dict) -> dict:
+        """The DETAILS given in `values` as text, each cut to its column's length."""
+        return {name: str(values.get(name) or "").strip()[:cls._meta.get_field(name).max_length]
+                for name in cls.DETAILS}
 
     case = models.ForeignKey(Case, models.PROTECT, related_name="parties", verbose_name=_("complaint"))
     role = models.CharField(_("party role"), max_length=40)

@@ -198,6 +198,11 @@ class PartyRole:
     many: bool = True
     label_en: str = ""
 
+    @property
+    def default_kind(self) -> str:
+        """A party's kind when nobody says: the role's own, a person when it may be either."""
+        return "person" if self.kind == "either" else self.kind
+
 
 @dataclass(frozen=True)
 class Category:

@@ -30,13 +30,11 @@ def public_label(kind, state: str) -> str:
 
 
 def complainant_party(case):
-    role = None
+    """The case's party of its kind's complainant role (None when the kind names none)."""
     from tousu.org.services import current_policy
 
-    found = current_policy().kind(case.kind).complainant_role()
-    if found is not None:
-        role = found.code
-    return case.parties.filter(role=role).order_by("pk").first() if role else None
+    role = current_policy().kind(case.kind).complainant_role()
+    return case.parties.filter(role=role.code).order_by("pk").first() if role else None
 
 
 def limit() -> tuple[int, int]:

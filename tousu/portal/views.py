@@ -121,25 +121,31 @@ def _complainant(case):
     return PartyActor(party) if party is not None else None
 
 
-def _portal_action(case, *names: str) -> str:
-    """The first of `names` the complainant may take on `case` now ("" when none)."""
-    actor = _complainant(case)
-    if actor is None:
-        return ""
-    possible = {spec.name for spec, problem in available(case, actor) if spec.portal and not problem}
-    return next((name for name in names if name in possible), "")
-
-
-def _other_actions(case, kind, data=None, failed: str = "") -> list[dict]:
-    """The kind's other portal actions the complainant may take now, each with its form."""
+def _possible(case) -> list:
+    """The kind's portal actions the complainant may take on `case` now (the engine decides)."""
     actor = _complainant(case)
     if actor is None:
         return []
+    return [spec for spec, problem in available(case, actor) if spec.portal and not problem]
+
+
+def _first(possible: list, *names: str) -> str:
+    """The first of `names` among `possible` ("" when none)."""
+    found = {spec.name for spec in possible}
+    return next((name for name in names if name in found), "")
+
+
+def _portal_action(case, *names: str) -> str:
+    """The first of `names` the complainant may take on `case` now ("" when none)."""
+    return _first(_possible(case), *names)
+
+
+def _other_actions(possible: list, case, kind, data=None, failed: str = "") -> list[dict]:
+    """The kind's other portal actions among `possible`, each with its form (`failed`'s bound to
+    `data`, to show its errors)."""
     found = []
-    for spec, problem in available(case, actor):
-        if spec.name in (RATE, *REVIEW) or not spec.portal or problem:
-            continue
-        if any(item.type not in PORTAL_TYPES for item in spec.inputs):
+    for spec in possible:
+        if spec.name in (RATE, *REVIEW) or any(item.type not in PORTAL_TYPES for item in spec.inputs):
             continue
         form_class = portal_action_form(spec, kind)
         form = (form_class(data, prefix=spec.name) if failed == spec.name
@@ -161,9 +167,7 @@ def act(request, action: str):
         return redirect("portal:track")
     form = portal_action_form(spec, kind)(request.POST, prefix=action)
     if not form.is_valid():
-        context = _case_context(request, case)
-        context["other_actions"] = _other_actions(case, kind, request.POST, failed=action)
-        return _render(request, "portal/case.html", context, status=400)
+        return _render(request, "portal/case.html", _case_context(request, case, failed=action), status=400)
     inputs = {k: v for k, v in form.cleaned_data.items() if k != "version"}
     if _taken(request, case, action, inputs, form.cleaned_data["version"]):
         messages.success(request, _("Done: %(action)s.") % {"action": label_of(kind, action)})
@@ -190,14 +194,17 @@ def _rating_inputs(case, result: str, comment: str) -> dict:
     return {"result": result, **({"comment": comment} if spec.input("comment") else {})}
 
 
-def _case_context(request, case) -> dict:
+def _case_context(request, case, *, failed: str = "") -> dict:
+    """What the case page shows; `failed` names a kind's portal action whose form is redrawn with
+    the complainant's input and its errors."""
     policy = current_policy()
     kind = policy.kind(case.kind)
-    can_rate = bool(_portal_action(case, RATE))
-    can_rereview = bool(_portal_action(case, *REVIEW))
+    possible = _possible(case)
+    can_rate = bool(_first(possible, RATE))
+    can_rereview = bool(_first(possible, *REVIEW))
     return {
         "case": case,
-        "other_actions": _other_actions(case, kind, request.POST if request.method == "POST" else None),
+        "other_actions": _other_actions(possible, case, kind, request.POST if failed else None, failed),
         "state_label": tracking.public_label(kind, case.state),
         "rating_label": outcome_label(kind, case.callback_result) if case.callback_result else "",
         "rating_form": RatingForm(initial={"version": case.version}, kind=kind, action=RATE) if can_rate else None,
@@ -242,10 +249,10 @@ def rate(request):
     if case is None:
         return redirect("portal:track")
     form = RatingForm(request.POST, kind=current_policy().kind(case.kind), action=RATE)
-    if not form.is_valid() or not _portal_action(case, RATE):
-        if not _portal_action(case, RATE):
-            messages.info(request, _("This complaint cannot be rated now."))
-            return redirect("portal:track")
+    if not _portal_action(case, RATE):
+        messages.info(request, _("This complaint cannot be rated now."))
+        return redirect("portal:track")
+    if not form.is_valid():
         context = _case_context(request, case)
         context["rating_form"] = form
         return _render(request, "portal/case.html", context, status=400)
