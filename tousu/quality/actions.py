@@ -84,10 +84,13 @@ REPORT_ACTIONS = {R.SUBMIT: submit_handling_report, R.DECIDE: decide_handling_re
 
 # --- the case library ---------------------------------------------------------------------------
 
+PUBLISH = "publish_case"  # the kind's action that puts a case into the library (its preset's)
+
+
 def publish_case(*, actor, case_id: int, title: str, summary: str, lessons: str, now=None) -> LibraryEntry:
     """Publish a closed case to the case library (案例库) with a summary and its lessons: the
     kind's publish_case action, whose `publish` effect is `publish_effect` below."""
-    perform("publish_case", actor=actor, case_id=case_id, now=now,
+    perform(PUBLISH, actor=actor, case_id=case_id, now=now,
             inputs={"title": title, "summary": summary, "lessons": lessons})
     return LibraryEntry.objects.get(case_id=case_id)
 
