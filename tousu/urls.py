@@ -16,3 +16,6 @@ urlpatterns = [
     path("reports/", include("tousu.reports.urls")),
     path("quality/", include("tousu.quality.urls")),
 ]
+
+# A request body over DATA_UPLOAD_MAX_MEMORY_SIZE: a 413 page (JSON under /api/), not a bare 400.
+handler400 = "tousu.web.views.limits.bad_request"

@@ -101,7 +101,11 @@ def register_case(*, actor, unit: Unit, channel: str, subject: str, description:
     case_kind = policy.kind(kind)
     now = now or timezone.now()
     subject = required(subject, "subject", _("Subject"))[:200]
-    description = required(description, "description", _("Course of events"))
+    description = input_rules.within_limit(required(description, "description", _("Course of events")),
+                                           "description", _("Course of events"))
+    requested_resolution = input_rules.within_limit(requested_resolution or "", "requested_resolution",
+                                                    _("Requested resolution"))
+    note = input_rules.within_limit(note or "", "note", _("Note"))
     complainant_name = required(complainant_name, "complainant_name", _("Complainant"))[:100]
     channel = _choice(channel, policy.channels, "channel", _("Channel"), allow_blank=False)
     stage = _choice(stage, case_kind.stages, "stage", _("Stage"),
