@@ -153,3 +153,24 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"tousu": {"handlers": ["console"], "level": os.environ.get("TOUSU_LOG_LEVEL", "INFO")}},
 }
+
+# --- expiry (API tokens, idempotency keys) and clock retries ---
+
+
+def envcount(name: str, default: int, *, minimum: int) -> int:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    if not value.strip().isdigit() or int(value) < minimum:
+        raise ImproperlyConfigured(f"{name} must be a whole number of at least {minimum}, not {value!r}")
+    return int(value)
+
+
+# A new API token works for this many days (an administrator may change a token's expiry).
+TOUSU_API_TOKEN_DAYS = envcount("TOUSU_API_TOKEN_DAYS", 90, minimum=1)
+# An Idempotency-Key is remembered for this many hours; the worker then forgets it.
+TOUSU_IDEMPOTENCY_HOURS = envcount("TOUSU_IDEMPOTENCY_HOURS", 24, minimum=1)
+# A clock whose warning or breach fails is tried again after this many seconds, doubling with
+# each failure up to the maximum; other clocks go on meanwhile.
+TOUSU_CLOCK_RETRY_SECONDS = envcount("TOUSU_CLOCK_RETRY_SECONDS", 60, minimum=1)
+TOUSU_CLOCK_RETRY_MAX_SECONDS = envcount("TOUSU_CLOCK_RETRY_MAX_SECONDS", 6 * 3600, minimum=1)
