@@ -348,7 +348,7 @@ def _claim(clock_id: int, field: str, now: datetime) -> Clock | None:
     skip = " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
     at = connection.ops.adapt_datetimefield_value(now)
     claimed = list(Clock.objects.raw(
-        f'UPDATE "{clocks_table}" SET "{field}" = %s '
+        f'UPDATE "{clocks_table}" SET "{field}" = %s, "attempts" = 0, "retry_at" = NULL, "last_error" = \'\' '
         f'WHERE "id" = %s AND "state" = %s AND "{field}" IS NULL AND "{due_field}" <= %s '
         f'AND "case_id" = (SELECT "id" FROM "{cases_table}" '
         f'WHERE "id" = (SELECT "case_id" FROM "{clocks_table}" WHERE "id" = %s){skip}) RETURNING *',
