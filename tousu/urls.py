@@ -3,6 +3,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from tousu.ops.health import healthz
+from tousu.ops.metrics import metrics
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="web:my_work", permanent=False), name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(next_page="web:my_work", redirect_authenticated_user=True),
@@ -15,4 +18,9 @@ urlpatterns = [
     path("staff/", include("tousu.web.urls")),
     path("reports/", include("tousu.reports.urls")),
     path("quality/", include("tousu.quality.urls")),
+]
+
+urlpatterns += [
+    path("healthz", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
 ]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from tousu.cases.sweep import sweep
 from tousu.notify.delivery import deliver_due
+from tousu.ops.heartbeat import beat
 from tousu.reports.schedule import run_schedule
 
 log = logging.getLogger("tousu.worker")
@@ -44,6 +45,7 @@ class Command(BaseCommand):
                 done["reports"] = run_schedule()  # tousu/reports/schedule.py: once per period
                 if any(done.values()):
                     log.info("worker round: %s", done)
+                beat()  # /healthz: a worker finished a round (a failing round does not count)
             except Exception:  # keep the loop alive; the next round retries
                 log.exception("worker round failed")
                 if options["once"]:
