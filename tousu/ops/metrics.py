@@ -21,7 +21,8 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Histogram
+from prometheus_client.exposition import choose_encoder
 from prometheus_client.core import GaugeMetricFamily
 
 from tousu.cases.gauges import cases_by_kind_state, clocks
@@ -145,4 +146,5 @@ def metrics(request):
     if not _authorised(request):
         return HttpResponse("a bearer token is required\n", status=401, content_type="text/plain; charset=utf-8",
                             headers={"WWW-Authenticate": "Bearer"})
-    return HttpResponse(generate_latest(REGISTRY), content_type=CONTENT_TYPE_LATEST)
+    encode, content_type = choose_encoder(request.headers.get("Accept", ""))  # text, or OpenMetrics if asked
+    return HttpResponse(encode(REGISTRY), content_type=content_type)
