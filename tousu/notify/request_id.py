@@ -42,9 +42,11 @@ def bound(request_id: str) -> Iterator[str]:
 
 
 class RequestIdFilter(logging.Filter):
-    """Gives every record a `request_id` attribute (the bound id, or "-")."""
+    """Gives every record a `request_id` attribute: the bound id, or the id of the request the
+    record names (Django logs a 4xx or 5xx line after the middleware has returned), or "-"."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not getattr(record, "request_id", None):
-            record.request_id = current() or "-"
+            named = getattr(getattr(record, "request", None), "request_id", None)
+            record.request_id = current() or named or "-"
         return True
