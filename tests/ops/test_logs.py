@@ -107,3 +107,14 @@ def test_the_settings_are_parsed_strictly(name, value, message):
     run = subprocess.run([sys.executable, "-c", "import tousu.settings"], env=env, capture_output=True,
                          text=True, cwd=str(Path(__file__).resolve().parents[2]))
     assert run.returncode != 0 and message in run.stderr
+
+
+def test_probes_that_went_well_are_not_logged(client, db, json_logs, settings):
+    from tousu.ops.heartbeat import beat
+
+    beat()
+    assert client.get("/healthz").status_code == 200
+    assert json_logs() == []
+    client.get("/metrics")  # refused (no token set): an operator wants to see that
+    [line] = json_logs()
+    assert line["message"].startswith("GET /metrics 403 ")

@@ -1,6 +1,7 @@
 """Each request's id: taken from X-Request-ID when the caller (a load balancer, nginx's
 $request_id) sends a sensible one, else made here; bound for every log line of the request and
-sent back in the response's X-Request-ID. One line per request is logged at INFO."""
+sent back in the response's X-Request-ID. One line per request is logged at INFO (not for a
+load balancer's /healthz or a scraper's /metrics that went well: they come every few seconds)."""
 
 import logging
 import time
@@ -8,6 +9,7 @@ import time
 from tousu.notify import request_id
 
 log = logging.getLogger("tousu.request")
+QUIET = ("/healthz", "/metrics")
 
 
 class RequestIdMiddleware:
@@ -20,7 +22,8 @@ class RequestIdMiddleware:
         with request_id.bound(rid):
             started = time.perf_counter()
             response = self.get_response(request)
-            log.info("%s %s %s %.0f ms", request.method, request.path, response.status_code,
-                     (time.perf_counter() - started) * 1000)
+            if not (request.path in QUIET and response.status_code < 400):
+                log.info("%s %s %s %.0f ms", request.method, request.path, response.status_code,
+                         (time.perf_counter() - started) * 1000)
         response["X-Request-ID"] = rid
         return response
