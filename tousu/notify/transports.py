@@ -1,4 +1,6 @@
-"""Channels as a registry of small transports: each delivers one notification or raises."""
+"""Channels as a registry of small transports: each delivers one notification or raises. Every
+transport that speaks HTTP (webhooks; robots and SMS gateways to come) sends through egress.post,
+the one guard against internal targets."""
 
 from __future__ import annotations
 
