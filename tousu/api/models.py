@@ -6,9 +6,12 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from tousu.notify import egress
 
 TOKEN_PREFIX = "tsk_"
 
@@ -86,7 +89,10 @@ def new_secret() -> str:
 
 class WebhookSubscription(models.Model):
     """Every case event is POSTed to each active subscription's URL, signed with its secret
-    (header X-Tousu-Signature: HMAC-SHA256 of the body, in hex)."""
+    (header X-Tousu-Signature: HMAC-SHA256, in hex, of X-Tousu-Timestamp, a dot and the body).
+    The URL must be a public http(s) address, or a host the operator allows
+    (TOUSU_WEBHOOK_ALLOW_HOSTS): checked with a DNS lookup when a form saves it, without one on
+    every save, and again at each delivery (tousu/notify/egress.py)."""
 
     url = models.URLField(_("URL"), max_length=500)
     secret = models.CharField(_("secret"), max_length=128, default=new_secret,
@@ -101,3 +107,17 @@ class WebhookSubscription(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+    def clean(self):
+        super().clean()
+        try:
+            egress.check(self.url)
+        except egress.BlockedTarget as exc:
+            raise ValidationError({"url": str(exc)}) from None
+
+    def save(self, *args, **kwargs):
+        try:
+            egress.check_without_lookup(self.url)
+        except egress.BlockedTarget as exc:
+            raise ValidationError({"url": str(exc)}) from None
+        super().save(*args, **kwargs)

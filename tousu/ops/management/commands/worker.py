@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from tousu.api.idempotency import purge_expired
 from tousu.cases.sweep import sweep
 from tousu.notify.delivery import deliver_due
+from tousu.ops.heartbeat import beat
 from tousu.reports.schedule import run_schedule
 
 log = logging.getLogger("tousu.worker")
@@ -46,6 +47,7 @@ class Command(BaseCommand):
                 done["expired_keys"] = purge_expired()  # Idempotency-Keys past TOUSU_IDEMPOTENCY_HOURS
                 if any(done.values()):
                     log.info("worker round: %s", done)
+                beat()  # /healthz: a worker finished a round (a failing round does not count)
             except Exception:  # keep the loop alive; the next round retries
                 log.exception("worker round failed")
                 if options["once"]:
