@@ -32,7 +32,9 @@ def proxies(settings):
     ("10.0.0.1", "198.51.100.1, garbage", "10.0.0.1"),         # our proxy never writes garbage
     ("fd00::1", "2001:db8::5", "2001:db8::5"),
     ("::ffff:203.0.113.5", None, "203.0.113.5"),
-    ("", None, "unknown"),
+    ("", "198.51.100.1", "198.51.100.1"),                     # through a unix socket
+    ("", None, None),
+    ("not an address", "198.51.100.1", None),
 ])
 def test_the_client_address(proxies, peer, forwarded, expected):
     assert client_address(request(peer, forwarded)) == expected
@@ -41,6 +43,8 @@ def test_the_client_address(proxies, peer, forwarded, expected):
 def test_without_trusted_proxies_the_header_is_ignored(settings):
     settings.TOUSU_TRUSTED_PROXIES = []
     assert client_address(request("127.0.0.1", "198.51.100.1")) == "127.0.0.1"
+    assert client_address(request("", "198.51.100.1")) is None
+    assert client_key(request("", "198.51.100.1")) == "unknown"
 
 
 def test_an_ipv6_client_is_counted_by_its_64(settings):
