@@ -7,9 +7,10 @@ def _portal(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # The rate limits count in the cache. The database cache is rolled back or flushed with each
     # test; another (Redis, where REDIS_URL is set) keeps its counts, so it is emptied.
-    shared = "DatabaseCache" not in settings.CACHES["default"]["BACKEND"]
-    if shared:
-        cache.clear()
+    def clear():
+        if "DatabaseCache" not in settings.CACHES["default"]["BACKEND"]:
+            cache.clear()
+
+    clear()
     yield
-    if shared:
-        cache.clear()
+    clear()

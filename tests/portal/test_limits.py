@@ -57,10 +57,31 @@ def test_two_processes_share_the_count_and_a_restart_keeps_it(submitted, setting
     assert response.status_code == 429 and "try again later" in response.content.decode()
 
 
-def test_the_cache_is_the_database_by_default_and_made_by_migrate(db):
+DATABASE_CACHE = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                               "LOCATION": "tousu_cache"}}
+
+
+def test_the_cache_is_the_database_unless_redis_is_set(monkeypatch):
+    import importlib
+
+    import tousu.settings as module
+
+    try:
+        monkeypatch.delenv("REDIS_URL", raising=False)
+        assert importlib.reload(module).CACHES["default"]["BACKEND"].endswith("db.DatabaseCache")
+        monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+        redis = importlib.reload(module).CACHES["default"]
+        assert redis["BACKEND"].endswith("redis.RedisCache") and redis["LOCATION"] == "redis://127.0.0.1:6379/0"
+    finally:
+        monkeypatch.undo()
+        importlib.reload(module)
+
+
+def test_the_database_cache_table_is_made_by_migrate(db, settings):
     from django.core.cache import cache
     from django.db import connection
 
+    settings.CACHES = DATABASE_CACHE
     assert "tousu_cache" in connection.introspection.table_names()
     cache.set("tousu:probe", 1)
     with connection.cursor() as cursor:
@@ -88,6 +109,8 @@ def test_the_window_ends(db, settings, time_machine):
 
 def test_the_cache_holds_no_tracking_code(submitted, settings):
     from django.db import connection
+
+    settings.CACHES = DATABASE_CACHE
 
     look_up(Client(), submitted.tracking_code, "0000")
     with connection.cursor() as cursor:
