@@ -241,11 +241,14 @@ def track(request):
     if not limits.allow_client(request, "lookup_client"):
         return _render(request, "portal/track.html", {"form": LookupForm(), "limited": True}, status=429)
     form = LookupForm(request.POST)
-    if form.is_valid() and not limits.allow("lookup_code", tracking.normal_code(form.cleaned_data["tracking_code"])):
-        # Many tries at one code, from anywhere: guessing its digits. Refused even when right.
-        return _render(request, "portal/track.html", {"form": LookupForm(), "code_limited": True}, status=429)
     if form.is_valid():
-        case_id = tracking.find_case(form.cleaned_data["tracking_code"], form.cleaned_data["phone_last4"])
+        code = form.cleaned_data["tracking_code"]
+        if not limits.allow("lookup_code", tracking.normal_code(code)):
+            # Many tries at one code, from anywhere: its digits are being guessed. Refused even
+            # when right, the same for a code that exists and one that does not.
+            return _render(request, "portal/track.html", {"form": LookupForm(), "code_limited": True},
+                           status=429)
+        case_id = tracking.find_case(code, form.cleaned_data["phone_last4"])
         if case_id is not None:
             tracking.remember(request, case_id)
             return redirect("portal:track")
