@@ -7,6 +7,7 @@ from ipaddress import ip_network
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.test import Client
 
@@ -108,7 +109,7 @@ def test_the_lockout_can_be_set_from_the_environment(monkeypatch):
         fresh = importlib.reload(tousu_settings)
         assert fresh.AXES_FAILURE_LIMIT == 3 and fresh.AXES_COOLOFF_TIME == timedelta(minutes=30)
         monkeypatch.setenv("TOUSU_LOGIN_FAILURES", "three")
-        with pytest.raises(Exception, match="TOUSU_LOGIN_FAILURES must be a whole number"):
+        with pytest.raises(ImproperlyConfigured, match="TOUSU_LOGIN_FAILURES must be a whole number"):
             importlib.reload(tousu_settings)
     finally:
         monkeypatch.undo()
