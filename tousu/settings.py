@@ -1,6 +1,9 @@
 """One settings file; every environment variable parsed strictly (see docs/architecture.md)."""
 
+import ipaddress
 import os
+import sys
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -62,11 +65,15 @@ def sqlite_database(path: Path) -> dict:
 
 
 DEBUG = envbool("TOUSU_DEBUG", False)
+# Commands that may start without TOUSU_SECRET_KEY: the demo makes its own key in its data
+# folder (tousu/demo.py), the message catalogue commands sign nothing. Every other start
+# refuses: a key written here would be public.
+KEYLESS_COMMANDS = {"demo", "makemessages", "compilemessages"}
 SECRET_KEY = envsecret("TOUSU_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG and envbool("TOUSU_REQUIRE_SECRET", False):
-        raise ImproperlyConfigured("TOUSU_SECRET_KEY is required")
-    SECRET_KEY = "insecure-local-key-for-demo-and-tests-only"
+if not SECRET_KEY and not (len(sys.argv) > 1 and sys.argv[1] in KEYLESS_COMMANDS):
+    raise ImproperlyConfigured(
+        "TOUSU_SECRET_KEY is not set: set it (or TOUSU_SECRET_KEY_FILE) to a long random secret, "
+        "for example the output of: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'")
 ALLOWED_HOSTS = [h for h in os.environ.get("TOUSU_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 
 INSTALLED_APPS = [
@@ -214,3 +221,112 @@ def logging_config(log_format: str, level: str) -> dict:
 
 
 LOGGING = logging_config(TOUSU_LOG_FORMAT, os.environ.get("TOUSU_LOG_LEVEL", "INFO"))
+
+# --- security: shared rate limits, login lockout, production settings (issue 15) ---
+
+
+def envint(name: str, default: int) -> int:
+    return envcount(name, default, minimum=0)
+
+
+def envrate(name: str, default: str) -> tuple[int, int]:
+    """A limit as ATTEMPTS/SECONDS, for example 10/600 (ten attempts in ten minutes)."""
+    value = os.environ.get(name, default)
+    attempts, _slash, seconds = value.partition("/")
+    if not (attempts.isdigit() and seconds.isdigit() and int(seconds) > 0):
+        raise ImproperlyConfigured(f"{name} must be ATTEMPTS/SECONDS, for example 10/600, not {value!r}")
+    return int(attempts), int(seconds)
+
+
+def envnetworks(name: str) -> list:
+    """Addresses or networks, comma-separated (127.0.0.1, 10.0.0.0/8, ::1)."""
+    found = []
+    for item in filter(None, (part.strip() for part in os.environ.get(name, "").split(","))):
+        try:
+            found.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}: {item!r} is not an IP address or network") from None
+    return found
+
+
+# The shared cache. Rate limits count here, so every web process sees the same counts and a
+# restart forgets nothing: Redis where REDIS_URL is set, else a table in the database (made by
+# portal migration 0003, so `migrate` is all a fresh install needs).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {"default": (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+     "KEY_PREFIX": "tousu"}
+    if REDIS_URL else
+    {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "tousu_cache",
+     # Past MAX_ENTRIES Django deletes a third of the live rows: make that take a flood.
+     "OPTIONS": {"MAX_ENTRIES": envint("TOUSU_CACHE_MAX_ENTRIES", 200_000)}}
+)}
+
+# The client's address is the direct peer's, unless the peer is one of these proxies: then the
+# right-most address in X-Forwarded-For that is not a trusted proxy (tousu/org/client_address.py).
+TOUSU_TRUSTED_PROXIES = envnetworks("TOUSU_TRUSTED_PROXIES")
+
+# The portal's limits, ATTEMPTS/SECONDS each (tousu/portal/limits.py).
+TOUSU_LIMITS = {
+    "lookup_client": envrate("TOUSU_LIMIT_LOOKUP_CLIENT", "10/600"),
+    "lookup_code": envrate("TOUSU_LIMIT_LOOKUP_CODE", "10/86400"),
+    "submit_client": envrate("TOUSU_LIMIT_SUBMIT_CLIENT", "10/3600"),
+    "request_client": envrate("TOUSU_LIMIT_REQUEST_CLIENT", "10/3600"),
+    "request_case": envrate("TOUSU_LIMIT_REQUEST_CASE", "3/86400"),
+}
+
+# Staff log-in: django-axes locks a username at one address after failures (kept in the
+# database, so every process sees them); Django's validators refuse weak new passwords.
+INSTALLED_APPS += ["axes", "csp"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend",
+                           "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = envint("TOUSU_LOGIN_FAILURES", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("TOUSU_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "tousu.org.client_address.client_address"
+AXES_LOCKOUT_CALLABLE = "tousu.web.lockout.locked_out"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": envint("TOUSU_PASSWORD_MIN_LENGTH", 8)}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# A session ends after a working day without a request (each request moves the end).
+SESSION_COOKIE_AGE = envint("TOUSU_SESSION_SECONDS", 9 * 3600)
+SESSION_SAVE_EVERY_REQUEST = True
+
+# Behind a TLS proxy (TOUSU_HTTPS=true): secure cookies, HSTS, and the proxy's
+# X-Forwarded-Proto believed (the proxy must set it, overwriting what the client sent).
+TOUSU_HTTPS = envbool("TOUSU_HTTPS", False)
+if TOUSU_HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]  # probes from inside, over plain http
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = envint("TOUSU_HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("TOUSU_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = envbool("TOUSU_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # Asking browsers to preload the domain binds every subdomain for good: the domain's
+        # owner decides that (TOUSU_HSTS_PRELOAD=true), not a default.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# Content-Security-Policy on every response (django-csp): scripts only from our own static
+# files; inline styles stay allowed (ECharts' tooltips and Swagger UI write them).
+MIDDLEWARE += ["csp.middleware.CSPMiddleware", "axes.middleware.AxesMiddleware"]
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}}

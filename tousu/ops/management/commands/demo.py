@@ -1,7 +1,9 @@
+import os
 import subprocess
 import sys
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
@@ -18,10 +20,23 @@ class Command(BaseCommand):
         parser.add_argument("--addr", default="127.0.0.1:8000")
         parser.add_argument("--setup-only", action="store_true", help=_("Set up and exit."))
 
+    def _own_secret_key(self):
+        """Without TOUSU_SECRET_KEY (settings.py lets only the demo start so), the demo's own
+        key from its data folder, for this process and the worker it starts."""
+        from tousu.demo import secret_key_file
+
+        try:
+            settings.SECRET_KEY
+        except ImproperlyConfigured:
+            path = secret_key_file(settings.DATA_DIR)
+            settings.SECRET_KEY = path.read_text().strip()
+            os.environ["TOUSU_SECRET_KEY_FILE"] = str(path)
+
     def handle(self, *args, preset, addr, setup_only, **options):
         from tousu.demo import ADMIN_PASSWORD, ADMIN_USERNAME, DEMO_PASSWORD
 
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+        self._own_secret_key()
         call_command("migrate", interactive=False, verbosity=0)
         if not Organisation.objects.exists():
             call_command("init", preset=preset, demo=True)
