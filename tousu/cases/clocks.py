@@ -4,6 +4,7 @@ Due and warning times are computed once, here, and stored; nothing recomputes th
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from tousu.domain.calendar import WorkCalendar, compute_due, compute_warn, remaining_for, resumed_due
@@ -25,25 +26,33 @@ def deadline_for(spec: ClockSpec, case: Case, start: datetime, calendar: WorkCal
 
 
 def apply(case: Case, policy: Policy, events: list[str], now: datetime, calendar: WorkCalendar, tz,
-          *, new_case: bool = False, provisional: bool = True) -> list[Clock]:
+          *, new_case: bool = False, provisional: bool = True, parties=()) -> list[Clock]:
     """Do to the case's clocks what `events` (an action, and 'action:outcome') mean.
 
     `new_case`: the case was inserted in this transaction and has no clocks yet, so there is
     nothing to stop and its provisional flag follows from the clocks started here (two round
     trips fewer at intake). `provisional=False`: the caller refreshes the case's provisional
-    flag itself, once, when its step ends (engine.acting). Returns the clocks started."""
+    flag itself, once, when its step ends (engine.acting). `parties`: the parties the step was
+    about; a per-party clock starts one clock for each, and stops, pauses or resumes only
+    theirs (every party's when the step names none). Returns the clocks started."""
     started = []
     kind = policy.kind(case.kind)
     for event in events:
         found = kind.clocks_for(event, case.facts())
         for spec in found["stop"]:
-            stop(case, spec, now)
+            for one in instances(spec, parties):
+                stop(case, one, now)
         for spec in found["pause"]:
-            pause(case, spec, now, calendar, tz)
+            for one in instances(spec, parties):
+                pause(case, one, now, calendar, tz)
         for spec in found["resume"]:
-            resume(case, spec, now, calendar, tz)
+            for one in instances(spec, parties):
+                resume(case, one, now, calendar, tz)
         for spec in found["start"]:
-            started.append(start(case, spec, now, calendar, tz, new_case=new_case))
+            if spec.per_party and not parties:
+                continue  # a per-party clock runs for a party an event names
+            for one in instances(spec, parties):
+                started.append(start(case, one, now, calendar, tz, new_case=new_case))
     started = [clock for clock in started if clock is not None]
     if new_case:
         case.provisional_deadline = any(clock.provisional for clock in started)
@@ -52,14 +61,32 @@ def apply(case: Case, policy: Policy, events: list[str], now: datetime, calendar
     return started
 
 
+def instances(spec: ClockSpec, parties) -> list[ClockSpec]:
+    """The clock itself, or for a per-party clock one named 'NAME#PARTY_ID' for each party
+    (labelled with the party's name); with no party, a prefix 'NAME#' that matches them all."""
+    if not spec.per_party:
+        return [spec]
+    if not parties:
+        return [replace(spec, name=f"{spec.name}#")]
+    return [replace(spec, name=f"{spec.name}#{party.pk}", label=f"{spec.label}（{party.name}）")
+            for party in parties]
+
+
+def _named(case: Case, spec: ClockSpec):
+    """The case's clocks of `spec` (a bare per-party prefix 'NAME#' matches every party's)."""
+    if spec.name.endswith("#"):
+        return Clock.objects.filter(case=case, name__startswith=spec.name)
+    return Clock.objects.filter(case=case, name=spec.name)
+
+
 def stop(case: Case, spec: ClockSpec, now: datetime) -> None:
-    Clock.objects.filter(case=case, name=spec.name, state__in=OPEN).update(state=Clock.STOPPED, stopped_at=now)
+    _named(case, spec).filter(state__in=OPEN).update(state=Clock.STOPPED, stopped_at=now)
 
 
 def pause(case: Case, spec: ClockSpec, now: datetime, calendar: WorkCalendar, tz) -> None:
     """Stop the clock's time: it keeps the time it had left, in its own unit's terms (working
     time for a working-day clock, so a pause over a weekend costs nothing)."""
-    for clock in Clock.objects.filter(case=case, name=spec.name, state=Clock.RUNNING):
+    for clock in _named(case, spec).filter(state=Clock.RUNNING):
         clock.state, clock.paused_at = Clock.PAUSED, now
         clock.remaining_seconds = remaining_for(spec.unit, now, clock.due_at, tz, calendar)
         clock.save(update_fields=["state", "paused_at", "remaining_seconds"])
@@ -67,7 +94,7 @@ def pause(case: Case, spec: ClockSpec, now: datetime, calendar: WorkCalendar, tz
 
 def resume(case: Case, spec: ClockSpec, now: datetime, calendar: WorkCalendar, tz) -> None:
     """Run a paused clock again with the time it had left, from now."""
-    for clock in Clock.objects.filter(case=case, name=spec.name, state=Clock.PAUSED):
+    for clock in _named(case, spec).filter(state=Clock.PAUSED):
         deadline = resumed_due(spec.unit, now, clock.remaining_seconds or 0, tz, calendar)
         clock.state, clock.paused_at = Clock.RUNNING, None
         clock.due_at, clock.provisional = deadline.due_at, deadline.provisional
