@@ -16,6 +16,7 @@ import docx
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils import translation
 
 from tests.times import at
@@ -139,10 +140,10 @@ def test_receipt_to_published_decision_across_the_spring_festival(cg):
         # April, is not counted either).
         clock.move_to(at(2026, 3, 2, 10, 0))
         do("investigate", cg.cg_handler, case, method="re_review", text="组织评标委员会复议")
-        do("pause_time", cg.cg_handler, case, why="expert", note="专家评审")
+        do("pause_time", cg.cg_handler, case, why="expert", note="组织专家评审")
         assert due(case, "decision")[0] == Clock.PAUSED
         with pytest.raises(Refused, match="已经中止"):
-            do("pause_time", cg.cg_handler, case, why="testing")
+            do("pause_time", cg.cg_handler, case, why="testing", note="检测")
         clock.move_to(at(2026, 3, 9, 10, 0))
         do("resume_time", cg.cg_handler, case)
         assert due(case, "decision") == (Clock.RUNNING, at(2026, 4, 8, 0, 0))
@@ -216,6 +217,19 @@ def test_receipt_to_published_decision_across_the_spring_festival(cg):
         announced = case.data["announcement"]["text"]
         assert "13800001111" not in announced and "贺某" not in announced and "贺*" in announced
         assert "此次招标结果无效" in announced
+
+        # The case page shows the paused span, each party's last days and the items' rulings.
+        client = Client(headers={"Accept-Language": "zh-hans"})
+        client.force_login(cg.cg_handler)
+        page = client.get(f"/staff/cases/{case.pk}/").content.decode()
+        assert "2026-03-02 10:00 – 2026-03-09 10:00 · 5.0 个工作日 · 组织专家评审" in page
+        services = page[page.index('id="services"'):]
+        services = services[:services.index("</section>")]
+        assert services.count("2026-10-08") == 3  # every party's lawsuit period ends after National Day
+        assert "2026-06-01" in services and "2026-06-02" in services and "2026-06-08" in services
+        assert "2026-05-31 为休息日" in services
+        items = page[page.index('id="items"'):]
+        assert "银行资信证明为必备资质，未经签字不能生效" in items and "不成立" in items
 
 
 def test_a_decision_is_refused_without_a_ruling_on_every_item_and_nothing_is_written(cg):

@@ -4,10 +4,17 @@ Due and warning times are computed once, here, and stored; nothing recomputes th
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from tousu.domain.calendar import WorkCalendar, compute_due, compute_warn, remaining_for, resumed_due
+from tousu.domain.calendar import (
+    WorkCalendar,
+    compute_due,
+    compute_warn,
+    remaining_for,
+    resumed_due,
+    working_seconds_between,
+)
 from tousu.domain.policy import ClockSpec, Kind, Policy
 
 from .models import Case, Clock
@@ -164,3 +171,39 @@ def recomputed(clock: Clock, policy: Policy, calendar: WorkCalendar, tz) -> bool
     clock.warn_at = compute_warn(clock.due_at, spec.warn_minutes)
     clock.save(update_fields=["due_at", "warn_at", "provisional"])
     return True
+
+
+@dataclass(frozen=True)
+class PausedSpan:
+    """A time a clock did not count (第二十七条: expert review, corrections ...)."""
+
+    start: datetime
+    end: datetime | None  # None: still paused
+    working_days: float  # the working time it spans, in working days (to now while open)
+    why: str  # the note of the event that paused it
+
+
+def paused_spans(case: Case, kind: Kind, events, now: datetime, calendar: WorkCalendar, tz
+                 ) -> dict[str, list[PausedSpan]]:
+    """For each clock of the case's kind that pauses, the spans it was paused, read from the
+    case's events (the actions in its `pause_on` and `resume_on`), oldest first."""
+    spans: dict[str, list[PausedSpan]] = {}
+    for spec in kind.clocks:
+        if not spec.pause_on:
+            continue
+        found, opened = [], None
+        for event in events:
+            outcome = f"{event.action}:{(event.new or {}).get('outcome', '')}"
+            if opened is None and (event.action in spec.pause_on or outcome in spec.pause_on):
+                opened = event
+            elif opened is not None and (event.action in spec.resume_on or outcome in spec.resume_on
+                                         or event.action in spec.stop_on):
+                days = working_seconds_between(opened.at, event.at, tz, calendar) / 86400
+                found.append(PausedSpan(opened.at, event.at, round(days, 1), opened.note))
+                opened = None
+        if opened is not None:
+            days = working_seconds_between(opened.at, now, tz, calendar) / 86400
+            found.append(PausedSpan(opened.at, None, round(days, 1), opened.note))
+        if found:
+            spans[spec.name] = found
+    return spans

@@ -70,3 +70,19 @@ def all_served(case, document: str, roles: tuple[str, ...], data: dict | None = 
     principals = set(case.parties.filter(agent_of__isnull=True, role__in=roles).values_list("pk", flat=True))
     done = {r.party_id for r in records(case, data) if r.document == document}
     return bool(principals) and principals <= done
+
+
+@dataclass(frozen=True)
+class ServiceRow:
+    served: Served
+    document: str  # the document's title in the kind ('' for none)
+    periods: list[PeriodDue]
+
+
+def service_rows(case, kind: Kind, calendar) -> list[ServiceRow]:
+    """Each service record with the periods it starts and their last days (the case page)."""
+    titles = {}
+    for document in case.documents.order_by("pk"):
+        titles.setdefault(document.name, document.title)
+    return [ServiceRow(r, titles.get(r.document, r.document), periods_for(kind, r, calendar))
+            for r in records(case)]
