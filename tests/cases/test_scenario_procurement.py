@@ -198,7 +198,7 @@ def test_receipt_to_published_decision_across_the_spring_festival(cg):
         assert "处理意见：投诉事项3不成立。" in first
         assert "授权委托代理人：贺某（青岛某特种电器有限公司）　联系方式：13800001111" in first
         assert "被投诉人（采购代理机构）：某省药械招标有限公司　地址：某市南二环西段21号" in first
-        assert "本厅认为投诉事项成立，决定如下：" in first
+        assert "的规定，投诉事项成立。决定如下：" in first
         # Served 1 April: 60 days end on Sunday 31 May, so Monday 1 June; six months end on
         # 1 October, National Day, so Thursday 8 October.
         assert "申请行政复议：60日（《中华人民共和国行政复议法》第二十条），自2026年4月1日送达之次日起算，至2026年6月1日止" in first
@@ -271,3 +271,113 @@ def test_service_on_a_party_that_does_not_exist_or_before_receipt_is_refused(cg)
         assert ahead.value.field == "served_on"
         assert fresh(case).version == version and not CaseDocument.objects.filter(case=case).exists()
         assert "services" not in fresh(case).data
+
+
+def doc_text(case, name) -> str:
+    document = CaseDocument.objects.filter(case=case, name=name).order_by("-pk").first()
+    return "\n".join(p.text for p in docx.Document(document.file.open("rb")).paragraphs)
+
+
+def test_corrections_then_refusal_across_national_day(cg):
+    with time_machine.travel(at(2026, 9, 28, 10, 0), tick=False) as clock:
+        case = register(cg, at(2026, 9, 28, 10, 0))
+        # 5 working days: 29, 30 September, 8, 9 and 10 October (a make-up Saturday).
+        assert due(case, "review") == (Clock.RUNNING, at(2026, 10, 11, 0, 0))
+        # 30 working days from 28 September: to the end of 13 November.
+        assert due(case, "decision") == (Clock.RUNNING, at(2026, 11, 14, 0, 0))
+
+        clock.move_to(at(2026, 9, 29, 10, 0))
+        do("ask_correction", cg.cg_handler, case, what="请提供质疑答复及证明材料", correct_by="2026-10-09")
+        case = fresh(case)
+        assert case.state == "correcting"
+        assert due(case, "review")[0] == Clock.STOPPED and due(case, "decision")[0] == Clock.PAUSED
+        assert "补正期限：2026-10-09前" in doc_text(case, "correction_notice")
+
+        # The corrections arrive after the holiday: the review starts again, and the decision
+        # clock gets back the time it had (29 September 10:00 to 9 October 10:00 is 3 working days).
+        clock.move_to(at(2026, 10, 9, 10, 0))
+        do("corrected", cg.cg_handler, case, note="已补正")
+        case = fresh(case)
+        assert case.state == "received"
+        assert due(case, "review") == (Clock.RUNNING, at(2026, 10, 16, 0, 0))  # 10 (Sat), 12-15 October
+        assert due(case, "decision") == (Clock.RUNNING, at(2026, 11, 19, 0, 0))
+        with pytest.raises(Refused, match="一次性"):
+            do("ask_correction", cg.cg_handler, case, what="再补正", correct_by="2026-10-20")
+
+        # Not eligible: the written refusal within 3 working days of the finding.
+        clock.move_to(at(2026, 10, 12, 9, 0))
+        do("find_ineligible", cg.cg_handler, case, reasons="投诉人未在法定期限内提起投诉")
+        assert fresh(case).state == "refusing"
+        assert due(case, "refusal_notice") == (Clock.RUNNING, at(2026, 10, 16, 0, 0))  # 13, 14, 15 October
+        clock.move_to(at(2026, 10, 14, 9, 0))
+        do("refuse", cg.cg_handler, case, reasons="投诉人未在答复期满后15个工作日内提起投诉（第十九条）")
+        case = fresh(case)
+        assert case.state == "refused" and not case.is_open
+        assert not Clock.objects.filter(case=case, state__in=[Clock.RUNNING, Clock.PAUSED]).exists()
+        assert "第十九条" in doc_text(case, "refusal_notice")
+
+
+def test_a_complaint_for_another_department_is_referred(cg):
+    with time_machine.travel(at(2026, 9, 30, 10, 0), tick=False) as clock:
+        case = register(cg, at(2026, 9, 30, 10, 0))
+        assert due(case, "review") == (Clock.RUNNING, at(2026, 10, 14, 0, 0))  # 8, 9, 10, 12, 13 October
+        clock.move_to(at(2026, 10, 9, 10, 0))
+        do("find_not_ours", cg.cg_handler, case, note="采购项目属于市级预算项目")
+        assert due(case, "referral_notice") == (Clock.RUNNING, at(2026, 10, 14, 0, 0))  # 10, 12, 13
+        clock.move_to(at(2026, 10, 12, 10, 0))
+        do("refer", cg.cg_handler, case, competent="某市财政局")
+        case = fresh(case)
+        assert case.state == "referred" and not case.is_open
+        assert due(case, "referral_notice")[0] == Clock.STOPPED
+        assert "请向某市财政局提起投诉" in doc_text(case, "referral_notice")
+
+
+def test_suspension_for_at_most_thirty_days_lifted_then_the_complaint_withdrawn(cg):
+    with time_machine.travel(at(2026, 9, 28, 10, 0), tick=False) as clock:
+        case = accepted_case(cg, clock, at(2026, 9, 28, 10, 0))
+        clock.move_to(at(2026, 9, 29, 10, 0))
+        do("suspend_procurement", cg.cg_handler, case, reason="投诉事项可能影响中标结果")
+        # 第二十八条: at most 30 days, holidays included: to the end of 29 October.
+        assert due(case, "suspension") == (Clock.RUNNING, at(2026, 10, 30, 0, 0))
+        assert "暂停时间最长不超过30日" in doc_text(case, "suspension_notice")
+        with pytest.raises(Refused, match="已经暂停"):
+            do("suspend_procurement", cg.cg_handler, case, reason="再次暂停")
+        clock.move_to(at(2026, 10, 12, 10, 0))
+        do("lift_suspension", cg.cg_handler, case, note="经审查可以继续采购")
+        assert due(case, "suspension")[0] == Clock.STOPPED
+        assert "本厅于2026年9月29日通知暂停的采购活动，现通知恢复" in doc_text(case, "resumption_notice")
+        assert fresh(case).data["suspended_on"] is None
+
+        # 第三十条: the complainant withdraws in writing; the procedure ends; every clock stops.
+        clock.move_to(at(2026, 10, 13, 10, 0))
+        do("withdraw", cg.cg_handler, case, reason="投诉人书面申请撤回投诉")
+        case = fresh(case)
+        assert case.state == "withdrawn" and not case.is_open
+        assert not Clock.objects.filter(case=case, state__in=[Clock.RUNNING, Clock.PAUSED]).exists()
+        notice = doc_text(case, "termination_notice")
+        assert "第三十条" in notice and "被投诉人（采购人）：某省卫生健康委员会" in notice
+
+
+def test_a_dismissal_sent_back_once_then_signed(cg):
+    with time_machine.travel(at(2026, 9, 28, 10, 0), tick=False) as clock:
+        case = accepted_case(cg, clock, at(2026, 9, 28, 10, 0))
+        drafted = dict(findings=["无证据", "无证据", "无证据"], rulings=["不成立", "不成立", "不成立"],
+                       ruling_basis=["第二十九条第二项"] * 3, result="dismiss",
+                       dismissal_ground="投诉事项缺乏事实依据，投诉事项不成立", decision="驳回投诉。",
+                       reconsideration_body="某省人民政府", court="某市中级人民法院")
+        clock.move_to(at(2026, 10, 9, 10, 0))
+        do("draft_decision", cg.cg_handler, case, **drafted)
+        with pytest.raises(Refused, match="正在审批"):
+            do("draft_decision", cg.cg_handler, case, **drafted)
+        do("send_back_decision", cg.cg_head, case, note="查明事实部分过简")
+        assert fresh(case).state == "accepted"
+        do("draft_decision", cg.cg_handler, case, **{**drafted, "findings": ["经查无证据"] * 3})
+        do("approve_decision", cg.cg_head, case)
+        do("approve_decision", cg.cg_leader, case)
+        case = fresh(case)
+        assert case.state == "decided" and case.data["result"] == "dismiss"
+        signed = doc_text(case, "decision")
+        assert "的规定，驳回投诉。决定如下：" in signed and "投诉事项缺乏事实依据，投诉事项不成立" in signed
+        assert "本厅查明：经查无证据" in signed
+        # The signed original names the periods and how they are counted, not a day.
+        assert "申请行政复议：60日（《中华人民共和国行政复议法》第二十条），自送达之日起算" in signed
