@@ -217,6 +217,9 @@ def test_receipt_to_published_decision_across_the_spring_festival(cg):
         announced = case.data["announcement"]["text"]
         assert "13800001111" not in announced and "贺某" not in announced and "贺*" in announced
         assert "此次招标结果无效" in announced
+        public = Client(headers={"Accept-Language": "zh-hans"}).get("/portal/announcements/").content.decode()
+        assert "疫苗冷链建设项目投诉处理结果公告" in public and case.number in public
+        assert "13800001111" not in public and "贺某" not in public
 
         # The case page shows the paused span, each party's last days and the items' rulings.
         client = Client(headers={"Accept-Language": "zh-hans"})
