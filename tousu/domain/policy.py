@@ -226,6 +226,20 @@ class DocumentSpec:
 
 
 @dataclass(frozen=True)
+class MonthlyFigure:
+    """A figure of a kind's register for a month: how many times an action was taken (on cases
+    whose fact `where_field` is `where_value`), or the average working days between two actions."""
+
+    label: str
+    count: str = ""  # an action (or 'action:outcome') counted when taken in the month
+    where_field: str = ""  # data.NAME or a case column
+    where_value: str = ""
+    average_from: str = ""  # with average_to: the first time this action was taken ...
+    average_to: str = ""  # ... to this one, taken in the month, in working days
+    label_en: str = ""
+
+
+@dataclass(frozen=True)
 class PeriodSpec:
     """A statutory period counted from the day a party is served (行政复议 60 days ...)."""
 
@@ -275,6 +289,7 @@ class Kind:
     # not listed is seen as the units rule says.
     level_visibility: dict[int, frozenset[str]] = field(default_factory=dict)
     periods: dict[str, PeriodSpec] = field(default_factory=dict)
+    monthly: tuple[MonthlyFigure, ...] = ()
 
     # --- states -------------------------------------------------------------------------
     @property

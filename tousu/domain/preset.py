@@ -22,6 +22,7 @@ from .policy import (
     Category,
     ClockSpec,
     DocumentSpec,
+    MonthlyFigure,
     PeriodSpec,
     EffectSpec,
     Figures,
@@ -319,7 +320,8 @@ def _kind(code: str, doc: dict, roles: dict, path: Path_, p: _Problems) -> Kind:
                                 (*path, "repeats", "window_days"), p, 30),
         callback_due_days=_int(_table(doc.get("callback"), (*path, "callback"), p).get("due_days"),
                                (*path, "callback", "due_days"), p, 3),
-        ladder=tuple(ladder), label_en=str(doc.get("label_en", "")), periods=periods)
+        ladder=tuple(ladder), label_en=str(doc.get("label_en", "")), periods=periods,
+        monthly=_monthly(doc.get("monthly"), (*path, "monthly"), actions, p))
 
 
 def _known(values: Any, known: dict, path: Path_, what: str, p: _Problems) -> tuple[str, ...]:
@@ -397,6 +399,33 @@ def _documents(doc: Any, path: Path_, p: _Problems) -> dict[str, DocumentSpec]:
         documents[name] = DocumentSpec(name, str(spec.get("title", name)), str(spec.get("body", "")),
                                        items, str(spec.get("item", "")))
     return documents
+
+
+def _monthly(doc: Any, path: Path_, actions: dict, p: _Problems) -> tuple[MonthlyFigure, ...]:
+    figures = []
+    for i, spec in enumerate(_list(doc, path, p)):
+        here = (*path, str(i))
+        spec = _table(spec, here, p)
+        _unknown_keys(spec, v.MONTHLY_KEYS, here, p)
+        count = str(spec.get("count", ""))
+        average = _table(spec.get("average_working_days", {}), (*here, "average_working_days"), p)
+        if bool(count) == bool(average):
+            p.add(here, "a monthly figure has either count (an action) or average_working_days")
+        if count and count.partition(":")[0] not in actions:
+            p.add((*here, "count"), f"unknown action {count!r}")
+        for key in ("from", "to"):
+            if average and average.get(key) not in actions:
+                p.add((*here, "average_working_days", key), f"unknown action {average.get(key)!r}")
+        where = _table(spec.get("where", {}), (*here, "where"), p)
+        if where and set(where) != {"field", "value"}:
+            p.add((*here, "where"), "where = { field = \"data.NAME\", value = \"...\" }")
+        field = str(where.get("field", ""))
+        if field and field not in v.SETTABLE_FIELDS and not (field.startswith("data.") and field[5:].isidentifier()):
+            p.add((*here, "where", "field"), f"{field!r} is not a field of the case")
+        figures.append(MonthlyFigure(str(spec.get("label", count)), count, field, str(where.get("value", "")),
+                                     str(average.get("from", "")), str(average.get("to", "")),
+                                     str(spec.get("label_en", ""))))
+    return tuple(figures)
 
 
 def _periods(doc: Any, path: Path_, documents: dict, p: _Problems) -> dict[str, PeriodSpec]:

@@ -135,7 +135,9 @@ STEP_KEYS = frozenset({"role", "unit", "label", "label_en", "amount", "unit_of_t
 KIND_KEYS = frozenset({"label", "label_en", "number_prefix", "states", "actions", "clocks",
                        "categories", "stages", "outcomes", "levels", "default_level", "parties",
                        "approvals", "figures", "repeats", "ladder", "callback", "documents",
-                       "periods"})
+                       "periods", "monthly"})
+# [[kinds.X.monthly]]: a figure of the kind's register, counted per month.
+MONTHLY_KEYS = frozenset({"label", "label_en", "count", "where", "average_working_days"})
 DOCUMENT_KEYS = frozenset({"title", "body", "items", "item"})
 # [kinds.X.periods.NAME]: a statutory period counted from the day a party is served (民法典
 # arts. 201-203: tousu/domain/periods.py).
