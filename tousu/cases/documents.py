@@ -166,7 +166,8 @@ def render(step, name: str, inputs: dict, *, party=None) -> CaseDocument:
     out = io.BytesIO()
     doc.save(out)
     content = out.getvalue()
-    document = CaseDocument(case=step.case, name=name, title=title[:200], rendered_at=step.now,
+    listed = f"{title} · {party.name}" if party is not None else title  # the copy for a party says whose
+    document = CaseDocument(case=step.case, name=name, title=listed[:200], rendered_at=step.now,
                             rendered_by=step.staff_actor, event_seq=step.case.event_count + 1)
     document.file.save(f"{name}.docx", ContentFile(content), save=False)
     document.save()

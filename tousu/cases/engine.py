@@ -295,6 +295,9 @@ def run_action(step: Step, raw: dict, *, note: str = "", stored: list | None = N
             except Refusal as refusal:
                 raise Refused(refusal_message(refusal, step.policy, step.kind), field=item.name) from None
     text = note or (values.get(spec.note) or "" if spec.note else "")
+    noted = spec.input(spec.note) if spec.note and not note else None
+    if noted is not None and noted.type == "choice":  # a choice is noted as its words (直接送达)
+        text = dict(noted.choices).get(text, text)
     for item in spec.inputs:
         if item.type == "files" and values[item.name]:
             names = attachment_rules.store(step.case, values[item.name], actor=step.staff_actor,

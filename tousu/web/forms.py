@@ -35,7 +35,7 @@ class PerItemWidget(forms.MultiWidget):
     def __init__(self, entries: list[str], choices=None):
         widgets = []
         for number, entry in enumerate(entries, start=1):
-            attrs = {"entry": f"{number}. {entry}", "aria-label": f"{number}. {entry}"[:80]}
+            attrs = {"entry": entry, "aria-label": f"{number}. {entry}"[:80]}
             widgets.append(forms.Select(attrs=attrs, choices=choices) if choices else
                            forms.Textarea(attrs={**attrs, "rows": 2}))
         super().__init__(widgets)
