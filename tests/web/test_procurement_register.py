@@ -93,3 +93,12 @@ def test_the_register_shows_nothing_to_someone_outside_the_department(cg):
         stranger = get_user_model().objects.create_user("stranger", password="pw")
         html = page(stranger)
         assert case.number not in html and figures(html)["收到投诉"] == "0"
+
+
+def test_new_complaint_opens_the_first_channel_the_preset_has(cg):
+    client = Client(headers={"Accept-Language": "zh-hans"})
+    client.force_login(cg.cg_handler)
+    response = client.get("/staff/intake/")
+    assert response.status_code == 302 and response["Location"] == "/staff/intake/letter/"
+    page = client.get("/staff/intake/letter/").content.decode()
+    assert "书面投诉（邮寄）" in page and "政府采购投诉登记簿" in page
