@@ -9,8 +9,6 @@ asserted to the day."""
 from __future__ import annotations
 
 import hashlib
-import io
-from types import SimpleNamespace
 
 import docx
 import pytest
@@ -25,8 +23,6 @@ from tousu.cases.engine import perform
 from tousu.cases.errors import InvalidInput, Refused
 from tousu.cases.events import verify_case
 from tousu.cases.models import Case, CaseApproval, CaseDocument, CaseEvent, Clock
-from tousu.org.models import Unit
-from tousu.org.services import apply_preset, create_preset_people
 
 ITEMS = """1、我公司投标报价最低，按综合评分法试算，综合得分应为第一名；
 2、银行资信证明虽未经负责人签字，但其格式和解释权由出具银行负责，效力上不存在瑕疵；
@@ -37,13 +33,6 @@ ITEMS = """1、我公司投标报价最低，按综合评分法试算，综合�
 def _chinese():
     with translation.override("zh-hans"):
         yield
-
-
-@pytest.fixture
-def cg(db):
-    apply_preset("procurement")
-    people = create_preset_people(password="pw")
-    return SimpleNamespace(units={u.code: u for u in Unit.objects.all()}, **people)
 
 
 def do(action, actor, case, **inputs) -> Case:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import time_machine
 from django.test import Client
 
-from tests.cases.test_scenario_procurement import ITEMS, cg, do, register  # noqa: F401 (fixture)
+from tests.cases.test_scenario_procurement import ITEMS, do, register
 from tests.times import at
 
 
@@ -86,12 +86,9 @@ def test_the_register_lists_deadlines_by_state_and_counts_the_month(cg):
 
 
 def test_the_register_shows_nothing_to_someone_outside_the_department(cg):
-    from django.contrib.auth import get_user_model
-
     with time_machine.travel(at(2026, 3, 2, 10, 0), tick=False):
         case = register(cg, at(2026, 3, 2, 10, 0))
-        stranger = get_user_model().objects.create_user("stranger", password="pw")
-        html = page(stranger)
+        html = page(cg.stranger)
         assert case.number not in html and figures(html)["收到投诉"] == "0"
 
 

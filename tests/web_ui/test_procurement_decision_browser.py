@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 from tests.browser import shot
-from tests.cases.test_scenario_procurement import ITEMS, cg, do, register  # noqa: F401 (fixture)
+from tests.cases.test_scenario_procurement import ITEMS, do, register
 from tousu.cases.models import Case, CaseDocument
 from tousu.org.services import org_timezone
 
