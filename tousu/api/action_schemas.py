@@ -20,6 +20,11 @@ JSON_TYPES = {
     "person": {"type": "string", "description": "a person's username"},
     "party": {"type": "integer", "description": "the id of one of the case's parties"},
     "bool": {"type": ["boolean", "null"]},
+    "date": {"type": "string", "format": "date"},
+    "lines": {"type": ["array", "string"], "items": {"type": "string"},
+              "description": "entries: a list, or text with one entry per line"},
+    "per_item": {"type": "array", "items": {"type": "string"},
+                 "description": "one value for each entry of the list it follows, in order"},
 }
 
 

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tousu.cases import actions
+from tousu.cases import actions, selectors
 from tousu.cases.engine import PartyActor, available, label_of, perform
 from tousu.cases.errors import ActionError, InvalidInput, StaleCase
 from tousu.cases.wording import outcome_label
@@ -45,7 +45,16 @@ def _render(request, template: str, context: dict, status: int = 200):
 
 @require_http_methods(["GET"])
 def landing(request):
-    return _render(request, "portal/landing.html", {})
+    return _render(request, "portal/landing.html", {"announced": bool(selectors.announcements(1))})
+
+
+@require_http_methods(["GET"])
+def announcements(request):
+    """Results published with the `announce` effect (政府采购投诉处理结果公告), personal data removed."""
+    rows = selectors.announcements()
+    for row in rows:
+        row["paragraphs"] = [line for line in row["text"].splitlines() if line.strip()]
+    return _render(request, "portal/announcements.html", {"rows": rows})
 
 
 def _choices() -> dict[str, dict[str, str]]:
