@@ -237,3 +237,17 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"tousu": {"handlers": ["console"], "level": os.environ.get("TOUSU_LOG_LEVEL", "INFO")}},
 }
+
+# --- production web tier (tousu serve, tousu/ops/management/commands/serve.py) ---
+TOUSU_BIND = os.environ.get("TOUSU_BIND", "127.0.0.1:8000")  # host:port, or unix:/run/tousu/web.sock
+TOUSU_WEB_WORKERS = envint("TOUSU_WEB_WORKERS", 0)  # 0: 2 x cores + 1, at most 12
+TOUSU_WEB_TIMEOUT = envint("TOUSU_WEB_TIMEOUT", 30)  # seconds a request may take before its worker is restarted
+TOUSU_ACCESS_LOG = envbool("TOUSU_ACCESS_LOG", False)  # gunicorn's access log on stdout (nginx keeps one too)
+# Static files are served by whitenoise from STATIC_ROOT (`tousu serve` collects them first),
+# compressed and with far-future caching; nginx may serve the same folder instead.
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                  "whitenoise.middleware.WhiteNoiseMiddleware")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
