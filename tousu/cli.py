@@ -21,7 +21,9 @@ def main() -> None:
     argv = list(sys.argv)
     if len(argv) > 1 and not argv[1].startswith("-"):
         argv[1] = argv[1].replace("-", "_")
-    sys.exit(run(argv))
+    status = run(argv)
+    if status:
+        sys.exit(status)
 
 
 def run(argv: list[str]) -> int:
