@@ -92,13 +92,13 @@ def backup(target: Path) -> dict:
 
 
 def _copy_sqlite(target: Path) -> Path:
-    source = sqlite3.connect(f"file:{settings.DATABASES['default']['NAME']}?mode=ro", uri=True, timeout=20)
-    copy = sqlite3.connect(target)
+    name = settings.DATABASES["default"]["NAME"]
     try:
-        source.backup(copy)
-    finally:
-        copy.close()
-        source.close()
+        with _closing(sqlite3.connect(f"file:{name}?mode=ro", uri=True, timeout=20)) as source, \
+                _closing(sqlite3.connect(target)) as copy:
+            source.backup(copy)
+    except sqlite3.Error as e:
+        raise BackupError(_("Cannot copy the database %(name)s: %(error)s") % {"name": name, "error": e}) from None
     return target
 
 
@@ -203,8 +203,11 @@ def _restore_sqlite(database: Path) -> None:
     connections.close_all()
     target = Path(settings.DATABASES["default"]["NAME"])
     target.parent.mkdir(parents=True, exist_ok=True)
-    with _closing(sqlite3.connect(database)) as source, _closing(sqlite3.connect(target, timeout=20)) as copy:
-        source.backup(copy)
+    try:
+        with _closing(sqlite3.connect(database)) as source, _closing(sqlite3.connect(target, timeout=20)) as copy:
+            source.backup(copy)
+    except sqlite3.Error as e:
+        raise BackupError(_("Cannot restore into %(name)s: %(error)s") % {"name": target, "error": e}) from None
 
 
 def _restore_postgres(dump: Path) -> None:
