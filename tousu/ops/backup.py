@@ -92,9 +92,10 @@ def backup(target: Path) -> dict:
 
 
 def _copy_sqlite(target: Path) -> Path:
+    """mode=rw: never create an empty database where none is (the backup API only reads)."""
     name = settings.DATABASES["default"]["NAME"]
     try:
-        with _closing(sqlite3.connect(f"file:{name}?mode=ro", uri=True, timeout=20)) as source, \
+        with _closing(sqlite3.connect(Path(name).resolve().as_uri() + "?mode=rw", uri=True, timeout=20)) as source, \
                 _closing(sqlite3.connect(target)) as copy:
             source.backup(copy)
     except sqlite3.Error as e:
