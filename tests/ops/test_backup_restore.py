@@ -5,6 +5,7 @@ case's attachment is back, byte for byte."""
 import hashlib
 import json
 import tarfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -31,73 +32,78 @@ print(case.number, hashlib.sha256(path.read_bytes()).hexdigest())
 """
 
 
-def make_source(tmp_path: Path, url: str) -> tuple[dict, str, str]:
-    env = env_for(url, tmp_path)
-    assert tousu(env, "migrate", "-v0").returncode == 0
-    number, digest = run_python(env, SETUP).split()[-2:]
-    return env, number, digest
+@dataclass
+class Source:
+    url: str
+    env: dict
+    number: str  # the case's number
+    digest: str  # its attachment's sha256
+    archive: Path  # `tousu backup` of it
+
+
+@pytest.fixture(scope="module")
+def source(tmp_path_factory):
+    """A database with the hotel, its people and one case with an attachment, backed up once."""
+    tmp = tmp_path_factory.mktemp("source")
+    with throwaway_database(tmp) as url:
+        env = env_for(url, tmp)
+        assert tousu(env, "migrate", "-v0").returncode == 0
+        number, digest = run_python(env, SETUP).split()[-2:]
+        archive = tmp / "tousu.tar.gz"
+        done = tousu(env, "backup", str(archive))
+        assert done.returncode == 0, done.stderr
+        yield Source(url, env, number, digest, archive)
 
 
 @pytest.mark.parametrize("migrated", [False, True], ids=["new-database", "migrated-empty-database"])
-def test_a_backup_restores_into_an_empty_database_and_verifies(tmp_path, migrated):
-    (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
-    with throwaway_database(tmp_path / "a") as source_url, throwaway_database(tmp_path / "b") as target_url:
-        source, number, digest = make_source(tmp_path / "a", source_url)
-        archive = tmp_path / "tousu.tar.gz"
-        done = tousu(source, "backup", str(archive))
-        assert done.returncode == 0, done.stderr
-
-        target = env_for(target_url, tmp_path / "b")
+def test_a_backup_restores_into_an_empty_database_and_verifies(tmp_path, source, migrated):
+    with throwaway_database(tmp_path) as target_url:
+        target = env_for(target_url, tmp_path)
         if migrated:
             assert tousu(target, "migrate", "-v0").returncode == 0
-        done = tousu(target, "restore", str(archive))
+        done = tousu(target, "restore", str(source.archive))
         assert done.returncode == 0, done.stderr
 
         verified = tousu(target, "verify-events")
         assert verified.returncode == 0, verified.stderr
         assert "1" in verified.stdout
-        assert scalar(target_url, "SELECT number FROM cases_case") == number
+        assert scalar(target_url, "SELECT number FROM cases_case") == source.number
         name = scalar(target_url, "SELECT file FROM cases_attachment")
-        restored = tmp_path / "b" / "media" / name
-        assert hashlib.sha256(restored.read_bytes()).hexdigest() == digest
-        # the restored people can still log in: the users came back with their passwords
+        restored = tmp_path / "media" / name
+        assert hashlib.sha256(restored.read_bytes()).hexdigest() == source.digest
+        # the people came back with their passwords
         assert scalar(target_url, "SELECT COUNT(*) FROM auth_user WHERE username = 'frontdesk'") == 1
 
 
-def test_restore_refuses_a_database_with_data_unless_forced(tmp_path):
+def test_restore_refuses_a_database_with_data_unless_forced(tmp_path, source):
     with throwaway_database(tmp_path) as url:
-        env, number, digest = make_source(tmp_path, url)
-        archive = tmp_path / "tousu.tar.gz"
-        assert tousu(env, "backup", str(archive)).returncode == 0
+        env = env_for(url, tmp_path)
+        assert tousu(env, "restore", str(source.archive)).returncode == 0
         run_python(env, "from django.contrib.auth.models import User; User.objects.create(username='later')")
 
-        refused = one_line_error(tousu(env, "restore", str(archive)))
+        refused = one_line_error(tousu(env, "restore", str(source.archive)))
         assert "--force" in refused
         assert scalar(url, "SELECT COUNT(*) FROM auth_user WHERE username = 'later'") == 1  # nothing lost
 
-        done = tousu(env, "restore", str(archive), "--force")
+        done = tousu(env, "restore", str(source.archive), "--force")
         assert done.returncode == 0, done.stderr
         assert scalar(url, "SELECT COUNT(*) FROM auth_user WHERE username = 'later'") == 0
         assert tousu(env, "verify-events").returncode == 0
         # the files that were in MEDIA_ROOT are moved aside, not deleted
         kept = [p for p in tmp_path.glob("media.before-restore-*/**/*") if p.is_file()]
-        assert len(kept) == 1 and hashlib.sha256(kept[0].read_bytes()).hexdigest() == digest
+        assert len(kept) == 1 and hashlib.sha256(kept[0].read_bytes()).hexdigest() == source.digest
+        assert (tmp_path / "media").is_dir()
 
 
-def test_the_archive_says_what_it_holds(tmp_path):
-    with throwaway_database(tmp_path) as url:
-        env, number, _digest = make_source(tmp_path, url)
-        archive = tmp_path / "tousu.tar.gz"
-        assert tousu(env, "backup", str(archive)).returncode == 0
-        with tarfile.open(archive) as tar:
-            manifest = json.load(tar.extractfile("tousu-backup.json"))
-            names = tar.getnames()
-        assert manifest["tables"]["cases_case"] == 1 and manifest["media_files"] == 1
-        assert manifest["database"] in names
-        assert sum(name.startswith("media/cases/") for name in names) == 1
-        assert not list(tmp_path.glob("*.partial"))
-        one_line_error(tousu(env, "backup", str(archive)))  # never overwrites an archive
+def test_the_archive_says_what_it_holds(source):
+    with tarfile.open(source.archive) as tar:
+        manifest = json.load(tar.extractfile("tousu-backup.json"))
+        names = tar.getnames()
+    assert manifest["tables"]["cases_case"] == 1 and manifest["media_files"] == 1
+    assert manifest["database"] in names
+    assert sum(name.startswith("media/cases/") for name in names) == 1
+    assert not list(source.archive.parent.glob("*.partial"))
+    one_line_error(tousu(source.env, "backup", str(source.archive)))  # never overwrites an archive
 
 
 def test_restore_of_something_else_says_so_in_one_line(tmp_path):
