@@ -231,12 +231,73 @@ TOUSU_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("TOUSU_OUTBOX_MAX_ATTEMPTS", "6")
 # Seconds a worker round may spend starting deliveries before it sweeps deadlines again.
 TOUSU_DELIVERY_BUDGET = float(os.environ.get("TOUSU_DELIVERY_BUDGET", "5"))
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"tousu": {"handlers": ["console"], "level": os.environ.get("TOUSU_LOG_LEVEL", "INFO")}},
-}
+# --- expiry (API tokens, idempotency keys) and clock retries ---
+
+
+def envcount(name: str, default: int, *, minimum: int) -> int:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    if not value.strip().isdigit() or int(value) < minimum:
+        raise ImproperlyConfigured(f"{name} must be a whole number of at least {minimum}, not {value!r}")
+    return int(value)
+
+
+# A new API token works for this many days (an administrator may change a token's expiry).
+TOUSU_API_TOKEN_DAYS = envcount("TOUSU_API_TOKEN_DAYS", 90, minimum=1)
+# An Idempotency-Key is remembered for this many hours; the worker then forgets it.
+TOUSU_IDEMPOTENCY_HOURS = envcount("TOUSU_IDEMPOTENCY_HOURS", 24, minimum=1)
+# A clock whose warning or breach fails is tried again after this many seconds, doubling with
+# each failure up to the maximum; other clocks go on meanwhile.
+TOUSU_CLOCK_RETRY_SECONDS = envcount("TOUSU_CLOCK_RETRY_SECONDS", 60, minimum=1)
+TOUSU_CLOCK_RETRY_MAX_SECONDS = envcount("TOUSU_CLOCK_RETRY_MAX_SECONDS", 6 * 3600, minimum=1)
+
+# --- operations: outgoing HTTP guard, health, metrics and logs ---
+# Hosts (names, addresses or networks such as 10.1.2.0/24) that webhooks and robots may reach
+# although they are internal: an intranet robot gateway. Everything else internal is refused.
+TOUSU_WEBHOOK_ALLOW_HOSTS = [h.strip() for h in os.environ.get("TOUSU_WEBHOOK_ALLOW_HOSTS", "").split(",")
+                             if h.strip()]
+for _host in TOUSU_WEBHOOK_ALLOW_HOSTS:
+    if "://" in _host or " " in _host:
+        raise ImproperlyConfigured(f"TOUSU_WEBHOOK_ALLOW_HOSTS lists host names or addresses, not {_host!r}")
+# /metrics answers only a request carrying "Authorization: Bearer <this token>"; unset, it is off.
+TOUSU_METRICS_TOKEN = envsecret("TOUSU_METRICS_TOKEN", "")
+# /healthz fails when no worker has finished a round for this many seconds, or when more
+# notifications than this are due and still waiting in the outbox.
+TOUSU_HEALTH_WORKER_SILENCE = float(os.environ.get("TOUSU_HEALTH_WORKER_SILENCE", "120"))
+TOUSU_HEALTH_OUTBOX_BACKLOG = int(os.environ.get("TOUSU_HEALTH_OUTBOX_BACKLOG", "1000"))
+# Ended cases are counted for /metrics at most this often (seconds); open ones on every scrape.
+TOUSU_METRICS_ENDED_EVERY = float(os.environ.get("TOUSU_METRICS_ENDED_EVERY", "300"))
+# text (the default) or json: one JSON object per line, each with the request id.
+TOUSU_LOG_FORMAT = os.environ.get("TOUSU_LOG_FORMAT", "text")
+if TOUSU_LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"TOUSU_LOG_FORMAT must be text or json, not {TOUSU_LOG_FORMAT!r}")
+MIDDLEWARE = ["tousu.ops.logs.RequestIdMiddleware", "tousu.ops.metrics.LatencyMiddleware", *MIDDLEWARE]
+
+
+def logging_config(log_format: str, level: str) -> dict:
+    """Log lines to stderr, each with the request id (or "-" outside a request): as text, or
+    as one JSON object per line."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": "tousu.notify.request_id.RequestIdFilter"}},
+        "formatters": {
+            "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+            "json": {"()": "pythonjsonlogger.json.JsonFormatter",
+                     "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+                     "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"}},
+        },
+        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": log_format,
+                                 "filters": ["request_id"]}},
+        "loggers": {
+            "tousu": {"handlers": ["console"], "level": level},
+            "django": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        },
+    }
+
+
+LOGGING = logging_config(TOUSU_LOG_FORMAT, os.environ.get("TOUSU_LOG_LEVEL", "INFO"))
 
 # --- production web tier (tousu serve, tousu/ops/management/commands/serve.py) ---
 TOUSU_BIND = os.environ.get("TOUSU_BIND", "127.0.0.1:8000")  # host:port, or unix:/run/tousu/web.sock

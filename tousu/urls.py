@@ -3,6 +3,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from tousu.ops.health import healthz
+from tousu.ops.metrics import metrics
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="web:my_work", permanent=False), name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(next_page="web:my_work", redirect_authenticated_user=True),
@@ -15,4 +18,12 @@ urlpatterns = [
     path("staff/", include("tousu.web.urls")),
     path("reports/", include("tousu.reports.urls")),
     path("quality/", include("tousu.quality.urls")),
+]
+
+# A request body over DATA_UPLOAD_MAX_MEMORY_SIZE: a 413 page (JSON under /api/), not a bare 400.
+handler400 = "tousu.web.views.limits.bad_request"
+
+urlpatterns += [
+    path("healthz", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
 ]

@@ -1,4 +1,5 @@
-"""Case events go to webhook subscriptions through the outbox, signed with HMAC-SHA256."""
+"""Case events go to webhook subscriptions through the outbox, signed with HMAC-SHA256 of the
+timestamp and the body."""
 
 import hashlib
 import hmac
@@ -45,7 +46,8 @@ class Receiver:
 
 
 @pytest.fixture
-def receiver(monkeypatch):
+def receiver(monkeypatch, settings):
+    settings.TOUSU_WEBHOOK_ALLOW_HOSTS = ["127.0.0.1"]  # the egress guard refuses loopback otherwise
     for name in ("http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"):
         monkeypatch.delenv(name, raising=False)
     r = Receiver()
@@ -103,7 +105,8 @@ def test_a_delivered_webhook_signature_verifies(hotel, api, case_id, receiver):
     api(hotel.frontdesk).act(case_id, "accept")
     assert deliver_due() == 1
     [(headers, body)] = receiver.received
-    expected = hmac.new(sub.secret.encode(), body, hashlib.sha256).hexdigest()
+    signed = headers["X-Tousu-Timestamp"].encode() + b"." + body
+    expected = hmac.new(sub.secret.encode(), signed, hashlib.sha256).hexdigest()
     assert hmac.compare_digest(headers["X-Tousu-Signature"], expected)
     assert headers["Content-Type"] == "application/json"
     assert json.loads(body)["type"] == "case.accept"
@@ -148,7 +151,8 @@ def test_a_rotated_secret_signs_what_was_queued_before(hotel, api, case_id, rece
     sub.save()
     assert deliver_due() == 1
     [(headers, body)] = receiver.received
-    assert headers["X-Tousu-Signature"] == hmac.new(b"rotated-after-the-leak", body, hashlib.sha256).hexdigest()
+    signed = headers["X-Tousu-Timestamp"].encode() + b"." + body
+    assert headers["X-Tousu-Signature"] == hmac.new(b"rotated-after-the-leak", signed, hashlib.sha256).hexdigest()
 
 
 def test_a_deleted_subscription_gets_nothing(hotel, api, case_id, receiver):
@@ -159,3 +163,86 @@ def test_a_deleted_subscription_gets_nothing(hotel, api, case_id, receiver):
     assert receiver.received == []
     row = hooks().get()
     assert row.state == Notification.PENDING and "no longer exists" in row.last_error
+
+
+# --- what a receiver does with the signature, and where a subscription may point ---
+
+def receiver_accepts(secret: str, headers: dict, body: bytes, *, now: float, tolerance: int = 300) -> bool:
+    """The check the API description asks of a receiver: the signature covers the timestamp and
+    the body, and a timestamp more than `tolerance` seconds away from now is a replay."""
+    timestamp = headers.get("X-Tousu-Timestamp", "")
+    if not timestamp.isdigit() or abs(now - int(timestamp)) > tolerance:
+        return False
+    expected = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(headers.get("X-Tousu-Signature", ""), expected)
+
+
+def test_a_receiver_can_verify_a_delivery_and_refuse_its_replay(hotel, api, case_id, receiver):
+    sub = WebhookSubscription.objects.create(url=receiver.url)
+    api(hotel.frontdesk).act(case_id, "accept")
+    assert deliver_due() == 1
+    [(headers, body)] = receiver.received
+    sent_at = int(headers["X-Tousu-Timestamp"])
+    assert abs(sent_at - timezone.now().timestamp()) < 60
+    assert receiver_accepts(sub.secret, headers, body, now=sent_at + 5)
+    # the same request captured and sent again ten minutes later: too old
+    assert not receiver_accepts(sub.secret, headers, body, now=sent_at + 600)
+    # ... and with a fresh timestamp the signature no longer matches
+    replayed = {**headers, "X-Tousu-Timestamp": str(sent_at + 600)}
+    assert not receiver_accepts(sub.secret, replayed, body, now=sent_at + 600)
+    # nor does a changed body
+    assert not receiver_accepts(sub.secret, headers, body.replace(b"accept", b"close"), now=sent_at)
+
+
+@pytest.fixture
+def admin_client(client, db, django_user_model):
+    boss = django_user_model.objects.create_superuser("configadmin", password="pw")
+    client.force_login(boss)
+    return client
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8080/hook", "http://[::1]/hook",
+                                 "http://169.254.169.254/latest/meta-data/", "http://10.0.0.5/hook",
+                                 "http://192.168.1.10/hook", "http://localhost/hook", "ftp://example.com/x"])
+def test_the_admin_refuses_an_internal_or_non_http_url(admin_client, url):
+    from django.urls import reverse
+
+    response = admin_client.post(reverse("admin:api_webhooksubscription_add"),
+                                 {"url": url, "secret": "x" * 40, "active": "on", "description": "CRM"})
+    assert response.status_code == 200  # the form again, with the error
+    assert response.context["adminform"].form.errors["url"]
+    assert not WebhookSubscription.objects.exists()
+
+
+def test_the_admin_refuses_a_name_that_resolves_inside(admin_client, monkeypatch):
+    import socket
+
+    from django.urls import reverse
+
+    monkeypatch.setattr(socket, "getaddrinfo", lambda host, port, *a, **k:
+                        [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.9.8.7", port))])
+    response = admin_client.post(reverse("admin:api_webhooksubscription_add"),
+                                 {"url": "https://crm.example.com/hook", "secret": "x" * 40, "active": "on"})
+    assert "10.9.8.7" in str(response.context["adminform"].form.errors["url"])
+    assert not WebhookSubscription.objects.exists()
+
+
+def test_the_admin_saves_a_public_url(admin_client, monkeypatch):
+    import socket
+
+    from django.urls import reverse
+
+    monkeypatch.setattr(socket, "getaddrinfo", lambda host, port, *a, **k:
+                        [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.215.14", port))])
+    response = admin_client.post(reverse("admin:api_webhooksubscription_add"),
+                                 {"url": "https://crm.example.com/hook", "secret": "x" * 40, "active": "on"})
+    assert response.status_code == 302
+    assert WebhookSubscription.objects.get().url == "https://crm.example.com/hook"
+
+
+def test_an_internal_address_cannot_be_saved_by_code_either(db):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        WebhookSubscription.objects.create(url="http://169.254.169.254/latest/meta-data/")
+    assert not WebhookSubscription.objects.exists()

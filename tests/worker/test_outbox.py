@@ -144,8 +144,10 @@ class _Hook(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def hook_server():
-    """A tiny HTTP endpoint on 127.0.0.1 that records what it is sent."""
+def hook_server(settings):
+    """A tiny HTTP endpoint on 127.0.0.1 that records what it is sent (allowed by the operator:
+    the egress guard refuses loopback otherwise)."""
+    settings.TOUSU_WEBHOOK_ALLOW_HOSTS = ["127.0.0.1"]
     handler = type("Hook", (_Hook,), {"received": []})
     server = HTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -156,7 +158,7 @@ def hook_server():
     thread.join(timeout=5)
 
 
-def test_webhook_is_signed_with_hmac_sha256_of_its_body(hotel, hook_server):
+def test_webhook_is_signed_with_hmac_sha256_of_its_timestamp_and_body(hotel, hook_server):
     server, handler = hook_server
     case = after_stay_case(hotel)
     data = {"event": "clock_breached", "case": case.number, "subject": "房间有异味"}
@@ -168,11 +170,12 @@ def test_webhook_is_signed_with_hmac_sha256_of_its_body(hotel, hook_server):
 
     [(headers, body)] = handler.received
     assert json.loads(body) == data
-    expected = hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
+    signed = headers["X-Tousu-Timestamp"].encode() + b"." + body
+    expected = hmac.new(b"s3cret", signed, hashlib.sha256).hexdigest()
     assert hmac.compare_digest(headers["X-Tousu-Signature"], expected)
     assert headers["Content-Type"] == "application/json"
     # A receiver with another secret would refuse it.
-    assert headers["X-Tousu-Signature"] != hmac.new(b"other", body, hashlib.sha256).hexdigest()
+    assert headers["X-Tousu-Signature"] != hmac.new(b"other", signed, hashlib.sha256).hexdigest()
     hook.refresh_from_db()
     assert hook.state == Notification.SENT
 
@@ -197,9 +200,11 @@ def test_webhook_answering_an_error_is_retried(hotel, hook_server):
 
 
 
-def test_a_receiver_that_hangs_costs_one_timeout_per_round_not_one_per_row(hotel, monkeypatch):
+def test_a_receiver_that_hangs_costs_one_timeout_per_round_not_one_per_row(hotel, monkeypatch, settings):
     """The worker sweeps deadlines between delivery rounds: a dead receiver must not hold it."""
     from tousu.notify import transports
+
+    settings.TOUSU_WEBHOOK_ALLOW_HOSTS = ["127.0.0.1"]
 
     class Hang(BaseHTTPRequestHandler):
         def do_POST(self):

@@ -33,6 +33,8 @@ def action_schema(spec, kind) -> dict:
             prop = {"enum": [int(v) for v in values] if item.type == "level" else values}
         else:
             prop = dict(JSON_TYPES[item.type])
+            if item.type in ("text", "longtext"):
+                prop["maxLength"] = input_rules.max_length(item)
         prop["title"] = input_rules.label(item)
         properties[item.name] = prop
         if item.required:

@@ -6,7 +6,7 @@ from .models import ApiToken, WebhookSubscription
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["user", "name", "prefix", "active", "created_at", "last_used_at"]
+    list_display = ["user", "name", "prefix", "active", "created_at", "last_used_at", "expires_at"]
     list_filter = ["active"]
     search_fields = ["user__username", "name", "prefix"]
     readonly_fields = ["prefix", "created_at", "last_used_at"]

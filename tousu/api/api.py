@@ -14,7 +14,10 @@ api = TousuAPI(
         "Complaint handling. Authenticate with `Authorization: Bearer <token>` (a token comes from "
         "`tousu api-token USERNAME` or the admin). Errors are `{\"detail\": ..., \"field\": ...}`. "
         "Every change goes through the same actions as the staff pages; case events are sent to "
-        "webhook subscriptions, signed with `X-Tousu-Signature` (HMAC-SHA256 hex of the body)."),
+        "webhook subscriptions, signed with `X-Tousu-Signature`: the HMAC-SHA256 hex, with the "
+        "subscription's secret, of `X-Tousu-Timestamp` (Unix seconds), a dot and the body. A "
+        "receiver refuses a timestamp more than five minutes from its clock (a replay) and drops a "
+        "repeated payload `id` (a retry)."),
     urls_namespace="api",
     auth=TokenAuth(),
     docs=OfflineSwagger(),

@@ -1,8 +1,9 @@
-"""`Authorization: Bearer <token>`: the token's hash is looked up; its person must be active."""
+"""`Authorization: Bearer <token>`: the token's hash is looked up; its person must be active and
+the token not expired (TOUSU_API_TOKEN_DAYS after it was made, unless an administrator changed it)."""
 
 from datetime import timedelta
 
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
@@ -34,6 +35,10 @@ class TokenAuth(HttpBearer):
         if found is None:
             raise AuthenticationError(message=_("This API token is not valid, or it was revoked."))
         now = timezone.now()
+        if found.expires_at <= now:
+            raise AuthenticationError(message=_(
+                "This API token expired on %(date)s; ask an administrator for a new one.") % {
+                "date": formats.date_format(timezone.localtime(found.expires_at), "Y-m-d H:i")})
         if found.last_used_at is None or now - found.last_used_at > TOUCH_EVERY:
             ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
         return found.user

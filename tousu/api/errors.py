@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from functools import wraps
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -63,6 +65,10 @@ def install(api: NinjaAPI) -> None:
             return error(api, request, 400, _("The request body is not valid JSON."))
         return error(api, request, exc.status_code, exc.message)
 
+    @api.exception_handler(RequestDataTooBig)
+    def too_big(request, exc: RequestDataTooBig):
+        return error(api, request, 413, body_too_big())
+
     @api.exception_handler(Http404)
     def not_found(request, exc):
         return error(api, request, 404, _("Not found."))
@@ -71,6 +77,13 @@ def install(api: NinjaAPI) -> None:
     def unexpected(request, exc: Exception):
         log.exception("API error on %s %s", request.method, request.path)
         return error(api, request, 500, _("Something went wrong on our side; it has been logged."))
+
+
+def body_too_big() -> str:
+    """What a person or a client is told when a request's body is over the server's limit."""
+    megabytes = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
+    return _("The request is too large: at most %(size)s MB of text may be sent at once.") % {
+        "size": f"{megabytes:g}"}
 
 
 # --- outside the operations: an unknown path or method under /api/ ---------------------------------

@@ -2,7 +2,8 @@
 
 The key's row is written in the same transaction as the case, under a unique constraint: a
 crash leaves both or neither, and of two concurrent requests with one key, one makes the case
-and the other gets it back."""
+and the other gets it back. A key is remembered for TOUSU_IDEMPOTENCY_HOURS: after that it is
+forgotten when it is used again, or by the worker's purge, and the same key makes a new case."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from tousu.cases.models import Case
 from tousu.cases.selectors import access_case
 
 from .lookups import unit_by_code
-from .models import IdempotencyKey
+from .models import IdempotencyKey, idempotency_cutoff
 from .schemas import CaseIn
 
 
@@ -27,9 +28,19 @@ def fingerprint(payload: CaseIn) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
+def purge_expired() -> int:
+    """Forget the keys older than TOUSU_IDEMPOTENCY_HOURS (the worker calls this each round; the
+    index on created_at keeps it cheap). Returns how many were forgotten."""
+    deleted, _by_model = IdempotencyKey.objects.filter(created_at__lt=idempotency_cutoff()).delete()
+    return deleted
+
+
 def _earlier(user, key: str, digest: str) -> Case | None:
     row = IdempotencyKey.objects.filter(user=user, key=key).first()
     if row is None:
+        return None
+    if row.created_at < idempotency_cutoff():  # expired: forget it, the key makes a new case
+        IdempotencyKey.objects.filter(pk=row.pk, created_at=row.created_at).delete()
         return None
     if row.request_hash != digest:
         raise InvalidInput(_("This Idempotency-Key was already used for a different request. "

@@ -16,7 +16,7 @@ from pydantic import ConfigDict, field_validator
 from pydantic_core import PydanticCustomError
 
 from tousu.cases.selectors import FIRST_DAY, LAST_DAY  # the same range as the staff filters
-from tousu.domain.text import is_storable
+from tousu.domain.text import LONG_TEXT_MAX, is_storable
 
 Moment = Annotated[datetime, Field(ge=datetime.combine(FIRST_DAY, time.min, tzinfo=UTC),
                                    le=datetime.combine(LAST_DAY, time.min, tzinfo=UTC))]
@@ -74,7 +74,7 @@ class CaseIn(StrictIn):
     unit: str = Field(description="Code of the receiving unit; you must be a member of it.")
     channel: str
     subject: str = Field(max_length=200)
-    description: str = Field(description="The course of events.")
+    description: str = Field(max_length=LONG_TEXT_MAX, description="The course of events.")
     complainant_name: str = Field(max_length=100)
     complainant_phone: str = Field("", max_length=40)
     complainant_email: str = Field("", max_length=254)
@@ -85,11 +85,11 @@ class CaseIn(StrictIn):
     occurred_at: Moment | None = None
     place: str = Field("", max_length=200)
     people_involved: str = Field("", max_length=300)
-    requested_resolution: str = ""
+    requested_resolution: str = Field("", max_length=LONG_TEXT_MAX)
     requested_by: Moment | None = Field(None, description="When the complainant wants it handled.")
     promised_reply_at: Moment | None = None
     severity: int | None = Field(None, ge=0, le=32767, description="One of the kind's levels (its default when absent).")
-    note: str = ""
+    note: str = Field("", max_length=LONG_TEXT_MAX)
     parties: list[PartyIn] = Field([], max_length=20, description="Parties besides the complainant.")
 
 
@@ -101,7 +101,7 @@ class ActionIn(StrictIn):
 
 
 class NoteIn(ActionIn):
-    note: str = ""
+    note: str = Field("", max_length=LONG_TEXT_MAX)
 
 
 class AcceptIn(NoteIn):
@@ -109,11 +109,11 @@ class AcceptIn(NoteIn):
 
 
 class TextIn(ActionIn):
-    text: str
+    text: str = Field(max_length=LONG_TEXT_MAX)
 
 
 class ReasonIn(ActionIn):
-    reason: str
+    reason: str = Field(max_length=LONG_TEXT_MAX)
 
 
 class AssignIn(NoteIn):
@@ -122,11 +122,11 @@ class AssignIn(NoteIn):
 
 class TransferIn(ActionIn):
     unit: str = Field(description="Code of the unit complained about.")
-    plan: str
+    plan: str = Field(max_length=LONG_TEXT_MAX)
 
 
 class ResolutionIn(ActionIn):
-    resolution: str
+    resolution: str = Field(max_length=LONG_TEXT_MAX)
     compensation: Decimal = Field(Decimal(0), ge=0, max_digits=12, decimal_places=2)
     at_fault: bool | None = None
     responsible_employee: str | None = Field(None, description="Username.")

@@ -1,6 +1,7 @@
 """Outgoing webhooks: each case event becomes one outbox row per active subscription, written in
 the action's own transaction; the worker delivers them (`tousu.notify.delivery`) with retries,
-signed by the webhook transport (X-Tousu-Signature = HMAC-SHA256 hex of the body).
+signed by the webhook transport (X-Tousu-Signature = HMAC-SHA256 hex of X-Tousu-Timestamp, a
+dot and the body) and sent through the egress guard (tousu/notify/egress.py).
 
 The payload names people by username and units by code and carries no complainant data: a
 receiver is a system, not a person whose role may see it."""

@@ -101,7 +101,11 @@ def register_case(*, actor, unit: Unit, channel: str, subject: str, description:
     case_kind = policy.kind(kind)
     now = now or timezone.now()
     subject = required(subject, "subject", _("Subject"))[:200]
-    description = required(description, "description", _("Course of events"))
+    description = input_rules.within_limit(required(description, "description", _("Course of events")),
+                                           "description", _("Course of events"))
+    requested_resolution = input_rules.within_limit(requested_resolution or "", "requested_resolution",
+                                                    _("Requested resolution"))
+    note = input_rules.within_limit(note or "", "note", _("Note"))
     complainant_name = required(complainant_name, "complainant_name", _("Complainant"))[:100]
     channel = _choice(channel, policy.channels, "channel", _("Channel"), allow_blank=False)
     stage = _choice(stage, case_kind.stages, "stage", _("Stage"),
@@ -344,7 +348,7 @@ def _claim(clock_id: int, field: str, now: datetime) -> Clock | None:
     skip = " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
     at = connection.ops.adapt_datetimefield_value(now)
     claimed = list(Clock.objects.raw(
-        f'UPDATE "{clocks_table}" SET "{field}" = %s '
+        f'UPDATE "{clocks_table}" SET "{field}" = %s, "attempts" = 0, "retry_at" = NULL, "last_error" = \'\' '
         f'WHERE "id" = %s AND "state" = %s AND "{field}" IS NULL AND "{due_field}" <= %s '
         f'AND "case_id" = (SELECT "id" FROM "{cases_table}" '
         f'WHERE "id" = (SELECT "case_id" FROM "{clocks_table}" WHERE "id" = %s){skip}) RETURNING *',

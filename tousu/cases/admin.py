@@ -34,7 +34,8 @@ class EventInline(ReadOnlyInline):
 
 class ClockInline(ReadOnlyInline):
     model = Clock
-    fields = ["label", "state", "due_at", "warn_at", "warned_at", "breached_at", "provisional"]
+    fields = ["label", "state", "due_at", "warn_at", "warned_at", "breached_at", "provisional", "attempts",
+              "retry_at", "last_error"]
 
 
 class AttachmentInline(ReadOnlyInline):

@@ -4,7 +4,10 @@ Due and warning times are computed once, here, and stored; nothing recomputes th
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
 
 from tousu.domain.calendar import WorkCalendar, compute_due, compute_warn, remaining_for, resumed_due
 from tousu.domain.policy import ClockSpec, Kind, Policy
@@ -137,3 +140,24 @@ def recomputed(clock: Clock, policy: Policy, calendar: WorkCalendar, tz) -> bool
     clock.warn_at = compute_warn(clock.due_at, spec.warn_minutes)
     clock.save(update_fields=["due_at", "warn_at", "provisional"])
     return True
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long the worker waits before trying a clock again after its `attempts`-th failure in
+    a row: TOUSU_CLOCK_RETRY_SECONDS, doubling each time, at most TOUSU_CLOCK_RETRY_MAX_SECONDS."""
+    first, most = settings.TOUSU_CLOCK_RETRY_SECONDS, settings.TOUSU_CLOCK_RETRY_MAX_SECONDS
+    return timedelta(seconds=min(most, first * 2 ** min(max(attempts - 1, 0), 30)))
+
+
+def postpone(clock_id: int, now: datetime, error: str) -> Clock | None:
+    """Record that handling the clock failed and when to try again (its own small transaction:
+    the failed one was rolled back). None when the clock is gone."""
+    with transaction.atomic():
+        clock = Clock.objects.select_for_update().filter(pk=clock_id).first()
+        if clock is None:
+            return None
+        clock.attempts = min(clock.attempts + 1, 32767)
+        clock.retry_at = now + retry_delay(clock.attempts)
+        clock.last_error = error[:300]
+        clock.save(update_fields=["attempts", "retry_at", "last_error"])
+        return clock

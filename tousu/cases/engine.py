@@ -159,10 +159,19 @@ WITH_CASE_FOR_SYSTEM = ("owner", "handling_unit")
 
 
 def _lock(case_id: int, related: tuple[str, ...] = WITH_CASE) -> Case:
+    """The case, locked, with its owner and units, in one query. When that query waited for
+    another transaction that changed the owner or a unit (an escalation in another tab),
+    PostgreSQL re-checks the join against the owner row it read before the wait and drops the
+    case: then lock the row alone and read it again, so the caller sees the case as it is now
+    (and the version check says someone else changed it) instead of "no such case"."""
     try:
-        return (Case.objects.select_for_update(of=("self",)).select_related(*related).get(pk=case_id))
-    except (Case.DoesNotExist, ValueError, TypeError):
+        return Case.objects.select_for_update(of=("self",)).select_related(*related).get(pk=case_id)
+    except (ValueError, TypeError):
         raise NotFound() from None
+    except Case.DoesNotExist:
+        if not Case.objects.select_for_update().filter(pk=case_id).values_list("pk", flat=True):
+            raise NotFound() from None
+        return Case.objects.select_related(*related).get(pk=case_id)  # ours now: nobody changes it
 
 
 def roles_of(actor, case: Case, policy: Policy) -> set[str]:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tousu.domain.policy import InputSpec, Kind
-from tousu.domain.text import is_storable
+from tousu.domain.text import LONG_TEXT_MAX, is_storable
 from tousu.org.models import Unit
 
 from . import attachments as attachment_rules
@@ -35,6 +35,18 @@ def choices(spec: InputSpec, kind: Kind) -> list[tuple[str, str]]:
     if spec.type == "outcome":
         return [(code, outcome_label(kind, code)) for code, _label in spec.choices]
     return list(spec.choices)
+
+
+def max_length(spec: InputSpec) -> int:
+    """How long a text input may be: the preset's max_length, else the longest free text."""
+    return spec.max_length or LONG_TEXT_MAX
+
+
+def within_limit(value: str, field: str, name: str, limit: int = LONG_TEXT_MAX) -> str:
+    if len(value) > limit:
+        raise InvalidInput(_("%(field)s is longer than %(n)d characters.") % {"field": name, "n": limit},
+                           field=field)
+    return value
 
 
 def required_text(value, field: str, name: str) -> str:
@@ -136,10 +148,7 @@ def _value(spec: InputSpec, value, *, kind: Kind, case, tz):
         return "" if spec.type in ("text", "longtext", "choice", "outcome") else None
     if spec.type in ("text", "longtext"):
         text = required_text(value, field, name) if spec.required else str(value).strip()
-        if spec.max_length and len(text) > spec.max_length:
-            raise InvalidInput(_("%(field)s is longer than %(n)d characters.") % {
-                "field": name, "n": spec.max_length}, field=field)
-        return text
+        return within_limit(text, field, name, max_length(spec))
     if spec.type == "money":
         return money(value, field)
     if spec.type == "datetime":

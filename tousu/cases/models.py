@@ -186,6 +186,12 @@ class Clock(models.Model):
     paused_at = models.DateTimeField(null=True, blank=True)
     remaining_seconds = models.BigIntegerField(null=True, blank=True)
     provisional = models.BooleanField(default=False)
+    # When the worker's warning or breach of this clock fails: how often it has failed in a row,
+    # when the sweep tries it again (a back-off; other clocks go on meanwhile) and why it failed.
+    # Cleared when it goes through.
+    attempts = models.PositiveSmallIntegerField(default=0, db_default=0)  # db_default: bulk loads (bench_data)
+    retry_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("clock")

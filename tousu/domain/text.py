@@ -1,4 +1,9 @@
-"""What text a database can hold: PostgreSQL refuses NUL, and a lone surrogate is not UTF-8."""
+"""What text a database can hold: PostgreSQL refuses NUL, and a lone surrogate is not UTF-8;
+and how long a free text may be."""
+
+# The longest free text taken anywhere (a course of events, a reply, a reason, a note): about
+# five printed pages. The engine refuses more; the API's document and the forms state it.
+LONG_TEXT_MAX = 10_000
 
 
 def is_storable(text: str) -> bool:

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from . import request_id
 from .models import Notification
 from .transports import TRANSPORTS
 
@@ -50,18 +51,25 @@ def deliver_one(pk: int, now=None) -> bool | None:
              .filter(pk=pk, state=Notification.PENDING).first())
         if n is None:
             return None  # another worker has it
-        n.attempts += 1
-        try:
-            TRANSPORTS[n.channel](n)
-        except Exception as exc:  # any transport failure is retried later
-            n.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if n.attempts >= settings.TOUSU_OUTBOX_MAX_ATTEMPTS:
-                n.state = Notification.FAILED
-            else:
-                n.next_attempt_at = now + timedelta(seconds=30 * 2 ** (n.attempts - 1))
-            log.warning("notification %s attempt %s failed: %s", n.pk, n.attempts, n.last_error)
-            n.save()
-            return False
-        n.state, n.sent_at, n.last_error = Notification.SENT, now, ""
+        with request_id.bound(n.request_id):
+            return _attempt(n, now)
+
+
+def _attempt(n: Notification, now) -> bool:
+    """One try, inside deliver_one's transaction and under the request id that queued the row."""
+    n.attempts += 1
+    try:
+        TRANSPORTS[n.channel](n)
+    except Exception as exc:  # any transport failure is retried later
+        n.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        if n.attempts >= settings.TOUSU_OUTBOX_MAX_ATTEMPTS:
+            n.state = Notification.FAILED
+        else:
+            n.next_attempt_at = now + timedelta(seconds=30 * 2 ** (n.attempts - 1))
+        log.warning("notification %s attempt %s failed: %s", n.pk, n.attempts, n.last_error)
         n.save()
-        return True
+        return False
+    n.state, n.sent_at, n.last_error = Notification.SENT, now, ""
+    n.save()
+    log.info("notification %s sent (%s, case %s)", n.pk, n.channel, n.case_id)
+    return True

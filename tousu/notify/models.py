@@ -22,12 +22,16 @@ class Notification(models.Model):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The id of the request that queued it, bound again in the worker's log lines for it.
+    request_id = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         indexes = [models.Index(fields=["next_attempt_at"], name="outbox_due",
-                                condition=Q(state="pending"))]
+                                condition=Q(state="pending")),
+                   # /metrics counts the given-up rows on every scrape without reading the sent ones
+                   models.Index(fields=["channel"], name="outbox_failed", condition=Q(state="failed"))]
 
     def __str__(self) -> str:
         return f"{self.channel} → {self.recipient}: {self.subject}"

@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 
+from . import request_id
 from .models import Notification
 
 
@@ -11,4 +12,5 @@ def queue(*, recipient: str, subject: str, body: str = "", channel: str = "email
         return None
     return Notification.objects.create(
         channel=channel, recipient=recipient, subject=str(subject), body=str(body), case=case,
-        payload=payload or {}, next_attempt_at=timezone.now())
+        payload=payload or {}, next_attempt_at=timezone.now(),
+        request_id=request_id.current())

@@ -193,12 +193,12 @@ def create_person(*, username: str, name: str, unit: Unit, roles: list[str], pas
 
 
 def create_preset_people(password: str) -> dict:
-    """The preset's demo people ([[demo.people]]), by username."""
+    """The preset's demo people ([[demo.people]]), by username. They work through their
+    memberships; none is Django staff (the admin site is for configuration administrators)."""
     doc = organisation().policy
     people = {}
     for spec in doc.get("demo", {}).get("people", []):
         people[spec["username"]] = create_person(
             username=spec["username"], name=spec["name"], unit=Unit.objects.get(code=spec["unit"]),
-            roles=spec["roles"], password=password, email=f"{spec['username']}@example.com",
-            is_staff=True)
+            roles=spec["roles"], password=password, email=f"{spec['username']}@example.com")
     return people

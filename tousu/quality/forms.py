@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tousu.cases import inputs as input_rules
 from tousu.domain.policy import ActionSpec
+from tousu.domain.text import LONG_TEXT_MAX
 from tousu.org.models import Membership, Unit
 
 from .models import HandlingReport
@@ -13,8 +14,10 @@ from .selectors import MONTH, WEEK
 
 
 class SubmitReportForm(forms.Form):
-    cause = forms.CharField(label=_("Cause of the complaint"), widget=forms.Textarea(attrs={"rows": 3}))
-    investigation = forms.CharField(label=_("Investigation and result"), widget=forms.Textarea(attrs={"rows": 4}))
+    cause = forms.CharField(label=_("Cause of the complaint"), max_length=LONG_TEXT_MAX,
+                            widget=forms.Textarea(attrs={"rows": 3}))
+    investigation = forms.CharField(label=_("Investigation and result"), max_length=LONG_TEXT_MAX,
+                                    widget=forms.Textarea(attrs={"rows": 4}))
     recommendation_kind = forms.ChoiceField(label=_("Recommended"), choices=HandlingReport.KINDS)
     recommendation = forms.CharField(label=_("Standard document or training recommended"), max_length=300)
     expected_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -24,7 +27,8 @@ class DecideForm(forms.Form):
     """The decision on the report's pending step: its text, labelled and required as the
     preset's decision action says (`spec`: that action, None when the kind has none)."""
 
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(label=_("Note"), required=False, max_length=LONG_TEXT_MAX,
+                           widget=forms.Textarea(attrs={"rows": 3}))
     expected_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, spec: ActionSpec | None = None, **kwargs):
@@ -37,8 +41,10 @@ class DecideForm(forms.Form):
 
 class PublishForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 5}))
-    lessons = forms.CharField(label=_("Lessons"), widget=forms.Textarea(attrs={"rows": 5}))
+    summary = forms.CharField(label=_("Summary"), max_length=LONG_TEXT_MAX,
+                              widget=forms.Textarea(attrs={"rows": 5}))
+    lessons = forms.CharField(label=_("Lessons"), max_length=LONG_TEXT_MAX,
+                              widget=forms.Textarea(attrs={"rows": 5}))
 
 
 class HotspotFilter(forms.Form):
@@ -56,7 +62,7 @@ def staff_users():
 
 class CorrectiveActionForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    description = forms.CharField(label=_("What is to be done"), required=False,
+    description = forms.CharField(label=_("What is to be done"), required=False, max_length=LONG_TEXT_MAX,
                                   widget=forms.Textarea(attrs={"rows": 3}))
     category = forms.ChoiceField(label=_("Category"), required=False)
     unit = forms.ModelChoiceField(label=_("Unit"), required=False, queryset=Unit.objects.all())
@@ -77,4 +83,5 @@ class CorrectiveActionForm(forms.Form):
 
 
 class ProgressForm(forms.Form):
-    text = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(label=_("Progress"), max_length=LONG_TEXT_MAX,
+                           widget=forms.Textarea(attrs={"rows": 2}))

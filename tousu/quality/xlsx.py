@@ -8,16 +8,18 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from tousu.domain.cells import append
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _sheet(ws, title: str, header: list[str], rows: list[list]) -> None:
     ws.title = title[:31]
-    ws.append(header)
+    append(ws, header)
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append(row)
+        append(ws, row)  # a place or a name as typed: text, never a formula
     for column in ws.columns:
         width = max(len(str(c.value or "")) for c in column)
         ws.column_dimensions[column[0].column_letter].width = min(max(width * 2, 10), 60)

@@ -8,6 +8,8 @@ from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
 
+from tousu.domain.cells import put
+
 from . import labels
 from .models import Report
 
@@ -70,26 +72,26 @@ def to_xlsx(report: Report) -> bytes:
     ws.title = _("Report")[:31]
     width = 8
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    ws.cell(1, 1, labels.title(report.kind)).font = Font(size=16, bold=True)
+    put(ws, 1, 1, labels.title(report.kind)).font = Font(size=16, bold=True)
     ws.cell(1, 1).alignment = Alignment(horizontal="center")
     row = 2
     for line in heading_lines(report):
-        ws.cell(row, 1, line)
+        put(ws, row, 1, line)
         row += 1
     row += 1
 
     def table(title, header, rows, *, wrap=False):
         nonlocal row
         if title:
-            ws.cell(row, 1, title).font = Font(bold=True)
+            put(ws, row, 1, title).font = Font(bold=True)
             row += 1
         for col, text in enumerate(header, start=1):
-            cell = ws.cell(row, col, str(text))
+            cell = put(ws, row, col, str(text))
             cell.font, cell.border = Font(bold=True), box
         row += 1
         for values in rows:
             for col, value in enumerate(values, start=1):
-                cell = ws.cell(row, col, value)
+                cell = put(ws, row, col, value)  # the complainant's words stay text
                 cell.border = box
                 if wrap:
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -101,8 +103,8 @@ def to_xlsx(report: Report) -> bytes:
         table("", header, rows, wrap=True)
     for title, header, rows in tables(report):
         table(title, header, rows)
-    ws.cell(row, 1, _("Compiled by:"))
-    ws.cell(row, 5, _("Date:"))
+    put(ws, row, 1, _("Compiled by:"))
+    put(ws, row, 5, _("Date:"))
     for col, size in zip("ABCDEFGH", (14, 18, 18, 40, 12, 30, 16, 14)):
         ws.column_dimensions[col].width = size
     buffer = io.BytesIO()

@@ -18,7 +18,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from tousu.cases.models import Case
-from tousu.org.selectors import memberships
+from tousu.org.selectors import is_staff_member, memberships
 
 from .models import Report
 
@@ -36,7 +36,7 @@ def sees_all_units(user) -> bool:
 
 def reports_visible_to(user) -> QuerySet[Report]:
     base = Report.objects.select_related("unit")
-    if user is None or not user.is_authenticated or not (user.is_staff or user.is_superuser):
+    if user is None or not user.is_authenticated or not is_staff_member(user):
         return base.none()
     if sees_all_units(user):
         return base

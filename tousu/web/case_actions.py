@@ -29,10 +29,10 @@ def _field(spec, kind: Kind, case) -> django_forms.Field:
     label = input_rules.label(spec)
     # Required inputs are checked by the action itself, so the message is the one the API gives.
     if spec.type == "longtext":
-        return django_forms.CharField(label=label, required=False,
+        return django_forms.CharField(label=label, required=False, max_length=input_rules.max_length(spec),
                                       widget=django_forms.Textarea(attrs={"rows": 4 if spec.required else 2}))
     if spec.type == "text":
-        return django_forms.CharField(label=label, required=False)
+        return django_forms.CharField(label=label, required=False, max_length=input_rules.max_length(spec))
     if spec.type == "money":
         return django_forms.DecimalField(label=label, required=False, min_value=0, decimal_places=2,
                                          max_digits=12, initial=0)

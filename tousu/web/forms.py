@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tousu.cases.actions import PHONE_RE
 from tousu.cases.attachments import MultipleFileField  # noqa: F401  (case_actions draws files with it)
+from tousu.domain.text import LONG_TEXT_MAX
 from tousu.org.models import Unit
 
 from . import selectors
@@ -41,14 +42,14 @@ class IntakeForm(forms.Form):
     subject = forms.CharField(label=_("Subject"), max_length=200)
     occurred_at = forms.DateTimeField(label=_("Time of the event"), required=False, widget=DateTimeLocal)
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
-    description = forms.CharField(label=_("Course of events"), widget=forms.Textarea)
+    description = forms.CharField(label=_("Course of events"), max_length=LONG_TEXT_MAX, widget=forms.Textarea)
     people_involved = forms.CharField(label=_("People involved"), max_length=300, required=False)
     complainant_name = forms.CharField(label=_("Complainant"), max_length=100)
     complainant_phone = forms.CharField(label=_("Phone"), max_length=40, required=False,
                                         widget=forms.TextInput(attrs={"inputmode": "tel"}))
     complainant_email = forms.EmailField(label=_("Email"), required=False)
     complainant_address = forms.CharField(label=_("Address"), max_length=300, required=False)
-    requested_resolution = forms.CharField(label=_("Requested resolution"), required=False,
+    requested_resolution = forms.CharField(label=_("Requested resolution"), required=False, max_length=LONG_TEXT_MAX,
                                            widget=forms.Textarea(attrs={"rows": 3}))
     requested_by = forms.DateTimeField(label=_("Requested time"), required=False, widget=DateTimeLocal)
     stage = forms.ChoiceField(label=_("Stage"), required=False)

@@ -3,7 +3,7 @@
 from ..schemas import CaseOut, ErrorOut
 
 READ_ERRORS = frozenset({401, 404, 422})
-WRITE_ERRORS = frozenset({400, 401, 403, 404, 409, 422})
+WRITE_ERRORS = frozenset({400, 401, 403, 404, 409, 413, 422})
 
 
 def case_responses(status: int = 200, errors=WRITE_ERRORS) -> dict:

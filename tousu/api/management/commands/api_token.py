@@ -20,5 +20,6 @@ class Command(BaseCommand):
         if not user.is_active:
             raise CommandError(f"{username} is not active.")
         token, key = issue_token(user, name=name)
-        self.stderr.write(f"Token {token.prefix}… for {username}; keep it secret, it is not shown again:")
+        self.stderr.write(f"Token {token.prefix}… for {username}, valid until {token.expires_at:%Y-%m-%d %H:%M} UTC; "
+                          "keep it secret, it is not shown again:")
         self.stdout.write(key)

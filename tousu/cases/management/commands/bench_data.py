@@ -264,7 +264,7 @@ class Command(BaseCommand):
                          ("head", "outlet_head")]
                 users = User.objects.bulk_create([
                     User(username=f"{code}_{s}", first_name=f"{code} {s}", password=password,
-                         email=f"{code}_{s}@example.com", is_staff=True) for s, _r in staff])
+                         email=f"{code}_{s}@example.com") for s, _r in staff])
                 Membership.objects.bulk_create([
                     Membership(user=u, unit=outlet, role=roles[r]) for u, (_s, r) in zip(users, staff)])
         result = []

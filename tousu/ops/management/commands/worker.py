@@ -6,8 +6,10 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connection
 from django.utils.translation import gettext as _
 
+from tousu.api.idempotency import purge_expired
 from tousu.cases.sweep import sweep
 from tousu.notify.delivery import deliver_due
+from tousu.ops.heartbeat import beat
 from tousu.reports.schedule import run_schedule
 
 log = logging.getLogger("tousu.worker")
@@ -42,8 +44,10 @@ class Command(BaseCommand):
                     done["sent"] = deliver_due()
                     delivered_at = time.monotonic()
                 done["reports"] = run_schedule()  # tousu/reports/schedule.py: once per period
+                done["expired_keys"] = purge_expired()  # Idempotency-Keys past TOUSU_IDEMPOTENCY_HOURS
                 if any(done.values()):
                     log.info("worker round: %s", done)
+                beat()  # /healthz: a worker finished a round (a failing round does not count)
             except Exception:  # keep the loop alive; the next round retries
                 log.exception("worker round failed")
                 if options["once"]:
