@@ -29,13 +29,18 @@ def log_in(page, live_server, username, then=""):
 def take(page, action, **fields):
     """Open an action on the case page, fill it, submit it through htmx and wait for the answer."""
     page.click(f"#action-{action} summary")
+    fill(page, action, **fields)
+    submit(page, f"[data-action={action}]")
+
+
+def fill(page, action, **fields):
+    """Fill an open action's form: a select by its option's value, any other field by text."""
     for name, value in fields.items():
         selector = f"#id_{action}-{name}"
         if page.locator(selector).evaluate("e => e.tagName") == "SELECT":
             page.select_option(selector, value)
         else:
             page.fill(selector, value)
-    submit(page, f"[data-action={action}]")
 
 
 def submit(page, button):

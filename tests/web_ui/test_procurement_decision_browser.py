@@ -16,22 +16,13 @@ from tests.cases.test_scenario_procurement import ITEMS, do, register
 from tousu.cases.models import Case, CaseDocument
 from tousu.org.services import org_timezone
 
-from .test_browser_flows import case_url, log_in, submit
+from .test_browser_flows import case_url, fill, log_in, submit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def open_action(page, action):
     page.click(f"#action-{action} summary")
-
-
-def fill(page, action, **fields):
-    for name, value in fields.items():
-        selector = f"#id_{action}-{name}"
-        if page.locator(selector).evaluate("e => e.tagName") == "SELECT":
-            page.select_option(selector, value)
-        else:
-            page.fill(selector, value)
 
 
 def log_out(page):
