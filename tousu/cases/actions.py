@@ -29,7 +29,7 @@ from . import inputs as input_rules
 from . import effects
 from .engine import Step, acting, follow, follow_problem, perform, refusal_message
 from .errors import InvalidInput, Refused
-from .events import append_event, plain
+from .events import append_event, new_salt, party_fact, plain
 from .models import Attachment, Case, CaseCounter, CaseParty, Clock, Lateness
 from .selectors import memberships
 from .wording import localized
@@ -156,7 +156,8 @@ def register_case(*, actor, unit: Unit, channel: str, subject: str, description:
             complainant_name=complainant_name, complainant_phone=phone, complainant_email=email,
             complainant_address=complainant_address.strip(),
             requested_resolution=requested_resolution.strip(), requested_by=requested_by,
-            promised_reply_at=promised_reply_at, state=state, level=level, owner=actor)
+            promised_reply_at=promised_reply_at, state=state, level=level, owner=actor,
+            personal_salt=new_salt())
         step = Step(case=case, actor=actor, roles=roles | {OWNER}, policy=policy, action="register", now=now)
         facts = {f: plain(getattr(case, f)) for f in (
             "number", "kind", "state", "channel", "stage", "category", "subject", "receiving_unit",
@@ -170,6 +171,7 @@ def register_case(*, actor, unit: Unit, channel: str, subject: str, description:
         names = attachment_rules.store(case, checked, actor=uploader, source=attachment_source, now=now, stored=stored)
         if names:
             facts["attachments"] = names
+        facts.update({name: plain(value) for name, value in step.pending.items()})  # the row must replay
         event = append_event(case, actor=actor, action="register", at=now, old={}, new=facts,
                              note=attachment_rules.with_names(note, names))
         for name, value in step.pending.items():
@@ -215,7 +217,8 @@ def _add_parties(case: Case, kind, extra: list[dict], now) -> list[dict]:
     if rows:
         CaseParty.objects.bulk_create(rows)
     case.written_parties = rows
-    return [{"role": party["role"], "name": party["name"]} for party in extra]
+    # The event names the others by role, row and a commitment to the name, never the name.
+    return [party_fact(case, row) for row in rows if row.role != getattr(complainant, "code", None)]
 
 
 def attach_files(*, actor, case_id: int, files, note: str = "", source: str = Attachment.STAFF,

@@ -15,6 +15,7 @@ from tousu.org.models import Membership
 
 from . import clocks
 from .errors import InvalidInput, Refused
+from .events import party_fact, party_name
 from .models import CaseApproval, CaseParty, Clock, Lateness
 from .selectors import actor_roles, ladder_holder
 from .wording import localized
@@ -232,7 +233,7 @@ def _add_party(step, params: dict, values: dict) -> None:
         raise Refused(_("This case already names its %(role)s.") % {"role": localized(role.label, role.label_en)})
     kind = values.get(f"{prefix}kind") or role.default_kind
     party = CaseParty.objects.create(case=step.case, role=role.code, kind=kind, added_at=step.now, **found)
-    step.facts.setdefault("parties", []).append({"role": role.code, "name": party.name})
+    step.facts.setdefault("parties", []).append(party_fact(step.case, party))
 
 
 def _serve(step, params: dict, values: dict) -> None:
@@ -242,7 +243,7 @@ def _serve(step, params: dict, values: dict) -> None:
     if method is not None and method.choices:  # a choice is kept as its words (邮寄), not its code
         how = dict(method.choices).get(how, how)
     parties = CaseParty.objects.filter(case=step.case, role=params["role"], served_at__isnull=True)
-    names = list(parties.values_list("name", flat=True))
+    names = [party_name(step.case, party) for party in parties]
     if not names:
         raise Refused(_("Every such party has already been served."))
     parties.update(served_at=step.now, served_how=str(how)[:100])
