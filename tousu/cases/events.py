@@ -76,7 +76,9 @@ def _body(case_id, seq, actor_id, at, action, old, new, note, prev_hash, actor_p
     # The time in UTC, as the database gives it back: an action timed in local time must
     # verify later. A party who acted (the complainant on the portal) is hashed only when there
     # is one, so every chain written before parties could act still verifies.
-    fields = [case_id, seq, actor_id, at.astimezone(UTC).isoformat(), action, old, new, note, prev_hash]
+    # `at` may come as that text already (chain.utc_text, when many chains are checked).
+    when = at if isinstance(at, str) else at.astimezone(UTC).isoformat()
+    fields = [case_id, seq, actor_id, when, action, old, new, note, prev_hash]
     if actor_party_id is not None:
         fields.append(["party", actor_party_id])
     return json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -87,7 +89,7 @@ def event_hash(*, case_id: int, seq: int, actor_id: int | None, at: datetime, ac
                key: bytes | None = None) -> str:
     """The event's keyed hash (HMAC-SHA256 with the chain key)."""
     body = _body(case_id, seq, actor_id, at, action, old, new, note, prev_hash, actor_party_id)
-    return hmac.new(key or chain_key(), body, hashlib.sha256).hexdigest()
+    return hmac.digest(key or chain_key(), body, "sha256").hex()
 
 
 def legacy_hash(*, case_id: int, seq: int, actor_id: int | None, at: datetime, action: str,
