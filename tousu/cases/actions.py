@@ -26,8 +26,8 @@ from tousu.org.services import current_policy, org_timezone, policy_version, wor
 from . import attachments as attachment_rules
 from . import clocks
 from . import inputs as input_rules
-from . import effects
-from .engine import Step, acting, follow, follow_problem, perform, refusal_message
+from . import effects, retention
+from .engine import Step, acting, follow, follow_problem, perform, refusal_message, run_action
 from .errors import InvalidInput, Refused
 from .events import append_event, new_salt, party_fact, plain
 from .models import Attachment, Case, CaseCounter, CaseParty, Clock, Lateness
@@ -437,3 +437,26 @@ class _Unchanged(Exception):
 def _local(moment: datetime) -> str:
     """A time as the organisation reads it, for an event's note."""
     return timezone.localtime(moment, org_timezone()).strftime("%Y-%m-%d %H:%M")
+
+
+# --- personal data (tousu/cases/retention.py) ---------------------------------------------------
+
+def anonymise_case(*, case_id: int, now=None) -> Case:
+    """The system anonymises an ended case past its kind's retention (`tousu retention apply`):
+    the kind's `anonymise` action, recorded on the chain like any other."""
+    with acting(retention.ANONYMISE, actor=None, case_id=case_id, now=now, system=True) as step:
+        run_action(step, {})
+    return step.case
+
+
+def request_personal_data(*, actor, case_id: int, note: str = "", now=None) -> tuple[Case, dict]:
+    """A complainant asked to see what is held about them: the kind's `data_access` action
+    records the request; its export is returned beside the case."""
+    case = perform("data_access", actor=actor, case_id=case_id, inputs={"note": note}, now=now)
+    return case, case.personal_export
+
+
+def erase_personal_data(*, actor, case_id: int, note: str, now=None) -> Case:
+    """A complainant asked to erase their data: the kind's `data_erasure` action anonymises
+    the ended case."""
+    return perform("data_erasure", actor=actor, case_id=case_id, inputs={"note": note}, now=now)

@@ -13,7 +13,7 @@ from tousu.domain.policy import ApprovalStep, ClockSpec, EffectSpec, Refusal
 from tousu.notify import outbox
 from tousu.org.models import Membership
 
-from . import clocks
+from . import clocks, retention
 from .errors import InvalidInput, Refused
 from .events import party_fact, party_name
 from .models import CaseApproval, CaseParty, Clock, Lateness
@@ -285,6 +285,14 @@ def _accountability(step, params: dict, values: dict) -> None:
                             kind=str(params.get("kind", "accountability"))[:32], occurred_at=step.now)
 
 
+def _anonymise(step, params: dict, values: dict) -> None:
+    retention.anonymise(step)
+
+
+def _personal_data_export(step, params: dict, values: dict) -> None:
+    retention.personal_data_export(step)
+
+
 HANDLERS = {
     "set": _set,
     "increment": _increment,
@@ -300,6 +308,8 @@ HANDLERS = {
     "document": _document,
     "notify": _notify,
     "accountability": _accountability,
+    "anonymise": _anonymise,
+    "personal_data_export": _personal_data_export,
 }
 
 
