@@ -9,6 +9,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from django.db import connection
 
 from tests.worker.helpers import MONDAY_10, close_after_reply
@@ -20,6 +21,13 @@ NAME, PHONE, EMAIL, ADDRESS = "欧阳娜娜", "13912345678", "nana@example.com",
 OTHER = ("司马光", "13700007777", "guang@example.com", "北京市海淀区某街1号")
 LATER = MONDAY_10 + dt.timedelta(days=3 * 365 + 10)  # past the presets' 1095 days
 
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are read in English here (the Chinese catalogue is checked on its own)."""
+    with translation.override("en"):
+        yield
 
 def closed_case(hotel, *, name=NAME, phone=PHONE, email=EMAIL, address=ADDRESS, now=MONDAY_10):
     case = actions.register_case(
