@@ -4,7 +4,7 @@
 
 Each URL is a DATABASE_URL seeded by `tousu bench-data` with the same TOUSU_CHAIN_KEY. For each
 database, in one process: the full check of every chain (links, keyed hashes, heads, the replay
-of each case row), the same check writing an anchor file (`--export-heads`), then `--changes`
+of each case row), writing its heads to an anchor file (`--export-heads`), then `--changes`
 notes added to random cases through the real action (`actions.add_note`, by each case's
 owner) and a second new case for every hundred, and the incremental check against the anchor
 (`--since-anchor`). The changes are rolled back at the end, so a database can be measured
@@ -36,12 +36,13 @@ def measure(changes: int) -> dict:
     from django.db import transaction
 
     from tousu.cases import actions, chain
+    from tousu.cases.errors import Refused
     from tousu.cases.events import chain_key
     from tousu.cases.models import Case, CaseEvent
 
     out: dict = {"cases": Case.objects.count(), "events": CaseEvent.objects.count()}
     started = time.monotonic()
-    result = chain.verify()
+    result = chain.verify(keep_heads=True)
     seconds = time.monotonic() - started
     assert not result.broken, result.broken[:3]
     out["full"] = {"seconds": round(seconds, 1), "cases_per_s": round(result.checked / seconds),
@@ -49,10 +50,9 @@ def measure(changes: int) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         anchor_path = Path(folder) / "heads.tsv"
         started = time.monotonic()
-        result = chain.verify(keep_heads=True)
         chain.write_anchor(anchor_path, result.heads, chain_key())
-        out["full_and_export"] = {"seconds": round(time.monotonic() - started, 1),
-                                  "anchor_mb": round(anchor_path.stat().st_size / 1e6, 1)}
+        out["export_heads"] = {"seconds": round(time.monotonic() - started, 1),
+                               "anchor_mb": round(anchor_path.stat().st_size / 1e6, 1)}
         rng = random.Random(15)
         top = Case.objects.order_by("-pk").values_list("pk", flat=True).first()
         try:
@@ -63,7 +63,10 @@ def measure(changes: int) -> dict:
                     case = Case.objects.filter(pk=rng.randint(1, top)).select_related("owner").first()
                     if case is None:
                         continue
-                    actions.add_note(actor=case.owner, case_id=case.pk, text="基准测试备注")
+                    try:
+                        actions.add_note(actor=case.owner, case_id=case.pk, text="基准测试备注")
+                    except Refused:  # a withdrawn or rejected case takes no note: draw another
+                        continue
                     done += 1
                     if done % 100 == 0:
                         actions.register_case(actor=case.owner, unit=case.receiving_unit, channel="phone",

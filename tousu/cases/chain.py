@@ -63,7 +63,7 @@ class BrokenLink:
         return f"{self.case_number} event {self.seq}: {self.problem}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Head:
     """A chain's head as anchored: how many events, the last one's hash."""
 
