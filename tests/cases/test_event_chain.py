@@ -204,3 +204,15 @@ def test_verify_reads_in_batches_of_whole_chains(cases, hotel, django_assert_max
     with django_assert_max_num_queries(4):  # one batch of cases, its events, the empty next batch
         result = chain.verify(batch=1000)
     assert result.checked == 6 and result.events == 18 and not result.broken
+
+
+def test_the_demo_writes_its_own_chain_key_once(db, settings, tmp_path):
+    settings.TOUSU_CHAIN_KEY = ""
+    settings.DATA_DIR = tmp_path
+    settings.TOUSU_CHAIN_KEY_PATH = tmp_path / "chain_key"
+    call_command("demo", preset="hotel", setup_only=True, stdout=StringIO())
+    key = (tmp_path / "chain_key").read_text()
+    assert len(key.strip()) >= 40 and (tmp_path / "chain_key").stat().st_mode & 0o777 == 0o600
+    assert "12 cases" in verify()
+    call_command("demo", preset="hotel", setup_only=True, stdout=StringIO())
+    assert (tmp_path / "chain_key").read_text() == key
