@@ -9,8 +9,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import translation
 from django.db import connection
+from django.utils import translation
 
 from tests.worker.helpers import MONDAY_10, close_after_reply
 from tousu.cases import actions
