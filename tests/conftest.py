@@ -1,6 +1,7 @@
 """The cast every test uses: each preset's own people (see [[demo.people]] in the presets)
 plus an outsider with no membership at all."""
 
+import os
 from types import SimpleNamespace
 
 import pytest
@@ -48,3 +49,14 @@ def cg(db):
 
 
 __all__ = ["create_person"]
+
+
+# The event chains' key (tousu/cases/events.py): set for this process and for the processes
+# tests start (the demo, gunicorn, workers), as an operator sets TOUSU_CHAIN_KEY.
+TEST_CHAIN_KEY = "test-chain-key-not-for-production"
+os.environ.setdefault("TOUSU_CHAIN_KEY", TEST_CHAIN_KEY)
+
+
+@pytest.fixture(autouse=True)
+def _chain_key(settings):
+    settings.TOUSU_CHAIN_KEY = os.environ["TOUSU_CHAIN_KEY"]

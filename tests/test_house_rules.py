@@ -16,7 +16,8 @@ READ_ALLOWED = {
     "portal/tracking.py": "the complainant's own lookup: tracking code plus the phone's last digits",
 }
 WRITE_ALLOWED = {"cases/engine.py", "cases/actions.py", "cases/clocks.py", "cases/events.py",
-                 "cases/management/commands/bench_data.py"}
+                 "cases/management/commands/bench_data.py",
+                 "cases/rekey.py"}  # re-hashes whole old chains once: the heads, no case fact
 
 
 def sources():

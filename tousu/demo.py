@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import os
 import re
-import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from itertools import cycle
@@ -17,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from tousu.cases import actions
+from tousu.cases.events import write_key_file
 from tousu.cases.selectors import ladder_holder
 from tousu.org.models import Unit
 from tousu.org.services import create_preset_people, org_timezone
@@ -51,13 +51,7 @@ def secret_key_file(folder: Path) -> Path:
     """The demo's secret key, in its data folder: made at random on the first run (readable by
     its owner only), the same file on every run after."""
     path = folder / SECRET_KEY_FILE
-    folder.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path
-    with os.fdopen(fd, "w") as fh:
-        fh.write(secrets.token_urlsafe(50) + "\n")
+    write_key_file(path)
     return path
 
 

@@ -425,3 +425,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+
+# --- event chain and personal data ---
+# The key of the case event chains (HMAC-SHA256), kept outside the database: TOUSU_CHAIN_KEY, or
+# the file TOUSU_CHAIN_KEY_FILE names; without either, the file TOUSU_DATA_DIR/chain_key (the
+# demo writes one there on its first run). Nothing falls back to a built-in key: an action or
+# `tousu verify-events` without a key stops with one clear line (tousu/cases/events.py).
+TOUSU_CHAIN_KEY = envsecret("TOUSU_CHAIN_KEY", "")
+TOUSU_CHAIN_KEY_PATH = DATA_DIR / "chain_key"

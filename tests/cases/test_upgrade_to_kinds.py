@@ -47,4 +47,7 @@ def test_an_old_database_migrates_to_kinds_without_losing_a_case(hotel):
     assert "kinds" in Organisation.objects.get().policy
     assert current_policy().kind().code == "complaint"
     assert PolicyVersion.objects.filter(number=1).exists()
-    assert list(verify_all()) == []
+    # Every chain is whole; case 0 was closed above by a direct UPDATE, which the replay of its
+    # events shows, and only that.
+    broken = list(verify_all())
+    assert [(b.case_number, "state" in b.problem) for b in broken] == [(cases[0].number, True)]

@@ -26,10 +26,10 @@ from tousu.org.services import current_policy, org_timezone, policy_version, wor
 from . import attachments as attachment_rules
 from . import clocks
 from . import inputs as input_rules
-from . import effects
-from .engine import Step, acting, follow, follow_problem, perform, refusal_message
+from . import effects, retention
+from .engine import Step, acting, follow, follow_problem, perform, refusal_message, run_action
 from .errors import InvalidInput, Refused
-from .events import append_event, plain
+from .events import append_event, new_salt, party_fact, plain
 from .models import Attachment, Case, CaseCounter, CaseParty, Clock, Lateness
 from .selectors import memberships
 from .wording import localized
@@ -160,7 +160,8 @@ def register_case(*, actor, unit: Unit, channel: str, subject: str, description:
             complainant_name=complainant_name, complainant_phone=phone, complainant_email=email,
             complainant_address=complainant_address.strip(),
             requested_resolution=requested_resolution.strip(), requested_by=requested_by,
-            promised_reply_at=promised_reply_at, state=state, level=level, owner=actor)
+            promised_reply_at=promised_reply_at, state=state, level=level, owner=actor,
+            personal_salt=new_salt())
         step = Step(case=case, actor=actor, roles=roles | {OWNER}, policy=policy, action="register", now=now)
         facts = {f: plain(getattr(case, f)) for f in (
             "number", "kind", "state", "channel", "stage", "category", "subject", "receiving_unit",
@@ -174,6 +175,7 @@ def register_case(*, actor, unit: Unit, channel: str, subject: str, description:
         names = attachment_rules.store(case, checked, actor=uploader, source=attachment_source, now=now, stored=stored)
         if names:
             facts["attachments"] = names
+        facts.update({name: plain(value) for name, value in step.pending.items()})  # the row must replay
         event = append_event(case, actor=actor, action="register", at=now, old={}, new=facts,
                              note=attachment_rules.with_names(note, names))
         for name, value in step.pending.items():
@@ -219,7 +221,8 @@ def _add_parties(case: Case, kind, extra: list[dict], now) -> list[dict]:
     if rows:
         CaseParty.objects.bulk_create(rows)
     case.written_parties = rows
-    return [{"role": party["role"], "name": party["name"]} for party in extra]
+    # The event names the others by role, row and a commitment to the name, never the name.
+    return [party_fact(case, row) for row in rows if row.role != getattr(complainant, "code", None)]
 
 
 def attach_files(*, actor, case_id: int, files, note: str = "", source: str = Attachment.STAFF,
@@ -438,3 +441,26 @@ class _Unchanged(Exception):
 def _local(moment: datetime) -> str:
     """A time as the organisation reads it, for an event's note."""
     return timezone.localtime(moment, org_timezone()).strftime("%Y-%m-%d %H:%M")
+
+
+# --- personal data (tousu/cases/retention.py) ---------------------------------------------------
+
+def anonymise_case(*, case_id: int, now=None) -> Case:
+    """The system anonymises an ended case past its kind's retention (`tousu retention apply`):
+    the kind's `anonymise` action, recorded on the chain like any other."""
+    with acting(retention.ANONYMISE, actor=None, case_id=case_id, now=now, system=True) as step:
+        run_action(step, {})
+    return step.case
+
+
+def request_personal_data(*, actor, case_id: int, note: str = "", now=None) -> tuple[Case, dict]:
+    """A complainant asked to see what is held about them: the kind's `data_access` action
+    records the request; its export is returned beside the case."""
+    case = perform("data_access", actor=actor, case_id=case_id, inputs={"note": note}, now=now)
+    return case, case.personal_export
+
+
+def erase_personal_data(*, actor, case_id: int, note: str, now=None) -> Case:
+    """A complainant asked to erase their data: the kind's `data_erasure` action anonymises
+    the ended case."""
+    return perform("data_erasure", actor=actor, case_id=case_id, inputs={"note": note}, now=now)

@@ -14,9 +14,9 @@ from tousu.domain.policy import ApprovalStep, ClockSpec, EffectSpec, Refusal
 from tousu.notify import outbox
 from tousu.org.models import Membership
 
-from . import clocks
+from . import clocks, retention
 from .errors import InvalidInput, Refused
-from .events import plain
+from .events import party_fact, party_name, plain
 from .models import CaseApproval, CaseParty, Clock, Lateness
 from .selectors import actor_roles, ladder_holder
 from .wording import localized
@@ -236,7 +236,7 @@ def _add_party(step, params: dict, values: dict) -> None:
     agent_of = values.get(f"{prefix}agent_of")  # a party input: the party this one acts for
     party = CaseParty.objects.create(case=step.case, role=role.code, kind=kind, added_at=step.now,
                                      agent_of=agent_of if isinstance(agent_of, CaseParty) else None, **found)
-    step.facts.setdefault("parties", []).append({"role": role.code, "name": party.name})
+    step.facts.setdefault("parties", []).append(party_fact(step.case, party))
 
 
 def _serve(step, params: dict, values: dict) -> None:
@@ -256,7 +256,7 @@ def _serve(step, params: dict, values: dict) -> None:
         _serve_party(step, params, values, str(how), document)
         return
     parties = CaseParty.objects.filter(case=step.case, role=params["role"], served_at__isnull=True)
-    names = list(parties.values_list("name", flat=True))
+    names = [party_name(step.case, party) for party in parties]
     if not names:
         raise Refused(_("Every such party has already been served."))
     step.parties.extend(parties)
@@ -277,11 +277,11 @@ def _serve_party(step, params: dict, values: dict, how: str, document: str) -> N
         raise InvalidInput(_("%(party)s has already been served.") % {"party": party.name},
                            field=params["party"])
     rows = list(data.get(service.SERVICES, []))
-    rows.append({"party": party.pk, "name": party.name, "role": party.role, "document": document,
+    rows.append({"party": party.pk, "role": party.role, "document": document,
                  "on": day.isoformat(), "how": how[:100], "at": step.now.isoformat()})
     step.set_data(service.SERVICES, rows)
     step.parties.append(party)
-    step.facts["served"] = [party.name]
+    step.facts["served"] = [party_name(step.case, party)]
     step.facts["served_on"] = day.isoformat()
     role = party.role
     if not CaseParty.objects.filter(case=step.case, role=role).exclude(pk=party.pk).exclude(
@@ -317,7 +317,7 @@ def _set_for_party(step, params: dict, values: dict) -> None:
         table[str(party.pk)] = plain(value)
         step.set_data(name, table)
     step.parties.append(party)
-    step.facts["party"] = party.name
+    step.facts["party"] = party_name(step.case, party)
 
 
 def _announce(step, params: dict, values: dict) -> None:
@@ -353,6 +353,14 @@ def _accountability(step, params: dict, values: dict) -> None:
                             kind=str(params.get("kind", "accountability"))[:32], occurred_at=step.now)
 
 
+def _anonymise(step, params: dict, values: dict) -> None:
+    retention.anonymise(step)
+
+
+def _personal_data_export(step, params: dict, values: dict) -> None:
+    retention.personal_data_export(step)
+
+
 HANDLERS = {
     "set": _set,
     "increment": _increment,
@@ -370,6 +378,8 @@ HANDLERS = {
     "announce": _announce,
     "notify": _notify,
     "accountability": _accountability,
+    "anonymise": _anonymise,
+    "personal_data_export": _personal_data_export,
 }
 
 

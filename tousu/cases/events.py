@@ -1,18 +1,34 @@
-"""The case's append-only event chain: each event holds the hash of the one before it."""
+"""The case's append-only event chain: each event holds the keyed hash of the one before it.
+
+An event's hash is HMAC-SHA256 over its content and the hash before it, with a key kept outside
+the database (`chain_key`): whoever can write the database but not read the key cannot rewrite
+an event and recompute the hashes after it. Personal data never enters an event in clear: the
+event holds a keyed commitment to it (`commitment`), the value lives only in the case's and
+its parties' rows, and anonymising the case (tousu/cases/retention.py) clears both the values
+and the case's salt, so the chain still verifies and the commitments reveal nothing.
+Verification lives in `chain.py`."""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
-from dataclasses import dataclass
+import os
+import secrets
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model
 
 from tousu.notify.hooks import case_event_recorded
 
 from .models import Case, CaseEvent
+
+NO_KEY = ("No event chain key: set TOUSU_CHAIN_KEY or TOUSU_CHAIN_KEY_FILE (a long random secret kept "
+          "outside the database), or put one in %s.")
 
 
 def plain(value):
@@ -26,16 +42,91 @@ def plain(value):
     return value
 
 
-def event_hash(*, case_id: int, seq: int, actor_id: int | None, at: datetime, action: str,
-               old: dict, new: dict, note: str, prev_hash: str, actor_party_id: int | None = None) -> str:
+def chain_key() -> bytes:
+    """The chain's key: the setting, else the data folder's `chain_key` file."""
+    key = settings.TOUSU_CHAIN_KEY
+    if not key:
+        path = Path(settings.TOUSU_CHAIN_KEY_PATH)
+        key = path.read_text().strip() if path.is_file() else ""
+    if not key:
+        raise ImproperlyConfigured(NO_KEY % settings.TOUSU_CHAIN_KEY_PATH)
+    return key.encode("utf-8")
+
+
+def write_key_file(path: Path) -> bool:
+    """Write a new random key to `path` (readable by its owner only) unless one is there; True
+    when it wrote one. The demo makes its chain key and its secret key so on its first run."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return False
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(secrets.token_urlsafe(48) + "\n")
+    return True
+
+
+def key_id(key: bytes) -> str:
+    """A short fingerprint of the key, written into anchor files: a check run with another key
+    says so instead of calling every chain broken."""
+    return hmac.new(key, b"tousu-chain-key-id", hashlib.sha256).hexdigest()[:16]
+
+
+def _body(case_id, seq, actor_id, at, action, old, new, note, prev_hash, actor_party_id) -> bytes:
     # The time in UTC, as the database gives it back: an action timed in local time must
     # verify later. A party who acted (the complainant on the portal) is hashed only when there
     # is one, so every chain written before parties could act still verifies.
-    fields = [case_id, seq, actor_id, at.astimezone(UTC).isoformat(), action, old, new, note, prev_hash]
+    # `at` may come as that text already (chain.utc_text, when many chains are checked).
+    when = at if isinstance(at, str) else at.astimezone(UTC).isoformat()
+    fields = [case_id, seq, actor_id, when, action, old, new, note, prev_hash]
     if actor_party_id is not None:
         fields.append(["party", actor_party_id])
-    body = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+    return json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def event_hash(*, case_id: int, seq: int, actor_id: int | None, at: datetime, action: str,
+               old: dict, new: dict, note: str, prev_hash: str, actor_party_id: int | None = None,
+               key: bytes | None = None) -> str:
+    """The event's keyed hash (HMAC-SHA256 with the chain key)."""
+    body = _body(case_id, seq, actor_id, at, action, old, new, note, prev_hash, actor_party_id)
+    return hmac.digest(key or chain_key(), body, "sha256").hex()
+
+
+def legacy_hash(*, case_id: int, seq: int, actor_id: int | None, at: datetime, action: str,
+                old: dict, new: dict, note: str, prev_hash: str, actor_party_id: int | None = None) -> str:
+    """The unkeyed SHA-256 of chains written before the key (`tousu verify-events --rekey`
+    checks them with it once, then keys them)."""
+    body = _body(case_id, seq, actor_id, at, action, old, new, note, prev_hash, actor_party_id)
+    return hashlib.sha256(body).hexdigest()
+
+
+def new_salt() -> str:
+    return secrets.token_hex(16)
+
+
+def commitment(salt: str, value, key: bytes | None = None) -> str:
+    """What an event holds for a piece of personal data: HMAC of the value under a key derived
+    from the chain key and the case's salt. Without the salt (an anonymised case) nobody can
+    link it to a value; without the chain key nobody can test guesses even with the salt."""
+    if not salt:
+        return ""
+    personal_key = hmac.new(key or chain_key(), f"personal:{salt}".encode(), hashlib.sha256).digest()
+    digest = hmac.new(personal_key, str(value or "").strip().encode("utf-8"), hashlib.sha256).hexdigest()
+    return "hmac:" + digest[:32]
+
+
+def party_name(case: Case, party) -> str:
+    """A party's name as an event holds it: a person's as a commitment; an organisation's
+    (a company complained about) is not personal information and stays readable."""
+    if party.kind == "organisation":
+        return party.name
+    return commitment(case.personal_salt, party.name)
+
+
+def party_fact(case: Case, party) -> dict:
+    """How an event names a party: its role, its row and its name as `party_name` gives it."""
+    return {"role": party.role, "party": party.pk, "name": party_name(case, party)}
 
 
 def append_event(case: Case, *, actor, action: str, at: datetime, old: dict, new: dict,
@@ -57,40 +148,14 @@ def append_event(case: Case, *, actor, action: str, at: datetime, old: dict, new
     return event
 
 
-@dataclass(frozen=True)
-class BrokenLink:
-    case_number: str
-    seq: int
-    problem: str
+# Verification lives in chain.py (which imports this module); these stay for their callers.
+def verify_case(case: Case):
+    from .chain import verify_case as check
 
-    def __str__(self) -> str:
-        return f"{self.case_number} event {self.seq}: {self.problem}"
-
-
-def verify_case(case: Case) -> BrokenLink | None:
-    """The first broken link of one case's chain, or None when it is whole."""
-    prev = ""
-    expected_seq = 1
-    for event in case.events.order_by("seq").iterator():
-        if event.seq != expected_seq:
-            return BrokenLink(case.number, expected_seq, "missing (deleted?)")
-        if event.prev_hash != prev:
-            return BrokenLink(case.number, event.seq, "does not follow the event before it")
-        digest = event_hash(case_id=case.pk, seq=event.seq, actor_id=event.actor_id, at=event.at,
-                            action=event.action, old=event.old, new=event.new, note=event.note,
-                            prev_hash=event.prev_hash, actor_party_id=event.actor_party_id)
-        if digest != event.hash:
-            return BrokenLink(case.number, event.seq, "content changed after it was written")
-        prev = event.hash
-        expected_seq += 1
-    if expected_seq - 1 != case.event_count or prev != case.last_event_hash:
-        return BrokenLink(case.number, expected_seq, "missing at the end (deleted?)")
-    return None
+    return check(case)
 
 
 def verify_all(cases=None):
-    """Yield the first broken link of every case whose chain is broken."""
-    for case in (cases if cases is not None else Case.objects.order_by("pk")).iterator():
-        broken = verify_case(case)
-        if broken:
-            yield broken
+    from .chain import verify_all as check
+
+    return check(cases)

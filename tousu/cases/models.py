@@ -97,6 +97,10 @@ class Case(models.Model):
     # Never shown, so it has no verbose name to translate. The database default lets a raw
     # INSERT that does not name it (bench/run.py's ceiling) still go in.
     search_terms = models.TextField(blank=True, default="", db_default="", editable=False)
+    # The case's salt for the commitments its events hold in place of personal data
+    # (events.commitment); cleared, with the personal data, when the case is anonymised.
+    personal_salt = models.CharField(max_length=32, blank=True, default="", db_default="", editable=False)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("complaint")

@@ -42,9 +42,13 @@ class PeriodDue:
 def records(case, data: dict | None = None) -> list[Served]:
     """The case's service records, oldest first."""
     found = []
-    for row in (data if data is not None else case.data or {}).get(SERVICES, []):
+    rows = (data if data is not None else case.data or {}).get(SERVICES, [])
+    # the name is read from the party (a record names it by id only, so that the event chain,
+    # which holds the record, keeps no person's name in clear)
+    names = dict(case.parties.values_list("pk", "name")) if rows else {}
+    for row in rows:
         try:
-            found.append(Served(int(row["party"]), str(row.get("name", "")), str(row.get("role", "")),
+            found.append(Served(int(row["party"]), names.get(int(row["party"]), ""), str(row.get("role", "")),
                                 str(row.get("document", "")), date.fromisoformat(row["on"]), str(row.get("how", ""))))
         except (KeyError, TypeError, ValueError):
             continue  # a record written by hand in the admin that is not one: not shown, not counted

@@ -281,6 +281,9 @@ class Kind:
     figures: Figures
     repeat_window_days: int = 30
     callback_due_days: int = 3
+    # Days an ended case keeps its personal data before `tousu retention apply` anonymises it
+    # (0: kept until a person erases it).
+    retention_days: int = 0
     ladder: tuple[LadderStep, ...] = ()
     label_en: str = ""
     outcomes_en: dict[str, str] = field(default_factory=dict)

@@ -320,8 +320,17 @@ def _kind(code: str, doc: dict, roles: dict, path: Path_, p: _Problems) -> Kind:
                                 (*path, "repeats", "window_days"), p, 30),
         callback_due_days=_int(_table(doc.get("callback"), (*path, "callback"), p).get("due_days"),
                                (*path, "callback", "due_days"), p, 3),
+        retention_days=_retention_days(doc.get("retention_days"), (*path, "retention_days"), p),
         ladder=tuple(ladder), label_en=str(doc.get("label_en", "")), periods=periods,
         monthly=_monthly(doc.get("monthly"), (*path, "monthly"), actions, p))
+
+
+def _retention_days(value: Any, path: Path_, p: _Problems) -> int:
+    days = _int(value, path, p, 0)
+    if days < 0:
+        p.add(path, "must be 0 (keep until erased) or a number of days")
+        return 0
+    return days
 
 
 def _known(values: Any, known: dict, path: Path_, what: str, p: _Problems) -> tuple[str, ...]:

@@ -98,6 +98,8 @@ EFFECTS = {
     "accountability": {"kind": "a word for the ledger, e.g. 'late_report'"},
     "publish": {"title": "the title input", "summary": "the summary input",
                 "lessons": "the lessons input: the case goes into the case library (案例库)"},
+    "anonymise": {},  # clear the personal data of the case and its parties (retention, erasure)
+    "personal_data_export": {},  # gather what is held about the complainant (a request to see it)
 }
 
 # The case columns a `set` effect may write (and a guard may read); a kind's own facts are
@@ -135,7 +137,7 @@ STEP_KEYS = frozenset({"role", "unit", "label", "label_en", "amount", "unit_of_t
 KIND_KEYS = frozenset({"label", "label_en", "number_prefix", "states", "actions", "clocks",
                        "categories", "stages", "outcomes", "levels", "default_level", "parties",
                        "approvals", "figures", "repeats", "ladder", "callback", "documents",
-                       "periods", "monthly"})
+                       "periods", "monthly", "retention_days"})
 # [[kinds.X.monthly]]: a figure of the kind's register, counted per month.
 MONTHLY_KEYS = frozenset({"label", "label_en", "count", "where", "average_working_days"})
 DOCUMENT_KEYS = frozenset({"title", "body", "items", "item"})

@@ -29,7 +29,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
-from tousu.cases.events import event_hash
+from tousu.cases.events import chain_key, event_hash
 from tousu.cases.models import Case, CaseCounter, CaseEvent, CaseParty, Clock, Lateness
 from tousu.cases.search import case_terms
 from tousu.org.models import Membership, Organisation, PolicyVersion, Role, Unit
@@ -175,6 +175,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, cases, branches, outlets, days, seed, chunk, **options):
         rng = random.Random(seed)
+        self.key = chain_key()  # the chains are keyed as events.append_event keys them
         started = time.monotonic()
         if Case.objects.exists():
             raise CommandError("This database already holds cases: seed an empty one.")
@@ -310,11 +311,12 @@ class Command(BaseCommand):
             "event_count": 0, "last_hash": "", "updated_at": received_at,
         }
         events: list[tuple] = []
+        key = self.key
 
         def event(actor, at, action, old, new, note=""):
             seq = c["event_count"] + 1
             digest = event_hash(case_id=case_id, seq=seq, actor_id=actor, at=at, action=action, old=old,
-                                new=new, note=note, prev_hash=c["last_hash"])
+                                new=new, note=note, prev_hash=c["last_hash"], key=key)
             events.append((ids["event"], case_id, seq, actor, at, action, json.dumps(old, ensure_ascii=False),
                            json.dumps(new, ensure_ascii=False), note, c["last_hash"], digest))
             ids["event"] += 1

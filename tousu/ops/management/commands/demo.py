@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from tousu.cases.events import write_key_file
 from tousu.org.models import Organisation
 
 
@@ -38,6 +39,8 @@ class Command(BaseCommand):
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
         self._own_secret_key()
         record_data_dir()
+        if not settings.TOUSU_CHAIN_KEY:  # the event chains' key, kept beside the database file
+            write_key_file(settings.TOUSU_CHAIN_KEY_PATH)
         call_command("migrate", interactive=False, verbosity=0)
         if not Organisation.objects.exists():
             call_command("init", preset=preset, demo=True)
