@@ -36,6 +36,8 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 # A throwaway key for the benchmark's own processes (the settings refuse to start without one).
 os.environ.setdefault("TOUSU_SECRET_KEY", "bench-" + uuid.uuid4().hex)
+# The event chain's key: fixed, so databases seeded by `tousu bench-data` with it verify later.
+os.environ.setdefault("TOUSU_CHAIN_KEY", "bench-chain-key")
 sys.path.insert(0, str(ROOT))
 
 
