@@ -16,6 +16,7 @@ from tousu.cases.errors import ActionError, NotFound
 from tousu.cases.wording import outcome_label
 from tousu.cases.selectors import access_case, mask_name, mask_phone, may_see_personal_data
 from tousu.org.services import current_policy
+from tousu.quality.duties import record_view
 
 from .. import selectors
 from ..case_actions import by_name, possible
@@ -92,6 +93,7 @@ def case_context(request, case, *, failed=None, notice=""):
 @staff_required
 def case_page(request, case_id: int):
     case = _case_or_404(request.user, case_id)
+    record_view(request.user, case, "page")  # a confidential level's every view (quality/duties.py)
     return render(request, "web/case.html", case_context(request, case))
 
 
@@ -163,6 +165,7 @@ def _case_file(request, case_id: int, files, file_id: int):
     item = files(case).filter(pk=file_id).first()
     if item is None:
         raise Http404
+    record_view(request.user, case, f"{files.__name__}:{file_id}")
     return case, item
 
 
