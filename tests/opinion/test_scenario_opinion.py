@@ -200,3 +200,25 @@ def test_bad_input_is_refused_with_a_clear_message(opinion):
     with pytest.raises(InvalidInput, match="阅读量"):
         act("record_item", o.yq_admin, case, link="https://bbs.example.cn/t/1", reads="-5")
     assert Case.objects.get(pk=case.pk).events.count() == 1  # nothing written
+
+
+def test_a_robot_answering_an_error_shows_on_the_case_page_as_not_yet_delivered(opinion, dingtalk, client):
+    o = opinion
+    dingtalk.secret = "SECanother-secret"  # the robot's 加签 was changed and nobody told us
+    with time_machine.travel(at(2026, 12, 1, 9, 0), tick=False):
+        case = found(o, level=1)
+        act("fast_report", o.yq_admin, case, text="【一级舆情】快报")
+        assert deliver_due() == 0
+    row = Notification.objects.get(case=case, channel="robot")
+    assert row.state == Notification.PENDING and "310000" in row.last_error
+    client.force_login(o.yq_leader)
+    page = client.get(f"/staff/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-state="pending"' in page and "not yet delivered" in page and "sign not match" in page
+
+
+def test_a_fast_report_without_a_robot_set_up_is_refused(opinion):
+    o = opinion
+    case = found(o, level=1)
+    with pytest.raises(Refused, match="robot|机器人"):
+        act("fast_report", o.yq_admin, case, text="快报")
+    assert not Notification.objects.filter(channel="robot").exists()

@@ -113,3 +113,9 @@ def check_answer(target: RobotTarget, answer: bytes) -> None:
             return
     if target.kind != RobotTarget.SMS:
         raise DeliveryError(f"{target.kind} did not say it took the message: {answer[:200]!r}")
+
+
+def reports_of(case) -> list[Notification]:
+    """The case's robot and SMS messages, newest first, as the case page lists them: sent, or
+    not yet delivered with what the last attempt met."""
+    return list(Notification.objects.filter(case=case, channel=CHANNEL).order_by("-created_at", "-pk"))

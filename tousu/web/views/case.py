@@ -15,6 +15,7 @@ from tousu.cases.engine import label_of, perform, state_label
 from tousu.cases.errors import ActionError, NotFound
 from tousu.cases.wording import outcome_label
 from tousu.cases.selectors import access_case, mask_name, mask_phone, may_see_personal_data
+from tousu.notify import robots
 from tousu.org.services import current_policy
 from tousu.quality.duties import record_view
 
@@ -86,6 +87,7 @@ def case_context(request, case, *, failed=None, notice=""):
         "attachments": list(selectors.attachments_of(case)),
         "documents": list(selectors.documents_of(case)),
         "notice": notice, "notice_error": notice_error,
+        "robot_reports": robots.reports_of(case),
     }
 
 
