@@ -222,3 +222,18 @@ def test_a_fast_report_without_a_robot_set_up_is_refused(opinion):
     with pytest.raises(Refused, match="robot|机器人"):
         act("fast_report", o.yq_admin, case, text="快报")
     assert not Notification.objects.filter(channel="robot").exists()
+
+
+def test_the_opinion_demo(db, capsys):
+    from django.core.management import call_command
+
+    from tousu.cases.events import verify_all
+
+    call_command("demo", preset="opinion", setup_only=True)
+    cases = Case.objects.filter(kind="opinion")
+    assert cases.count() == 5
+    assert {"closed", "watching", "assigned", "found"} <= set(cases.values_list("state", flat=True))
+    assert LibraryEntry.objects.count() == 1
+    assert Notification.objects.filter(channel="robot").count() == 1  # the fast report, to the demo robot
+    assert list(verify_all()) == []
+    assert "yq_admin" in capsys.readouterr().out
