@@ -57,3 +57,27 @@ def test_a_report_counts_a_confidential_item_but_leaves_its_content_out(opinion)
     [row] = figures["rows"]
     assert row["number"] == major.number
     assert "热帖" not in row["content"] and major.number in row["content"]
+
+
+def test_the_case_page_and_the_api_take_a_link_and_counts(opinion, client):
+    """The staff form draws a link as a web address field and a count as a number; the API's
+    document describes them; a wrong link is refused with the field's name, nothing written."""
+    from tousu.api.action_schemas import action_schema
+    from tousu.org.services import current_policy
+
+    o = opinion
+    case = found(o, level=3)
+    client.force_login(o.yq_admin)
+    page = client.get(f"/staff/cases/{case.pk}/").content.decode()
+    assert 'type="url"' in page and 'type="number"' in page
+    kind = current_policy().kind("opinion")
+    schema = action_schema(kind.actions["record_item"], kind)
+    assert schema["properties"]["link"]["type"] == "string" and "reads" in schema["properties"]
+    response = client.post(f"/staff/cases/{case.pk}/act/record_item/", {
+        "record_item-link": "www.weibo.com/abc", "record_item-reads": "12"})
+    assert response.status_code == 400 and "https://" in response.content.decode()
+    assert case.events.count() == 1
+    client.post(f"/staff/cases/{case.pk}/act/record_item/", {
+        "record_item-link": "https://weibo.com/abc", "record_item-reads": "12"})
+    case.refresh_from_db()
+    assert case.data["link"] == "https://weibo.com/abc" and case.data["reads"] == 12

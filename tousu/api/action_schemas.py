@@ -20,6 +20,9 @@ JSON_TYPES = {
     "person": {"type": "string", "description": "a person's username"},
     "party": {"type": "integer", "description": "the id of one of the case's parties"},
     "bool": {"type": ["boolean", "null"]},
+    "url": {"type": "string", "maxLength": 2000, "description": "an http:// or https:// address"},
+    "count": {"type": ["integer", "string"], "minimum": 0, "pattern": r"^\d+$",
+              "description": "a whole number, 0 or more"},
 }
 
 
