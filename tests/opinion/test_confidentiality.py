@@ -81,3 +81,10 @@ def test_the_case_page_and_the_api_take_a_link_and_counts(opinion, client):
         "record_item-link": "https://weibo.com/abc", "record_item-reads": "12"})
     case.refresh_from_db()
     assert case.data["link"] == "https://weibo.com/abc" and case.data["reads"] == 12
+
+
+def test_the_intake_form_offers_the_kinds_own_levels(opinion, client):
+    o = opinion
+    client.force_login(o.yq_admin)
+    page = client.get("/staff/intake/weibo/").content.decode()
+    assert "一级（重大）" in page and "三级（一般）" in page
