@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -44,6 +45,7 @@ def main() -> None:
     if a.db:
         os.environ["DATABASE_URL"] = a.db
     os.environ["TOUSU_WEBHOOK_ALLOW_HOSTS"] = "127.0.0.1"
+    os.environ.setdefault("TOUSU_SECRET_KEY", "bench-" + uuid.uuid4().hex)  # a throwaway key
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tousu.settings")
     import django
 

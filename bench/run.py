@@ -34,6 +34,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+# A throwaway key for the benchmark's own processes (the settings refuse to start without one).
+os.environ.setdefault("TOUSU_SECRET_KEY", "bench-" + uuid.uuid4().hex)
 sys.path.insert(0, str(ROOT))
 
 

@@ -41,4 +41,10 @@ def telecom(db):
     return _org("telecom")
 
 
+@pytest.fixture
+def cg(db):
+    """The procurement preset: a finance department's 承办人, 处长 and 厅领导 (cg_*)."""
+    return _org("procurement")
+
+
 __all__ = ["create_person"]

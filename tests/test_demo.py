@@ -27,3 +27,21 @@ def test_names_in_demo_texts_are_redacted():
 def test_demo_texts_fall_back_to_built_in_list(monkeypatch, tmp_path):
     monkeypatch.setenv("TOUSU_SHARED_DATA", str(tmp_path))
     assert len(complaint_texts()) >= 6
+
+
+def test_the_procurement_demo_re_enacts_the_original_case(db, capsys):
+    from tousu.cases.models import CaseApproval, CaseParty
+
+    call_command("demo", preset="procurement", setup_only=True)
+    case = Case.objects.get(subject="疫苗运输冷链建设项目评标结果投诉")
+    assert case.kind == "procurement" and case.state == "accepted"
+    assert set(CaseParty.objects.filter(case=case).values_list("role", flat=True)) == {
+        "complainant", "purchaser", "agency", "agent"}
+    assert len(case.data["items"]) == 3 and len(case.data["answers"]) == 2
+    assert case.events.filter(action="investigate").exists()  # the committee's re-review
+    # Reviewed by the division head, waiting for the leader's signature.
+    assert list(CaseApproval.objects.filter(case=case).order_by("position").values_list("state", flat=True)) == [
+        "granted", "pending"]
+    assert Case.objects.filter(kind="procurement", state="received").count() == 1
+    assert list(verify_all()) == []
+    assert "cg_leader" in capsys.readouterr().out

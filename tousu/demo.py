@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import os
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from itertools import cycle
@@ -20,8 +21,11 @@ from tousu.cases.selectors import ladder_holder
 from tousu.org.models import Unit
 from tousu.org.services import create_preset_people, org_timezone
 
+# Set without the password validators on purpose: the demo prints them for anyone to use
+# (admin1234 is a common password the validators would refuse; settings.py).
 DEMO_PASSWORD = "demo1234"
 ADMIN_USERNAME, ADMIN_PASSWORD = "admin", "admin1234"
+SECRET_KEY_FILE = "secret_key"
 REVIEWS = "ChnSentiCorp_htl_all.csv"
 BUILT_IN = [
     "服务态度极其差，前台接待好像没有受过培训，连基本的礼貌都不懂。",
@@ -41,6 +45,20 @@ def redact(text: str) -> str:
     text = NAME_RE.sub(lambda m: "某" + m.group(1), text)
     text = SURNAME_RE.sub("姓某", text)
     return DIGITS_RE.sub("****", text)
+
+
+def secret_key_file(folder: Path) -> Path:
+    """The demo's secret key, in its data folder: made at random on the first run (readable by
+    its owner only), the same file on every run after."""
+    path = folder / SECRET_KEY_FILE
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path
+    with os.fdopen(fd, "w") as fh:
+        fh.write(secrets.token_urlsafe(50) + "\n")
+    return path
 
 
 def data_dir() -> Path:

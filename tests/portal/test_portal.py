@@ -228,7 +228,7 @@ def test_the_lookup_takes_the_same_path_whether_the_code_exists_or_not(submitted
 
 
 def test_lookups_are_rate_limited_per_client(client, submitted, settings):
-    settings.TOUSU_PORTAL_LOOKUPS = 3
+    settings.TOUSU_LIMITS = {**settings.TOUSU_LIMITS, "lookup_client": (3, 600)}
     for _ in range(3):
         assert look_up(client, "nope", "0000").status_code == 200
     limited = look_up(client, submitted.tracking_code, "8000")  # even the right code now

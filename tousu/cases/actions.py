@@ -212,7 +212,7 @@ def _add_parties(case: Case, kind, extra: list[dict], now) -> list[dict]:
     rows = []
     complainant = kind.complainant_role()
     if complainant is not None:
-        rows.append(CaseParty(case=case, role=complainant.code, kind=CaseParty.PERSON, name=case.complainant_name,
+        rows.append(CaseParty(case=case, role=complainant.code, kind=complainant.default_kind, name=case.complainant_name,
                               phone=case.complainant_phone, email=case.complainant_email,
                               address=case.complainant_address, added_at=now))
     rows += [CaseParty(case=case, added_at=now, **party) for party in extra]

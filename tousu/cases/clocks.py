@@ -4,12 +4,20 @@ Due and warning times are computed once, here, and stored; nothing recomputes th
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
 
-from tousu.domain.calendar import WorkCalendar, compute_due, compute_warn, remaining_for, resumed_due
+from tousu.domain.calendar import (
+    WorkCalendar,
+    compute_due,
+    compute_warn,
+    remaining_for,
+    resumed_due,
+    working_seconds_between,
+)
 from tousu.domain.policy import ClockSpec, Kind, Policy
 
 from .models import Case, Clock
@@ -28,25 +36,33 @@ def deadline_for(spec: ClockSpec, case: Case, start: datetime, calendar: WorkCal
 
 
 def apply(case: Case, policy: Policy, events: list[str], now: datetime, calendar: WorkCalendar, tz,
-          *, new_case: bool = False, provisional: bool = True) -> list[Clock]:
+          *, new_case: bool = False, provisional: bool = True, parties=()) -> list[Clock]:
     """Do to the case's clocks what `events` (an action, and 'action:outcome') mean.
 
     `new_case`: the case was inserted in this transaction and has no clocks yet, so there is
     nothing to stop and its provisional flag follows from the clocks started here (two round
     trips fewer at intake). `provisional=False`: the caller refreshes the case's provisional
-    flag itself, once, when its step ends (engine.acting). Returns the clocks started."""
+    flag itself, once, when its step ends (engine.acting). `parties`: the parties the step was
+    about; a per-party clock starts one clock for each, and stops, pauses or resumes only
+    theirs (every party's when the step names none). Returns the clocks started."""
     started = []
     kind = policy.kind(case.kind)
     for event in events:
         found = kind.clocks_for(event, case.facts())
         for spec in found["stop"]:
-            stop(case, spec, now)
+            for one in instances(spec, parties):
+                stop(case, one, now)
         for spec in found["pause"]:
-            pause(case, spec, now, calendar, tz)
+            for one in instances(spec, parties):
+                pause(case, one, now, calendar, tz)
         for spec in found["resume"]:
-            resume(case, spec, now, calendar, tz)
+            for one in instances(spec, parties):
+                resume(case, one, now, calendar, tz)
         for spec in found["start"]:
-            started.append(start(case, spec, now, calendar, tz, new_case=new_case))
+            if spec.per_party and not parties:
+                continue  # a per-party clock runs for a party an event names
+            for one in instances(spec, parties):
+                started.append(start(case, one, now, calendar, tz, new_case=new_case))
     started = [clock for clock in started if clock is not None]
     if new_case:
         case.provisional_deadline = any(clock.provisional for clock in started)
@@ -55,14 +71,32 @@ def apply(case: Case, policy: Policy, events: list[str], now: datetime, calendar
     return started
 
 
+def instances(spec: ClockSpec, parties) -> list[ClockSpec]:
+    """The clock itself, or for a per-party clock one named 'NAME#PARTY_ID' for each party
+    (labelled with the party's name); with no party, a prefix 'NAME#' that matches them all."""
+    if not spec.per_party:
+        return [spec]
+    if not parties:
+        return [replace(spec, name=f"{spec.name}#")]
+    return [replace(spec, name=f"{spec.name}#{party.pk}", label=f"{spec.label}（{party.name}）")
+            for party in parties]
+
+
+def _named(case: Case, spec: ClockSpec):
+    """The case's clocks of `spec` (a bare per-party prefix 'NAME#' matches every party's)."""
+    if spec.name.endswith("#"):
+        return Clock.objects.filter(case=case, name__startswith=spec.name)
+    return Clock.objects.filter(case=case, name=spec.name)
+
+
 def stop(case: Case, spec: ClockSpec, now: datetime) -> None:
-    Clock.objects.filter(case=case, name=spec.name, state__in=OPEN).update(state=Clock.STOPPED, stopped_at=now)
+    _named(case, spec).filter(state__in=OPEN).update(state=Clock.STOPPED, stopped_at=now)
 
 
 def pause(case: Case, spec: ClockSpec, now: datetime, calendar: WorkCalendar, tz) -> None:
     """Stop the clock's time: it keeps the time it had left, in its own unit's terms (working
     time for a working-day clock, so a pause over a weekend costs nothing)."""
-    for clock in Clock.objects.filter(case=case, name=spec.name, state=Clock.RUNNING):
+    for clock in _named(case, spec).filter(state=Clock.RUNNING):
         clock.state, clock.paused_at = Clock.PAUSED, now
         clock.remaining_seconds = remaining_for(spec.unit, now, clock.due_at, tz, calendar)
         clock.save(update_fields=["state", "paused_at", "remaining_seconds"])
@@ -70,7 +104,7 @@ def pause(case: Case, spec: ClockSpec, now: datetime, calendar: WorkCalendar, tz
 
 def resume(case: Case, spec: ClockSpec, now: datetime, calendar: WorkCalendar, tz) -> None:
     """Run a paused clock again with the time it had left, from now."""
-    for clock in Clock.objects.filter(case=case, name=spec.name, state=Clock.PAUSED):
+    for clock in _named(case, spec).filter(state=Clock.PAUSED):
         deadline = resumed_due(spec.unit, now, clock.remaining_seconds or 0, tz, calendar)
         clock.state, clock.paused_at = Clock.RUNNING, None
         clock.due_at, clock.provisional = deadline.due_at, deadline.provisional
@@ -161,3 +195,39 @@ def postpone(clock_id: int, now: datetime, error: str) -> Clock | None:
         clock.last_error = error[:300]
         clock.save(update_fields=["attempts", "retry_at", "last_error"])
         return clock
+
+
+@dataclass(frozen=True)
+class PausedSpan:
+    """A time a clock did not count (第二十七条: expert review, corrections ...)."""
+
+    start: datetime
+    end: datetime | None  # None: still paused
+    working_days: float  # the working time it spans, in working days (to now while open)
+    why: str  # the note of the event that paused it
+
+
+def paused_spans(case: Case, kind: Kind, events, now: datetime, calendar: WorkCalendar, tz
+                 ) -> dict[str, list[PausedSpan]]:
+    """For each clock of the case's kind that pauses, the spans it was paused, read from the
+    case's events (the actions in its `pause_on` and `resume_on`), oldest first."""
+    spans: dict[str, list[PausedSpan]] = {}
+    for spec in kind.clocks:
+        if not spec.pause_on:
+            continue
+        found, opened = [], None
+        for event in events:
+            outcome = f"{event.action}:{(event.new or {}).get('outcome', '')}"
+            if opened is None and (event.action in spec.pause_on or outcome in spec.pause_on):
+                opened = event
+            elif opened is not None and (event.action in spec.resume_on or outcome in spec.resume_on
+                                         or event.action in spec.stop_on):
+                days = working_seconds_between(opened.at, event.at, tz, calendar) / 86400
+                found.append(PausedSpan(opened.at, event.at, round(days, 1), opened.note))
+                opened = None
+        if opened is not None:
+            days = working_seconds_between(opened.at, now, tz, calendar) / 86400
+            found.append(PausedSpan(opened.at, None, round(days, 1), opened.note))
+        if found:
+            spans[spec.name] = found
+    return spans

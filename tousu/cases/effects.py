@@ -7,6 +7,7 @@ them as one event when the action ends, inside the action's transaction."""
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tousu.domain.policy import ApprovalStep, ClockSpec, EffectSpec, Refusal
@@ -15,6 +16,7 @@ from tousu.org.models import Membership
 
 from . import clocks
 from .errors import InvalidInput, Refused
+from .events import plain
 from .models import CaseApproval, CaseParty, Clock, Lateness
 from .selectors import actor_roles, ladder_holder
 from .wording import localized
@@ -231,37 +233,104 @@ def _add_party(step, params: dict, values: dict) -> None:
     if not role.many and CaseParty.objects.filter(case=step.case, role=role.code).exists():
         raise Refused(_("This case already names its %(role)s.") % {"role": localized(role.label, role.label_en)})
     kind = values.get(f"{prefix}kind") or role.default_kind
-    party = CaseParty.objects.create(case=step.case, role=role.code, kind=kind, added_at=step.now, **found)
+    agent_of = values.get(f"{prefix}agent_of")  # a party input: the party this one acts for
+    party = CaseParty.objects.create(case=step.case, role=role.code, kind=kind, added_at=step.now,
+                                     agent_of=agent_of if isinstance(agent_of, CaseParty) else None, **found)
     step.facts.setdefault("parties", []).append({"role": role.code, "name": party.name})
 
 
 def _serve(step, params: dict, values: dict) -> None:
-    """Record service (送达) on every party of `role` not yet served."""
+    """Record service (送达): on one party (`party`), on the day given (`on`), kept as a service
+    record of the document; or on every party of `role` not yet served."""
     how = values.get(params.get("method", ""), "") or ""
     method = step.kind.actions[step.action].input(params.get("method", ""))
     if method is not None and method.choices:  # a choice is kept as its words (邮寄), not its code
         how = dict(method.choices).get(how, how)
+    document = params.get("document", "")
+    if document:
+        served = step.case.documents.filter(name=document).order_by("-pk").first()
+        if served is None:
+            raise Refused(_("The document to serve has not been written yet."))
+        step.facts["served_document"] = served.title
+    if params.get("party"):
+        _serve_party(step, params, values, str(how), document)
+        return
     parties = CaseParty.objects.filter(case=step.case, role=params["role"], served_at__isnull=True)
     names = list(parties.values_list("name", flat=True))
     if not names:
         raise Refused(_("Every such party has already been served."))
+    step.parties.extend(parties)
     parties.update(served_at=step.now, served_how=str(how)[:100])
     step.facts["served"] = names
-    if params.get("document"):
-        served = step.case.documents.filter(name=params["document"]).order_by("-pk").first()
-        if served is None:
-            raise Refused(_("The document to serve has not been written yet."))
-        step.facts["served_document"] = served.title
     step.events.append(f"serve:{params['role']}")
 
 
+def _serve_party(step, params: dict, values: dict, how: str, document: str) -> None:
+    from . import service
+
+    party = values.get(params["party"])
+    if party is None:
+        raise InvalidInput(_("Choose the party served."), field=params["party"])
+    day = values.get(params.get("on", "")) or timezone.localtime(step.now, step.tz).date()
+    data = dict(step.pending.get("data", step.case.data or {}))
+    if service.served_on(step.case, party.pk, document, data) is not None:
+        raise InvalidInput(_("%(party)s has already been served.") % {"party": party.name},
+                           field=params["party"])
+    rows = list(data.get(service.SERVICES, []))
+    rows.append({"party": party.pk, "name": party.name, "role": party.role, "document": document,
+                 "on": day.isoformat(), "how": how[:100], "at": step.now.isoformat()})
+    step.set_data(service.SERVICES, rows)
+    step.parties.append(party)
+    step.facts["served"] = [party.name]
+    step.facts["served_on"] = day.isoformat()
+    role = party.role
+    if not CaseParty.objects.filter(case=step.case, role=role).exclude(pk=party.pk).exclude(
+            pk__in=[r["party"] for r in rows if r.get("document") == document]).exists():
+        step.events.append(f"serve:{role}")  # the last party of the role to be served
+
+
 def _document(step, params: dict, values: dict) -> None:
-    """Render the kind's document for the case now; the event names it."""
+    """Render the kind's document for the case now (for one party, with its service day and
+    periods, when `party` names one); the event names it and holds its SHA-256, so the text
+    kept is the text recorded on the case's hash chain."""
     from .documents import render
 
-    document = render(step, params["name"], values)
+    party = values.get(params["party"]) if params.get("party") else None
+    document = render(step, params["name"], values, party=party)
     step.stored.append(document.file)  # deleted again if the action fails after this
     step.facts.setdefault("documents", []).append(document.title)
+    step.facts.setdefault("document_sha256", []).append(document.sha256)
+
+
+def _set_for_party(step, params: dict, values: dict) -> None:
+    """Keep values for one party: each `data.NAME` becomes a table party id -> value."""
+    party = values.get(params["party"])
+    if party is None:
+        raise InvalidInput(_("Choose the party."), field=params["party"])
+    for field, raw in dict(params["fields"]).items():
+        value = resolve(step, raw, values)
+        if value is ...:
+            continue
+        name = field.removeprefix("data.")
+        data = step.pending.get("data", step.case.data or {})
+        table = dict(data.get(name) or {}) if isinstance(data.get(name), dict) else {}
+        table[str(party.pk)] = plain(value)
+        step.set_data(name, table)
+    step.parties.append(party)
+    step.facts["party"] = party.name
+
+
+def _announce(step, params: dict, values: dict) -> None:
+    """Publish the result on the portal (公告), personal data removed: the names, phone numbers,
+    ID numbers and addresses of the parties who are persons, and any phone or ID number."""
+    from .announcements import scrub
+
+    title = values.get(params["title"]) or ""
+    text = values.get(params["text"]) or ""
+    people = step.case.parties.filter(kind=CaseParty.PERSON)
+    step.set_data("announcement", {"title": scrub(str(title), people), "text": scrub(str(text), people),
+                                   "at": step.now.isoformat()})
+    step.facts["announced"] = scrub(str(title), people)
 
 
 def _notify(step, params: dict, values: dict) -> None:
@@ -325,6 +394,8 @@ HANDLERS = {
     "add_party": _add_party,
     "serve": _serve,
     "document": _document,
+    "set_for_party": _set_for_party,
+    "announce": _announce,
     "notify": _notify,
     "accountability": _accountability,
     "robot": _robot,

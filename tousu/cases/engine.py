@@ -94,6 +94,7 @@ class Step:
         self.facts: dict = {}  # what the event records beside the changed fields
         self.events: list[str] = []  # further clock events: 'level:1', 'approval:report:granted'
         self.clock_ops: list[tuple[str, str]] = []
+        self.parties: list = []  # the parties this step is about (served, answering): per-party clocks
         self.stored: list = []  # files written by this action (deleted again if it fails)
         self.recorded: list[str] = []
         self._calendar = None
@@ -143,7 +144,9 @@ class Step:
         events = [action] + ([f"{action}:{outcome}"] if outcome else []) + self.events
         self.events = []
         effects.apply_clock_ops(self)
-        clocks.apply(case, self.policy, events, self.now, self.calendar, self.tz, provisional=False)
+        clocks.apply(case, self.policy, events, self.now, self.calendar, self.tz, provisional=False,
+                     parties=self.parties)
+        self.parties = []
         if "owner" in new and case.owner.email:
             outbox.queue(recipient=case.owner.email, case=case,
                          subject=_("Complaint %(number)s is now yours") % {"number": case.number},
@@ -301,6 +304,9 @@ def run_action(step: Step, raw: dict, *, note: str = "", stored: list | None = N
             except Refusal as refusal:
                 raise Refused(refusal_message(refusal, step.policy, step.kind), field=item.name) from None
     text = note or (values.get(spec.note) or "" if spec.note else "")
+    noted = spec.input(spec.note) if spec.note and not note else None
+    if noted is not None and noted.type == "choice":  # a choice is noted as its words (直接送达)
+        text = dict(noted.choices).get(text, text)
     for item in spec.inputs:
         if item.type == "files" and values[item.name]:
             names = attachment_rules.store(step.case, values[item.name], actor=step.staff_actor,

@@ -59,6 +59,12 @@ def _actor_in_unit(case, ctx, unit: str) -> bool:
     return Membership.objects.filter(user=ctx.actor, unit=target, role__code__in=roles).exists()
 
 
+def _document_served(case, document: str, roles) -> bool:
+    from .service import all_served
+
+    return all_served(case, document, tuple(roles))
+
+
 def _level_rank(kind: Kind, value) -> int:
     values = kind.level_values()
     return values.index(value) if value in values else -1
@@ -76,6 +82,7 @@ CHECKS = {
         state="pending", send_back=True).exists(),
     "parties_served": lambda case, g, ctx: _served(case, g.param("role")),
     "has_party": lambda case, g, ctx: case.parties.filter(role=g.param("role")).exists(),
+    "document_served": lambda case, g, ctx: _document_served(case, g.param("document"), g.param("roles")),
     "actor_in_unit": lambda case, g, ctx: _actor_in_unit(case, ctx, g.param("unit")),
     "level_at_least": lambda case, g, ctx: _level_rank(ctx.kind, case.severity) >= _level_rank(
         ctx.kind, g.param("level")),
@@ -92,6 +99,7 @@ MESSAGES = {
     "step_may_send_back": _("This step may not send the matter back."),
     "parties_served": _("Not every party has been served yet."),
     "has_party": _("The case names no such party yet."),
+    "document_served": _("The document has not been served on every party yet."),
     "actor_in_unit": _("Only the unit concerned may take this step."),
     "level_at_least": _("The case's level is too low for this step."),
 }

@@ -6,7 +6,8 @@ is refused with a message naming the field, before anything is written."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
@@ -130,6 +131,93 @@ def _bool(value, field: str, name: str):
     raise InvalidInput(_("%(field)s must be yes, no or not known.") % {"field": name}, field=field)
 
 
+def _date(value, field: str, name: str) -> date:
+    """A day: a date, or text as 2027-02-10 (a date-time's day is its own)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        raise InvalidInput(_("%(field)s must be a date (YYYY-MM-DD).") % {"field": name}, field=field) from None
+
+
+def _in_time(spec: InputSpec, value, *, case, tz) -> None:
+    """`past`: not after today; `not_before`: not before the case's time (its day, for a date)."""
+    name, field = label(spec), spec.name
+    is_day = isinstance(value, date) and not isinstance(value, datetime)
+    now = timezone.now()
+    if spec.past and (value > timezone.localtime(now, tz).date() if is_day else value > now):
+        raise InvalidInput(_("%(field)s cannot lie in the future.") % {"field": name}, field=field)
+    if spec.not_before and case is not None:
+        limit = getattr(case, spec.not_before, None)
+        if limit is None:
+            return
+        limit_local = timezone.localtime(limit, tz)
+        early = value < limit_local.date() if is_day else value < limit
+        if early:
+            raise InvalidInput(_("%(field)s cannot be before %(limit)s (%(when)s).") % {
+                "field": name, "limit": case._meta.get_field(spec.not_before).verbose_name,
+                "when": limit_local.strftime("%Y-%m-%d")}, field=field)
+
+
+NUMBERING = re.compile(r"^\s*(?:[(（]?\d+[)）]?[.、．:：)）]?|[一二三四五六七八九十]+[、.．])\s*")
+
+
+def _lines(value, spec: InputSpec) -> list[str]:
+    """Entries one per line (or a list from the API), their own numbering (1、 1. （1）) taken off."""
+    entries = value if isinstance(value, (list, tuple)) else str(value).splitlines()
+    found = [NUMBERING.sub("", str(entry)).strip() for entry in entries]
+    found = [entry for entry in found if entry]
+    if spec.required and not found:
+        raise InvalidInput(_("%(field)s is required.") % {"field": label(spec)}, field=spec.name)
+    for entry in found:
+        if not is_storable(entry) or (spec.max_length and len(entry) > spec.max_length):
+            raise InvalidInput(_("%(field)s: an entry is too long or holds characters that cannot be "
+                                 "stored.") % {"field": label(spec)}, field=spec.name)
+    return found
+
+
+def entries_of(spec: InputSpec, case) -> list:
+    """The entries of the list a per_item input follows, as the case holds them now."""
+    entries = (case.data or {}).get(spec.of.removeprefix("data."), []) if case is not None else []
+    return list(entries) if isinstance(entries, list) else []
+
+
+def _per_item(value, spec: InputSpec, *, kind: Kind, case) -> list[str]:
+    """One value for each entry of the list (a list, or a table from entry number 1.. to value);
+    a required input needs every one, a choice one of its choices."""
+    entries = entries_of(spec, case)
+    name = label(spec)
+    if not entries:
+        raise InvalidInput(_("%(field)s: there are no entries to give it for.") % {"field": name},
+                           field=spec.name)
+    if isinstance(value, dict):
+        value = [value.get(str(n), value.get(n, "")) for n in range(1, len(entries) + 1)]
+    if not isinstance(value, (list, tuple)):
+        value = str(value).splitlines()
+    if len(value) > len(entries):
+        raise InvalidInput(_("%(field)s has more entries (%(given)d) than there are (%(n)d).") % {
+            "field": name, "given": len(value), "n": len(entries)}, field=spec.name)
+    found = []
+    for number in range(1, len(entries) + 1):
+        given = value[number - 1] if number <= len(value) else ""
+        text = "" if given is None else str(given).strip()
+        if not is_storable(text):
+            raise InvalidInput(_("%(field)s holds characters that cannot be stored.") % {"field": name},
+                               field=spec.name)
+        if not text and spec.required:
+            raise InvalidInput(_("%(field)s is missing for entry %(n)d.") % {"field": name, "n": number},
+                               field=spec.name)
+        if text and spec.choices and text not in dict(spec.choices):
+            raise InvalidInput(_("%(field)s for entry %(n)d must be one of: %(choices)s.") % {
+                "field": name, "n": number, "choices": "、".join(t for _v, t in spec.choices)},
+                field=spec.name)
+        found.append(text)
+    return found
+
+
 def parse(specs: tuple[InputSpec, ...], raw: dict, *, kind: Kind, case, tz) -> dict:
     """The inputs' values by name (None or "" where not given), each checked."""
     values = {}
@@ -157,7 +245,17 @@ def _value(spec: InputSpec, value, *, kind: Kind, case, tz):
         moment = aware(value, field, name, tz)
         if spec.future and moment is not None and moment <= timezone.now():
             raise InvalidInput(_("This time must be in the future."), field=field)
+        if moment is not None:
+            _in_time(spec, moment, case=case, tz=tz)
         return moment
+    if spec.type == "date":
+        day = _date(value, field, name)
+        _in_time(spec, day, case=case, tz=tz)
+        return day
+    if spec.type == "lines":
+        return _lines(value, spec)
+    if spec.type == "per_item":
+        return _per_item(value, spec, kind=kind, case=case)
     if spec.type in ("choice", "outcome"):
         return _one_of(value, choices(spec, kind), field, name)
     if spec.type == "level":

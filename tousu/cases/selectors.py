@@ -352,3 +352,13 @@ def ladder_holder(policy: Policy, level: int, start_unit: Unit, kind: str = ""):
             return member.user
     raise Refused(_("No one holds the role %(role)s for this case: ask an administrator to name one.")
                   % {"role": policy.roles[step.role].name})
+
+
+def announcements(limit: int = 50) -> list[dict]:
+    """The results published on the portal (the `announce` effect), newest first: only what was
+    published (the number, the title, the text with personal data already removed, the day),
+    which is public, so nobody's scope applies."""
+    rows = (Case.objects.filter(data__has_key="announcement").order_by("-closed_at", "-pk")
+            .values("number", "data")[:limit])
+    return [{"number": row["number"], **{k: row["data"]["announcement"].get(k, "") for k in ("title", "text", "at")}}
+            for row in rows if isinstance(row["data"].get("announcement"), dict)]

@@ -132,7 +132,7 @@ def _check_unit(unit: str) -> None:
         raise ValueError(f"unknown unit {unit!r}; expected one of {', '.join(UNITS)}")
 
 
-def _months_later(d: date, months: int) -> date:
+def months_later(d: date, months: int) -> date:
     """The day ``months`` months after ``d`` that has the same day number, or the last day of
     that month when it is too short (31 January + 1 month is 28 or 29 February).
 
@@ -185,7 +185,7 @@ def compute_due(
     if unit == "natural_days":
         return Deadline(_start_of_day(local_date + timedelta(days=amount + 1), tz), False)
     if unit == "calendar_months":
-        last_day = _months_later(local_date, amount)
+        last_day = months_later(local_date, amount)
         return Deadline(_start_of_day(last_day + timedelta(days=1), tz), False)
 
     last_day, provisional = calendar.add_working_days(local_date, amount)

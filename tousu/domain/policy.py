@@ -80,6 +80,9 @@ class InputSpec:
     party_role: str = ""
     label_en: str = ""
     help: str = ""
+    of: str = ""  # per_item: the data list ('data.items') it gives one value for each entry of
+    past: bool = False  # a date or date-time that may not lie ahead
+    not_before: str = ""  # a time of the case ('received_at') the value may not precede
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,7 @@ class ClockSpec:
     warn_minutes: int = 0
     on_breach: str = ""  # an action the system takes when the clock breaches ("" records only)
     raise_level: bool = False  # a breach raises the case's level one step
+    per_party: bool = False  # one clock for each party an event names (served, answering)
 
     def applies_to(self, facts: dict[str, Any]) -> bool:
         return all(str(facts.get(key, "")) == value for key, value in self.when)
@@ -217,6 +221,35 @@ class DocumentSpec:
     name: str
     title: str
     body: str
+    items: str = ""  # the data list ('data.items') whose entries `item` is written for, at {items}
+    item: str = ""
+
+
+@dataclass(frozen=True)
+class MonthlyFigure:
+    """A figure of a kind's register for a month: how many times an action was taken (on cases
+    whose fact `where_field` is `where_value`), or the average working days between two actions."""
+
+    label: str
+    count: str = ""  # an action (or 'action:outcome') counted when taken in the month
+    where_field: str = ""  # data.NAME or a case column
+    where_value: str = ""
+    average_from: str = ""  # with average_to: the first time this action was taken ...
+    average_to: str = ""  # ... to this one, taken in the month, in working days
+    label_en: str = ""
+
+
+@dataclass(frozen=True)
+class PeriodSpec:
+    """A statutory period counted from the day a party is served (行政复议 60 days ...)."""
+
+    name: str
+    label: str
+    amount: int
+    unit: str  # days or months (tousu/domain/periods.py)
+    basis: str = ""  # the article that sets it, shown with it
+    label_en: str = ""
+    served: str = ""  # the document whose service on a party starts it
 
 
 @dataclass(frozen=True)
@@ -255,6 +288,8 @@ class Kind:
     # level value -> the roles that may see a case at that level (besides its owner); a level
     # not listed is seen as the units rule says.
     level_visibility: dict[int, frozenset[str]] = field(default_factory=dict)
+    periods: dict[str, PeriodSpec] = field(default_factory=dict)
+    monthly: tuple[MonthlyFigure, ...] = ()
 
     # --- states -------------------------------------------------------------------------
     @property
@@ -324,6 +359,8 @@ class Kind:
         return found
 
     def clock(self, name: str) -> ClockSpec:
+        """The clock spec by name; a per-party clock's rows are named 'NAME#PARTY_ID'."""
+        name = name.split("#", 1)[0]
         for clock in self.clocks:
             if clock.name == name:
                 return clock

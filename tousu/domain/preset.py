@@ -23,6 +23,8 @@ from .policy import (
     Category,
     ClockSpec,
     DocumentSpec,
+    MonthlyFigure,
+    PeriodSpec,
     EffectSpec,
     Figures,
     GuardSpec,
@@ -278,6 +280,7 @@ def _kind(code: str, doc: dict, roles: dict, path: Path_, p: _Problems) -> Kind:
         p.add((*path, "default_level"), f"not one of the levels {[lv for lv, _ in levels]}")
     parties = _parties(doc.get("parties"), (*path, "parties"), p)
     documents = _documents(doc.get("documents"), (*path, "documents"), p)
+    periods = _periods(doc.get("periods"), (*path, "periods"), documents, p)
     approvals = _approvals(doc.get("approvals"), (*path, "approvals"), roles, p)
     ladder = _ladder(doc["ladder"], (*path, "ladder"), roles, p) if "ladder" in doc else []
     categories = _categories(doc.get("categories"), (*path, "categories"), p)
@@ -319,7 +322,8 @@ def _kind(code: str, doc: dict, roles: dict, path: Path_, p: _Problems) -> Kind:
                                 (*path, "repeats", "window_days"), p, 30),
         callback_due_days=_int(_table(doc.get("callback"), (*path, "callback"), p).get("due_days"),
                                (*path, "callback", "due_days"), p, 3),
-        ladder=tuple(ladder), label_en=str(doc.get("label_en", "")))
+        ladder=tuple(ladder), label_en=str(doc.get("label_en", "")), periods=periods,
+        monthly=_monthly(doc.get("monthly"), (*path, "monthly"), actions, p))
 
 
 def _known(values: Any, known: dict, path: Path_, what: str, p: _Problems) -> tuple[str, ...]:
@@ -388,8 +392,63 @@ def _documents(doc: Any, path: Path_, p: _Problems) -> dict[str, DocumentSpec]:
         for key in ("title", "body"):
             if not isinstance(spec.get(key), str) or not spec.get(key).strip():
                 p.add((*here, key), "a document needs a title and a body (text with {placeholders})")
-        documents[name] = DocumentSpec(name, str(spec.get("title", name)), str(spec.get("body", "")))
+        items = str(spec.get("items", ""))
+        if ("items" in spec) != ("item" in spec):
+            p.add((*here, "items" if "item" in spec else "item"), "items and item go together: the "
+                  "data list (data.NAME) and the text written for each of its entries")
+        elif items and not (items.startswith("data.") and items[5:].isidentifier()):
+            p.add((*here, "items"), f"{items!r} is not a list the case keeps (data.NAME)")
+        documents[name] = DocumentSpec(name, str(spec.get("title", name)), str(spec.get("body", "")),
+                                       items, str(spec.get("item", "")))
     return documents
+
+
+def _monthly(doc: Any, path: Path_, actions: dict, p: _Problems) -> tuple[MonthlyFigure, ...]:
+    figures = []
+    for i, spec in enumerate(_list(doc, path, p)):
+        here = (*path, str(i))
+        spec = _table(spec, here, p)
+        _unknown_keys(spec, v.MONTHLY_KEYS, here, p)
+        count = str(spec.get("count", ""))
+        average = _table(spec.get("average_working_days", {}), (*here, "average_working_days"), p)
+        if bool(count) == bool(average):
+            p.add(here, "a monthly figure has either count (an action) or average_working_days")
+        if count and count.partition(":")[0] not in actions:
+            p.add((*here, "count"), f"unknown action {count!r}")
+        for key in ("from", "to"):
+            if average and average.get(key) not in actions:
+                p.add((*here, "average_working_days", key), f"unknown action {average.get(key)!r}")
+        where = _table(spec.get("where", {}), (*here, "where"), p)
+        if where and set(where) != {"field", "value"}:
+            p.add((*here, "where"), "where = { field = \"data.NAME\", value = \"...\" }")
+        field = str(where.get("field", ""))
+        if field and field not in v.SETTABLE_FIELDS and not (field.startswith("data.") and field[5:].isidentifier()):
+            p.add((*here, "where", "field"), f"{field!r} is not a field of the case")
+        figures.append(MonthlyFigure(str(spec.get("label", count)), count, field, str(where.get("value", "")),
+                                     str(average.get("from", "")), str(average.get("to", "")),
+                                     str(spec.get("label_en", ""))))
+    return tuple(figures)
+
+
+def _periods(doc: Any, path: Path_, documents: dict, p: _Problems) -> dict[str, PeriodSpec]:
+    periods = {}
+    for name, spec in _table(doc, path, p).items():
+        here = (*path, name)
+        spec = _table(spec, here, p)
+        _unknown_keys(spec, v.PERIOD_KEYS, here, p)
+        unit = str(spec.get("unit", "days"))
+        if unit not in v.PERIOD_UNITS:
+            p.add((*here, "unit"), f"unit {unit!r} is not one of {', '.join(v.PERIOD_UNITS)}")
+        amount = _int(spec.get("amount"), (*here, "amount"), p)
+        if amount <= 0:
+            p.add((*here, "amount"), "a period needs an amount above 0")
+        served = str(spec.get("served", ""))
+        if served not in documents:
+            p.add((*here, "served"), f"unknown document {served!r}: a period runs from the day a "
+                                     "document of the kind is served")
+        periods[name] = PeriodSpec(name, str(spec.get("label", name)), amount, unit,
+                                   str(spec.get("basis", "")), str(spec.get("label_en", "")), served)
+    return periods
 
 
 def _parties(doc: Any, path: Path_, p: _Problems) -> dict[str, PartyRole]:
@@ -496,12 +555,22 @@ def _inputs(doc: Any, path: Path_, ctx: _Context, p: _Problems) -> tuple[InputSp
             choices = {}
         if item.get("party_role") and item["party_role"] not in ctx.parties:
             p.add((*here, "party_role"), f"unknown party role {item['party_role']!r}")
+        of = str(item.get("of", ""))
+        if kind == "per_item" and not (of.startswith("data.") and of[5:].isidentifier()):
+            p.add((*here, "of"), "a per_item input names the list it follows: of = \"data.NAME\"")
+        elif of and kind != "per_item":
+            p.add((*here, "of"), "only a per_item input follows a list")
+        not_before = str(item.get("not_before", ""))
+        if not_before and not_before not in v.NOT_BEFORE_FIELDS:
+            p.add((*here, "not_before"), f"{not_before!r} is not one of {', '.join(sorted(v.NOT_BEFORE_FIELDS))}")
+        if (not_before or item.get("past")) and kind not in ("date", "datetime"):
+            p.add((*here, "not_before" if not_before else "past"), "only a date or datetime input has it")
         inputs.append(InputSpec(name, kind, str(item.get("label", name)), bool(item.get("required", False)),
                                 tuple((str(k), str(x)) for k, x in _table(choices, (*here, "choices"), p).items()),
                                 bool(item.get("future", False)), bool(item.get("authority", False)),
                                 _int(item.get("max_length"), (*here, "max_length"), p),
                                 str(item.get("party_role", "")), str(item.get("label_en", "")),
-                                str(item.get("help", ""))))
+                                str(item.get("help", "")), of, bool(item.get("past", False)), not_before))
     if len({i.name for i in inputs}) != len(inputs):
         p.add(path, "two inputs share a name")
     return tuple(inputs)
@@ -529,6 +598,11 @@ def _guards(doc: Any, path: Path_, ctx: _Context, p: _Problems) -> tuple[GuardSp
             p.add((*here, "chain"), f"unknown approval chain {params['chain']!r}")
         if "role" in params and params["role"] not in ctx.parties:
             p.add((*here, "role"), f"unknown party role {params['role']!r}")
+        if "document" in params and params["document"] not in ctx.documents:
+            p.add((*here, "document"), f"unknown document {params['document']!r}")
+        for j, role in enumerate(params.get("roles", []) if isinstance(params.get("roles", []), list) else [None]):
+            if role not in ctx.parties:
+                p.add((*here, "roles", str(j)), f"unknown party role {role!r}")
         guards.append(GuardSpec(name, tuple(sorted((k, _frozen(x)) for k, x in params.items())),
                                 str(item.get("message", "")), str(item.get("message_en", ""))))
     return tuple(guards)
@@ -610,8 +684,22 @@ def _check_references(name: str, params: dict, path: Path_, ctx: _Context, names
                 p.add((*path, key), f"the action has no input {params[key]!r}")
     if "chain" in params and params["chain"] not in ctx.approvals:
         p.add((*path, "chain"), f"unknown approval chain {params['chain']!r}")
-    if name in ("add_party", "serve") and params.get("role") not in ctx.parties:
+    if name in ("add_party", "serve") and params.get("role") not in ctx.parties and \
+            not (name == "serve" and "party" in params and "role" not in params):
         p.add((*path, "role"), f"unknown party role {params.get('role')!r}")
+    for key in ("party", "on"):  # serve, document, set_for_party: inputs named bare
+        if name in ("serve", "document", "set_for_party") and key in params and params[key] not in names:
+            p.add((*path, key), f"the action has no input {params[key]!r}")
+    if name == "set_for_party":
+        if "party" not in params:
+            p.add((*path, "party"), "effect set_for_party needs 'party': the party input")
+        for key in _table(params.get("fields"), (*path, "fields"), p):
+            if not (key.startswith("data.") and key[5:].isidentifier()):
+                p.add((*path, "fields", key), f"{key!r}: what is kept for a party is data.NAME")
+    if name == "announce":
+        for key in ("title", "text"):
+            if params.get(key) not in names:
+                p.add((*path, key), f"the action has no input {params.get(key)!r}")
     if (name == "document" or (name == "serve" and params.get("document"))) and \
             params.get("name" if name == "document" else "document") not in ctx.documents:
         key = "name" if name == "document" else "document"
@@ -763,5 +851,6 @@ def _clocks(doc: Any, path: Path_, ctx: _Context, actions: dict, p: _Problems) -
             when=tuple(sorted((k, str(x)) for k, x in when.items())), amount=amount, unit=unit,
             due_from=str(spec.get("due_from", "")),
             warn_minutes=_int(spec.get("warn_minutes"), (*here, "warn_minutes"), p),
-            on_breach=on_breach, raise_level=bool(spec.get("raise_level", False))))
+            on_breach=on_breach, raise_level=bool(spec.get("raise_level", False)),
+            per_party=bool(spec.get("per_party", False))))
     return clocks

@@ -8,6 +8,8 @@ refused when the preset loads, naming the file and the key, instead of failing o
 
 from __future__ import annotations
 
+from .periods import PERIOD_UNITS as _PERIOD_UNITS
+
 OWNER = "owner"  # the case's current owner
 ANY_MEMBER = "member"  # anyone whose unit covers the case
 COMPLAINANT = "complainant"  # the complainant, acting through the portal (no staff login)
@@ -36,9 +38,14 @@ INPUT_TYPES = {
     "bool": "yes, no or not known",
     "url": "a web address (http or https), e.g. the link to an online post",
     "count": "a whole number, not negative (reads, reposts, comments)",
+    "date": "a day (in the organisation's time zone)",
+    "lines": "entries, one per line (a list: the complaint's items 1..n)",
+    "per_item": "one value for each entry of a list the case keeps (`of`), each one of `choices` "
+                "when it has them",
 }
 INPUT_KEYS = frozenset({"name", "type", "label", "label_en", "required", "choices", "future",
-                        "authority", "max_length", "party_role", "help"})
+                        "authority", "max_length", "party_role", "help", "of", "past",
+                        "not_before"})
 
 # guard -> {parameter: what it is}; every guard also takes `message` (and `message_en`).
 GUARDS = {
@@ -52,6 +59,9 @@ GUARDS = {
     "step_may_send_back": {"chain": "an approval chain of the kind: its pending step may send back"},
     "parties_served": {"role": "a party role of the kind: every such party has been served"},
     "has_party": {"role": "a party role of the kind: the case names at least one"},
+    "document_served": {"document": "a document of the kind", "roles": "party roles: every party "
+                        "of these roles (an agent stands for the party it acts for) has a service "
+                        "record of the document"},
     "actor_in_unit": {"unit": "'handling' or 'target' or 'receiving': the actor holds one of the "
                               "action's roles in that unit of the case itself"},
     "level_at_least": {"level": "a level of the kind (by its place, lowest first)"},
@@ -74,9 +84,17 @@ EFFECTS = {
                         "note": "the input whose text is kept with the decision (optional)"},
     "add_party": {"role": "a party role of the kind", "from": "'$input.NAME' prefix of the "
                   "party inputs (name, address, phone, id_number, credit_code, product, brand)"},
-    "serve": {"role": "the party role served", "document": "the document served (optional)",
-              "method": "the input holding how it was served (optional)"},
-    "document": {"name": "a document of the kind, rendered as .docx and kept with the case"},
+    "serve": {"role": "the party role served (or `party`)", "document": "the document served (optional)",
+              "method": "the input holding how it was served (optional)",
+              "party": "the party input: serve that one party (optional)",
+              "on": "the date input holding the day served (optional: today)"},
+    "document": {"name": "a document of the kind, rendered as .docx and kept with the case",
+                 "party": "the party input: the copy for that party, with its service day and "
+                          "periods (optional)"},
+    "set_for_party": {"party": "the party input", "fields": "data.NAME -> value, kept for that "
+                      "party (data.NAME becomes a table party -> value)"},
+    "announce": {"title": "the title input", "text": "the text input: published on the portal "
+                 "with personal data removed"},
     "notify": {"to": "'owner', 'complainant' or a role code", "subject": "text", "body": "text or "
                "'$input.NAME'"},
     "accountability": {"kind": "a word for the ledger, e.g. 'late_report', or '$input.NAME' (a "
@@ -102,10 +120,12 @@ SETTABLE_FIELDS = frozenset({
 
 # The case's times a clock may fall due at (`due_from`).
 TIME_FIELDS = frozenset({"requested_by", "promised_reply_at", "occurred_at"})
+# The times a `date` or `datetime` input may be checked against (`not_before`).
+NOT_BEFORE_FIELDS = frozenset({"received_at", "occurred_at"})
 
 CLOCK_KEYS = frozenset({"name", "label", "label_en", "when", "amount", "unit", "due_from",
                         "start_on", "stop_on", "pause_on", "resume_on", "warn_minutes",
-                        "on_breach", "raise_level"})
+                        "on_breach", "raise_level", "per_party"})
 ACTION_KEYS = frozenset({"label", "label_en", "from", "to", "roles", "role_flag", "inputs",
                          "requires", "effects", "note", "outcome", "branches", "then", "portal",
                          "order", "offer"})
@@ -122,8 +142,15 @@ STEP_KEYS = frozenset({"role", "unit", "label", "label_en", "amount", "unit_of_t
                        "send_back"})
 KIND_KEYS = frozenset({"label", "label_en", "number_prefix", "states", "actions", "clocks",
                        "categories", "stages", "outcomes", "levels", "default_level", "parties",
-                       "approvals", "figures", "repeats", "ladder", "callback", "documents"})
-DOCUMENT_KEYS = frozenset({"title", "body"})
+                       "approvals", "figures", "repeats", "ladder", "callback", "documents",
+                       "periods", "monthly"})
+# [[kinds.X.monthly]]: a figure of the kind's register, counted per month.
+MONTHLY_KEYS = frozenset({"label", "label_en", "count", "where", "average_working_days"})
+DOCUMENT_KEYS = frozenset({"title", "body", "items", "item"})
+# [kinds.X.periods.NAME]: a statutory period counted from the day a party is served (民法典
+# arts. 201-203: tousu/domain/periods.py).
+PERIOD_KEYS = frozenset({"label", "label_en", "amount", "unit", "basis", "served"})
+PERIOD_UNITS = _PERIOD_UNITS  # days and months, as the Civil Code counts them
 LEVEL_KEYS = frozenset({"value", "label", "visible_to", "record_views"})
 FIGURE_KEYS = frozenset({"responded", "resolved", "satisfied", "verdicts", "dismissed"})
 TOP_KEYS = frozenset({"preset", "extends", "organisation", "roles", "ladder", "channels",

@@ -19,7 +19,8 @@ class NotificationAdmin(admin.ModelAdmin):
         """Sent, or not yet delivered with what the last attempt met: a robot that answered an
         error is shown here, never as sent."""
         if n.state == Notification.SENT:
-            return _("delivered")
+            return _("delivered %(at)s") % {"at": timezone.localtime(n.sent_at).strftime("%Y-%m-%d %H:%M:%S")
+                                            if n.sent_at else ""}
         if n.last_error:
             return _("not yet delivered (%(error)s)") % {"error": n.last_error[:120]}
         return _("not yet delivered")

@@ -3,15 +3,12 @@
 This is the portal's only read of cases, and it is scoped by those two secrets instead of by a
 user: a wrong code and a wrong phone take the same path (one indexed query, one constant-time
 comparison) and give the same answer, so nobody learns whether a number or a code exists.
-Lookups are counted per client address in Django's cache (a fixed window)."""
+Lookups are limited per client and per tracking code (limits.py)."""
 
 from __future__ import annotations
 
 import hmac
 import re
-
-from django.conf import settings
-from django.core.cache import cache
 
 from tousu.cases.models import Case
 from tousu.cases.wording import localized
@@ -37,29 +34,9 @@ def complainant_party(case):
     return case.parties.filter(role=role.code).order_by("pk").first() if role else None
 
 
-def limit() -> tuple[int, int]:
-    """(lookups allowed, per how many seconds) per client address."""
-    return (getattr(settings, "TOUSU_PORTAL_LOOKUPS", 10),
-            getattr(settings, "TOUSU_PORTAL_LOOKUP_WINDOW", 600))
-
-
-def client_address(request) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is whatever the client says unless a trusted proxy
-    # rewrites REMOTE_ADDR (configure that in the proxy, not here).
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
-def over_limit(request) -> bool:
-    """Count one lookup for this client; True when it is beyond the limit."""
-    allowed, window = limit()
-    key = f"tousu:portal:lookups:{client_address(request)}"
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window)
-        count = 1
-    return count > allowed
+def normal_code(tracking_code: str) -> str:
+    """A tracking code as it is looked up."""
+    return tracking_code.strip()
 
 
 def last_four(phone: str) -> str:
@@ -69,7 +46,7 @@ def last_four(phone: str) -> str:
 
 def find_case(tracking_code: str, phone_last4: str) -> int | None:
     """The id of the case with this code whose phone ends in these digits, else None."""
-    row = (Case.objects.filter(tracking_code=tracking_code.strip())
+    row = (Case.objects.filter(tracking_code=normal_code(tracking_code))
            .values_list("pk", "complainant_phone").first())
     pk, phone = row if row else (None, "")
     matches = hmac.compare_digest(last_four(phone).encode(), phone_last4.encode())

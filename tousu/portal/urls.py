@@ -12,4 +12,5 @@ urlpatterns = [
     path("track/re-review/", views.rereview, name="rereview"),
     path("track/act/<slug:action>/", views.act, name="act"),
     path("track/leave/", views.leave, name="leave"),
+    path("announcements/", views.announcements, name="announcements"),
 ]

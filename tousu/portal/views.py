@@ -12,14 +12,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tousu.cases import actions
+from tousu.cases import actions, selectors
 from tousu.cases.engine import PartyActor, available, label_of, perform
 from tousu.cases.errors import ActionError, InvalidInput, StaleCase
 from tousu.cases.wording import outcome_label
 from tousu.cases.models import Attachment
 from tousu.org.services import NotInitialised, current_policy, organisation, org_timezone
 
-from . import tracking
+from . import limits, tracking
 from .forms import PORTAL_TYPES, ComplaintForm, LookupForm, RatingForm, ReReviewForm
 from .forms import action_form as portal_action_form
 from .intake import PortalUnavailable, intake_actor
@@ -45,7 +45,16 @@ def _render(request, template: str, context: dict, status: int = 200):
 
 @require_http_methods(["GET"])
 def landing(request):
-    return _render(request, "portal/landing.html", {})
+    return _render(request, "portal/landing.html", {"announced": bool(selectors.announcements(1))})
+
+
+@require_http_methods(["GET"])
+def announcements(request):
+    """Results published with the `announce` effect (政府采购投诉处理结果公告), personal data removed."""
+    rows = selectors.announcements()
+    for row in rows:
+        row["paragraphs"] = [line for line in row["text"].splitlines() if line.strip()]
+    return _render(request, "portal/announcements.html", {"rows": rows})
 
 
 def _choices() -> dict[str, dict[str, str]]:
@@ -71,7 +80,11 @@ def submit(request):
     if key and key in submitted:  # the same form sent twice (double click, retry): one case
         return redirect("portal:submitted", key=key)
     status = 400
-    if form.is_valid():
+    if form.is_valid() and not limits.allow_client(request, "submit_client"):
+        form.add_error(None, _("Too many complaints have been sent from your connection. Please "
+                               "try again later, or call the complaint hotline."))
+        status = 429
+    elif form.is_valid():
         try:
             case = _register(form)
         except PortalUnavailable as exc:
@@ -168,10 +181,22 @@ def act(request, action: str):
     form = portal_action_form(spec, kind)(request.POST, prefix=action)
     if not form.is_valid():
         return _render(request, "portal/case.html", _case_context(request, case, failed=action), status=400)
+    if not _request_allowed(request, case):
+        return _render(request, "portal/case.html", _case_context(request, case, failed=action), status=429)
     inputs = {k: v for k, v in form.cleaned_data.items() if k != "version"}
     if _taken(request, case, action, inputs, form.cleaned_data["version"]):
         messages.success(request, _("Done: %(action)s.") % {"action": label_of(kind, action)})
     return redirect("portal:track")
+
+
+def _request_allowed(request, case) -> bool:
+    """Count a request to the staff (a re-review, another portal action) against the client's
+    and the case's limits; when either is used up, say so as a message."""
+    if limits.allow_client(request, "request_client") and limits.allow("request_case", str(case.pk)):
+        return True
+    messages.error(request, _("Too many requests have been sent for this complaint. Please try "
+                              "again later, or call the complaint hotline."))
+    return False
 
 
 def _taken(request, case, action: str, inputs: dict, version=None) -> bool:
@@ -222,12 +247,17 @@ def track(request):
             return _render(request, "portal/case.html", _case_context(request, case))
         return _render(request, "portal/track.html", {"form": LookupForm()})
 
-    if tracking.over_limit(request):
-        form = LookupForm()
-        return _render(request, "portal/track.html", {"form": form, "limited": True}, status=429)
+    if not limits.allow_client(request, "lookup_client"):
+        return _render(request, "portal/track.html", {"form": LookupForm(), "limited": True}, status=429)
     form = LookupForm(request.POST)
     if form.is_valid():
-        case_id = tracking.find_case(form.cleaned_data["tracking_code"], form.cleaned_data["phone_last4"])
+        code = form.cleaned_data["tracking_code"]
+        if not limits.allow("lookup_code", tracking.normal_code(code)):
+            # Many tries at one code, from anywhere: its digits are being guessed. Refused even
+            # when right, the same for a code that exists and one that does not.
+            return _render(request, "portal/track.html", {"form": LookupForm(), "code_limited": True},
+                           status=429)
+        case_id = tracking.find_case(code, form.cleaned_data["phone_last4"])
         if case_id is not None:
             tracking.remember(request, case_id)
             return redirect("portal:track")
@@ -278,10 +308,10 @@ def rereview(request):
     if not action:
         messages.info(request, _("This complaint cannot be re-reviewed now."))
         return redirect("portal:track")
-    if not form.is_valid():
+    if not form.is_valid() or not _request_allowed(request, case):
         context = _case_context(request, case)
         context["rereview_form"] = form
-        return _render(request, "portal/case.html", context, status=400)
+        return _render(request, "portal/case.html", context, status=400 if form.errors else 429)
     if not _taken(request, case, action, {"reason": form.cleaned_data["reason"].strip()}):
         return redirect("portal:track")
     if not case.is_open:

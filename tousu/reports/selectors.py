@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from tousu.cases.models import Case
+from tousu.cases.models import Case, CaseEvent
 from tousu.org.selectors import is_staff_member, memberships
 
 from .models import Report
@@ -26,6 +26,11 @@ from .models import Report
 def cases_for_reports() -> QuerySet[Case]:
     """System read (see the module docstring): every case, for the report producers only."""
     return Case.objects.all()
+
+
+def events_of(cases: QuerySet[Case]) -> QuerySet[CaseEvent]:
+    """The events of `cases`, a queryset the caller has already scoped (a register's figures)."""
+    return CaseEvent.objects.filter(case__in=cases)
 
 
 def sees_all_units(user) -> bool:

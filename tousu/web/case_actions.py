@@ -56,6 +56,15 @@ def _field(spec, kind: Kind, case) -> django_forms.Field:
                                         choices=[("", "—")] + [(str(p.pk), p.name) for p in parties])
     if spec.type == "files":
         return forms.MultipleFileField(label=label)
+    if spec.type == "date":
+        return django_forms.DateField(label=label, required=False, widget=forms.DateInput, help_text=spec.help)
+    if spec.type == "lines":
+        return django_forms.CharField(label=label, required=False, help_text=spec.help,
+                                      widget=django_forms.Textarea(attrs={"rows": 5}))
+    if spec.type == "per_item":
+        options = [("", "—")] + list(spec.choices) if spec.choices else None
+        return forms.PerItemField(input_rules.entries_of(spec, case), choices=options, label=label,
+                                  help_text=spec.help)
     if spec.type == "url":  # checked by the action, whose message names the field
         return django_forms.CharField(label=label, required=False, max_length=2000,
                                       widget=django_forms.URLInput(attrs={"placeholder": "https://"}))

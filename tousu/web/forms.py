@@ -21,6 +21,43 @@ class DateTimeLocal(forms.DateTimeInput):
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class PerItemWidget(forms.MultiWidget):
+    """One field for each entry of a list the case keeps, each shown under its entry."""
+
+    template_name = "web/widgets/per_item.html"
+
+    def __init__(self, entries: list[str], choices=None):
+        widgets = []
+        for number, entry in enumerate(entries, start=1):
+            attrs = {"entry": entry, "aria-label": f"{number}. {entry}"[:80]}
+            widgets.append(forms.Select(attrs=attrs, choices=choices) if choices else
+                           forms.Textarea(attrs={**attrs, "rows": 2}))
+        super().__init__(widgets)
+
+    def decompress(self, value):
+        return list(value) if value else [None] * len(self.widgets)
+
+
+class PerItemField(forms.MultiValueField):
+    """The values for each entry, in order; the action checks them (a missing one is named)."""
+
+    def __init__(self, entries: list[str], *, choices=None, **kwargs):
+        fields = [forms.ChoiceField(choices=choices, required=False) if choices else
+                  forms.CharField(required=False) for _entry in entries]
+        super().__init__(fields, widget=PerItemWidget(entries, choices), require_all_fields=False,
+                         required=False, **kwargs)
+
+    def compress(self, data_list):
+        return list(data_list or [])
+
+
 def _choices(names: dict[str, str], blank=True) -> list[tuple[str, str]]:
     return ([("", "—")] if blank else []) + list(names.items())
 

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from .views import case, intake, work
+from .views import case, intake, register, work
 
 app_name = "web"
 urlpatterns = [
     path("", work.my_work, name="my_work"),
     path("sign-off/", work.sign_off_queue, name="sign_off"),
     path("units/", work.all_units, name="all_units"),
+    path("register/<slug:kind>/", register.register, name="register"),
     path("intake/", intake.intake_index, name="intake_index"),
     path("intake/<slug:channel>/", intake.intake, name="intake"),
     path("cases/<int:case_id>/", case.case_page, name="case"),

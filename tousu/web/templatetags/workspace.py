@@ -22,3 +22,30 @@ def staff_member(user) -> bool:
 @register.simple_tag
 def sees_every_unit(user) -> bool:
     return user.is_authenticated and selectors.sees_every_unit(user)
+
+
+@register.simple_tag
+def registers(user) -> list[tuple[str, str]]:
+    """(kind code, label) of the kinds that keep a register with monthly figures (their preset
+    lists `[[kinds.X.monthly]]`), for a member of staff."""
+    from tousu.cases.wording import localized
+
+    if not is_staff_member(user):
+        return []
+    return [(code, localized(kind.label, kind.label_en)) for code, kind in current_policy().kinds.items()
+            if kind.monthly]
+
+
+@register.filter
+def last_day(moment):
+    """The last day a deadline allows: a deadline at 24:00 (stored as 00:00 of the next day) is
+    that day's; shown in the organisation's zone."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tousu.org.services import org_timezone
+
+    if moment is None:
+        return ""
+    return timezone.localtime(moment - timedelta(microseconds=1), org_timezone()).strftime("%Y-%m-%d")

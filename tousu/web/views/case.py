@@ -15,8 +15,11 @@ from tousu.cases.engine import label_of, perform, state_label
 from tousu.cases.errors import ActionError, NotFound
 from tousu.cases.wording import outcome_label
 from tousu.cases.selectors import access_case, mask_name, mask_phone, may_see_personal_data
+from tousu.cases import clocks
+from tousu.cases.items import item_rows
+from tousu.cases.service import service_rows
 from tousu.notify import robots
-from tousu.org.services import current_policy
+from tousu.org.services import current_policy, org_timezone, work_calendar
 from tousu.quality.duties import record_view
 
 from .. import selectors
@@ -31,12 +34,13 @@ def _case_or_404(user, case_id):
         raise Http404 from None
 
 
-def _clocks(case, now):
+def _clocks(case, now, spans=None):
     rows = []
     for clock in selectors.clocks_of(case):
         running = clock.state == clock.RUNNING
         rows.append({"clock": clock, "running": running, "overdue": running and clock.due_at <= now,
-                     "warning": running and clock.warn_at <= now < clock.due_at})
+                     "warning": running and clock.warn_at <= now < clock.due_at,
+                     "paused_spans": (spans or {}).get(clock.name, [])})
     return rows
 
 
@@ -67,9 +71,12 @@ def case_context(request, case, *, failed=None, notice=""):
     else:
         notice_error = ""
     now = timezone.now()
+    timeline = list(selectors.timeline(case))
     events = [{"event": e, "label": label_of(kind, e.action),
                "state": state_label(kind, (e.new or {}).get("state", "")) if (e.new or {}).get("state") else ""}
-              for e in selectors.timeline(case)]
+              for e in timeline]
+    calendar, tz = work_calendar(), org_timezone()
+    spans = clocks.paused_spans(case, kind, timeline, now, calendar, tz)
     ladder = policy.ladder_of(case.kind)
     category = kind.categories.get(case.category)
     return {
@@ -83,7 +90,8 @@ def case_context(request, case, *, failed=None, notice=""):
         "parties": list(selectors.parties_of(case)),
         "approvals": list(selectors.approvals_of(case)),
         "complainant": _complainant(case, may_see_personal_data(request.user, policy)),
-        "clocks": _clocks(case, now), "events": events, "forms": forms, "later": later,
+        "clocks": _clocks(case, now, spans), "events": events,
+        "items": item_rows(case, kind), "services": service_rows(case, kind, calendar), "forms": forms, "later": later,
         "attachments": list(selectors.attachments_of(case)),
         "documents": list(selectors.documents_of(case)),
         "notice": notice, "notice_error": notice_error,

@@ -27,8 +27,10 @@ def intake_channels(policy) -> dict[str, str]:
 
 @staff_required
 def intake_index(request):
+    channels = intake_channels(current_policy())
     channel = request.GET.get("channel", "phone")
-    return redirect("web:intake", channel=channel if channel in intake_channels(current_policy()) else "phone")
+    fallback = "phone" if "phone" in channels or not channels else next(iter(channels))
+    return redirect("web:intake", channel=channel if channel in channels else fallback)
 
 
 @staff_required
