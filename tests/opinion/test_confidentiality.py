@@ -81,6 +81,10 @@ def test_the_case_page_and_the_api_take_a_link_and_counts(opinion, client):
         "record_item-link": "https://weibo.com/abc", "record_item-reads": "12"})
     case.refresh_from_db()
     assert case.data["link"] == "https://weibo.com/abc" and case.data["reads"] == 12
+    page = client.get(f"/staff/cases/{case.pk}/").content.decode()
+    facts = page[page.index('id="case-facts"'):]
+    assert '<a href="https://weibo.com/abc" rel="noopener noreferrer nofollow"' in facts
+    assert "阅读量" in facts and "<dd>12</dd>" in facts
 
 
 def test_the_intake_form_offers_the_kinds_own_levels(opinion, client):

@@ -22,7 +22,7 @@ from tousu.notify import robots
 from tousu.org.services import current_policy, org_timezone, work_calendar
 from tousu.quality.duties import record_view
 
-from .. import selectors
+from .. import facts, selectors
 from ..case_actions import by_name, possible
 from .common import is_htmx, staff_required
 
@@ -96,6 +96,7 @@ def case_context(request, case, *, failed=None, notice=""):
         "documents": list(selectors.documents_of(case)),
         "notice": notice, "notice_error": notice_error,
         "robot_reports": robots.reports_of(case),
+        "facts": facts.of(case, kind),
     }
 
 
