@@ -44,9 +44,12 @@ def test_every_view_of_a_level_1_or_2_item_is_recorded(opinion, client):
     views = list(CaseView.objects.filter(case=major))
     assert [(v.user, v.level, v.what) for v in views] == [(o.yq_leader, 1, "page")] * 2
     assert not CaseView.objects.filter(case=minor).exists()
+    page = client.get(f"/staff/cases/{major.pk}/").content.decode()
+    assert page.count("yq_leader · page") + page.count("李建国 · page") >= 2  # the record is on the page
+    assert 'id="case-views"' not in client.get(f"/staff/cases/{minor.pk}/").content.decode()
     client.force_login(o.yq_commentator)
     assert client.get(f"/staff/cases/{major.pk}/").status_code == 404  # not theirs: nothing to record
-    assert CaseView.objects.filter(case=major).count() == 2
+    assert CaseView.objects.filter(case=major).count() == 3
 
 
 def test_a_report_counts_a_confidential_item_but_leaves_its_content_out(opinion):

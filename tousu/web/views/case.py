@@ -20,7 +20,7 @@ from tousu.cases.items import item_rows
 from tousu.cases.service import service_rows
 from tousu.notify import robots
 from tousu.org.services import current_policy, org_timezone, work_calendar
-from tousu.quality.duties import record_view
+from tousu.quality.duties import record_view, views_of
 
 from .. import facts, selectors
 from ..case_actions import by_name, possible
@@ -97,6 +97,7 @@ def case_context(request, case, *, failed=None, notice=""):
         "notice": notice, "notice_error": notice_error,
         "robot_reports": robots.reports_of(case),
         "facts": facts.of(case, kind),
+        "views": list(views_of(request.user, case.pk)[:50]),
     }
 
 
