@@ -225,8 +225,6 @@ def test_a_fast_report_without_a_robot_set_up_is_refused(opinion):
 
 
 def test_the_opinion_demo(db, capsys):
-    from django.core.management import call_command
-
     from tousu.cases.events import verify_all
 
     call_command("demo", preset="opinion", setup_only=True)

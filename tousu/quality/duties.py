@@ -22,7 +22,7 @@ from tousu.domain import duties as rules
 from tousu.domain.text import LONG_TEXT_MAX
 from tousu.org.models import Membership, PolicyVersion, Unit
 from tousu.org.selectors import memberships
-from tousu.org.services import current_policy, org_timezone, organisation, work_calendar
+from tousu.org.services import org_timezone, organisation, work_calendar
 
 from .models import CaseView, MissedDuty, MonitoringLog
 
