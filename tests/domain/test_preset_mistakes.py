@@ -2,6 +2,8 @@
 dotted key and the wrong value. Every file here extends the shipped hotel preset and changes
 one thing (no database)."""
 
+import re
+
 import pytest
 
 from tousu.domain.preset import check_file
@@ -150,7 +152,9 @@ def test_a_key_the_file_leaves_alone_is_named_in_the_file_that_set_it(tmp_path):
 
 def test_an_unknown_preset_to_extend_is_named_in_the_extending_file(tmp_path):
     problems = check_file(write(tmp_path, "", extends="hotle"))
-    assert problems == ["broken.toml: extends: unknown preset 'hotle'; known presets: bank, hotel, procurement, telecom"]
+    [problem] = problems
+    assert re.fullmatch(r"broken\.toml: extends: unknown preset 'hotle'; known presets: bank, hotel, (\w+, )*telecom",
+                        problem), problem
 
 
 def test_a_local_file_may_extend_the_shipped_preset_of_its_own_name(tmp_path):

@@ -349,8 +349,36 @@ def _notify(step, params: dict, values: dict) -> None:
 
 
 def _accountability(step, params: dict, values: dict) -> None:
-    Lateness.objects.create(case=step.case, clock=None, unit=step.case.handling_unit, person=step.case.owner,
-                            kind=str(params.get("kind", "accountability"))[:32], occurred_at=step.now)
+    """An entry in the accountability ledger: against the unit and person the action's inputs
+    name (`unit`, `person`), else the handling unit and the owner; under the word `kind`, or
+    the word a choice input holds ('$input.NAME')."""
+    kind = resolve(step, params.get("kind", "accountability"), values)
+    if kind is ...:
+        raise InvalidInput(_("Choose what is recorded."), field=str(params["kind"]).removeprefix("$input."))
+    unit = values.get(params["unit"]) if params.get("unit") else None
+    person = values.get(params["person"]) if params.get("person") else None
+    Lateness.objects.create(case=step.case, clock=None, unit=unit or step.case.handling_unit,
+                            person=person or step.case.owner, kind=str(kind)[:32], occurred_at=step.now)
+    step.facts.setdefault("accountability", []).append(
+        {"kind": str(kind)[:32], "unit": (unit or step.case.handling_unit).name,
+         "person": (person or step.case.owner).get_username()})
+
+
+def _robot(step, params: dict, values: dict) -> None:
+    """Queue a message to every group robot or SMS gateway set up (admin) for the role `to` and
+    the case's unit; the worker sends it after the action is saved, with retries. Refused when
+    none is set up: a fast report must not vanish unsent."""
+    from tousu.notify import robots
+
+    case = step.case
+    body = resolve(step, params.get("body", ""), values)
+    subject = f"{params.get('subject', '')} {case.number}".strip()
+    rows = robots.queue(unit=step.pending.get("handling_unit", case.handling_unit), role=str(params.get("to", "")),
+                        subject=subject, body="" if body is ... else str(body), case=case)
+    if not rows:
+        raise Refused(_("No group robot or SMS gateway is set up for this unit: ask the administrator to "
+                        "add one (admin → robot and SMS targets)."))
+    step.facts["robots"] = [row.recipient for row in rows]
 
 
 def _anonymise(step, params: dict, values: dict) -> None:
@@ -380,6 +408,7 @@ HANDLERS = {
     "accountability": _accountability,
     "anonymise": _anonymise,
     "personal_data_export": _personal_data_export,
+    "robot": _robot,
 }
 
 

@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from . import duties
 from . import vocabulary as v
 from .policy import (
     PRESET_DIR,
@@ -196,6 +197,7 @@ def parse_policy(doc: dict[str, Any], origins: dict | None = None) -> Policy:
     unit_kinds = _table(doc.get("unit_kinds"), ("unit_kinds",), p)
     if kinds and default_kind not in kinds:
         p.add(("default_kind",), f"unknown kind {default_kind!r}")
+    duties.read(doc, roles, p)  # [accountability], [monitoring], levels' record_views
     if p.found:
         raise PolicyError(p.found)
     return Policy(
@@ -720,6 +722,12 @@ def _check_references(name: str, params: dict, path: Path_, ctx: _Context, names
             p.add((*path, key), f"effect {name} needs {key!r}: {v.EFFECTS[name][key]}")
     if name == "notify" and params.get("to", v.OWNER) not in (v.OWNER, v.COMPLAINANT, *ctx.roles):
         p.add((*path, "to"), f"unknown recipient {params['to']!r} (owner, complainant or a role)")
+    if name == "robot" and params.get("to") not in ctx.roles:
+        p.add((*path, "to"), f"unknown role {params.get('to')!r}")
+    if name == "accountability":
+        for key in ("unit", "person"):
+            if key in params and params[key] not in names:
+                p.add((*path, key), f"the action has no input {params[key]!r}")
 
 
 # The parameters an effect cannot do without that no other check above catches when missing.

@@ -36,6 +36,8 @@ INPUT_TYPES = {
     "party": "one of the case's parties (by id), optionally of `party_role`",
     "files": "uploaded files (images or PDF)",
     "bool": "yes, no or not known",
+    "url": "a web address (http or https), e.g. the link to an online post",
+    "count": "a whole number, not negative (reads, reposts, comments)",
     "date": "a day (in the organisation's time zone)",
     "lines": "entries, one per line (a list: the complaint's items 1..n)",
     "per_item": "one value for each entry of a list the case keeps (`of`), each one of `choices` "
@@ -95,11 +97,17 @@ EFFECTS = {
                  "with personal data removed"},
     "notify": {"to": "'owner', 'complainant' or a role code", "subject": "text", "body": "text or "
                "'$input.NAME'"},
-    "accountability": {"kind": "a word for the ledger, e.g. 'late_report'"},
+    "accountability": {"kind": "a word for the ledger, e.g. 'late_report', or '$input.NAME' (a "
+                       "choice input)", "unit": "the unit input: the unit held to account "
+                       "(optional: the handling unit)", "person": "the person input: the person "
+                       "held to account (optional: the owner)"},
     "publish": {"title": "the title input", "summary": "the summary input",
                 "lessons": "the lessons input: the case goes into the case library (案例库)"},
     "anonymise": {},  # clear the personal data of the case and its parties (retention, erasure)
     "personal_data_export": {},  # gather what is held about the complainant (a request to see it)
+    "robot": {"to": "a role code: the group robots and SMS gateways set up in the admin for that "
+              "role and the case's unit (or a unit above it)", "subject": "text",
+              "body": "text or '$input.NAME'"},
 }
 
 # The case columns a `set` effect may write (and a guard may read); a kind's own facts are
@@ -145,7 +153,16 @@ DOCUMENT_KEYS = frozenset({"title", "body", "items", "item"})
 # arts. 201-203: tousu/domain/periods.py).
 PERIOD_KEYS = frozenset({"label", "label_en", "amount", "unit", "basis", "served"})
 PERIOD_UNITS = _PERIOD_UNITS  # days and months, as the Civil Code counts them
-LEVEL_KEYS = frozenset({"value", "label", "visible_to"})
+LEVEL_KEYS = frozenset({"value", "label", "visible_to", "record_views"})
 FIGURE_KEYS = frozenset({"responded", "resolved", "satisfied", "verdicts", "dismissed"})
 TOP_KEYS = frozenset({"preset", "extends", "organisation", "roles", "ladder", "channels",
-                      "unit_kinds", "kinds", "default_kind", "units", "demo", "reports", "portal"})
+                      "unit_kinds", "kinds", "default_kind", "units", "demo", "reports", "portal",
+                      "accountability", "monitoring"})
+
+# [accountability.WORD]: what an entry of the accountability ledger under WORD means (迟报 ...)
+# and the consequences the organisation's rules attach to it, shown in the yearly ledger.
+ACCOUNTABILITY_KEYS = frozenset({"label", "label_en", "consequences"})
+# [monitoring]: a daily duty (每日搜索、监测、研判、预警): who keeps the log, on which days, and the
+# ledger word a day without one is recorded under.
+MONITORING_KEYS = frozenset({"role", "days", "missed", "label"})
+MONITORING_DAYS = ("every_day", "working_days")

@@ -129,6 +129,9 @@ class IntakeForm(forms.Form):
         # The hotel's deadlines need the stage; with several kinds the action says for which.
         self.fields["stage"].required = len(policy.kinds) == 1 and "stage" in policy.deadline_facts()
         self.fields["category"].choices = _choices(policy.categories)
+        kind = policy.kind()  # the levels as the (default) kind names them, highest last: 三级 … 一级
+        self.fields["severity"].choices = list(kind.levels)
+        self.fields["severity"].initial = kind.default_level
 
     def clean_complainant_phone(self):
         phone = self.cleaned_data["complainant_phone"].strip()

@@ -18,9 +18,11 @@ from tousu.cases.selectors import access_case, mask_name, mask_phone, may_see_pe
 from tousu.cases import clocks
 from tousu.cases.items import item_rows
 from tousu.cases.service import service_rows
+from tousu.notify import robots
 from tousu.org.services import current_policy, org_timezone, work_calendar
+from tousu.quality.duties import record_view, views_of
 
-from .. import selectors
+from .. import facts, selectors
 from ..case_actions import by_name, possible
 from .common import is_htmx, staff_required
 
@@ -93,6 +95,9 @@ def case_context(request, case, *, failed=None, notice=""):
         "attachments": list(selectors.attachments_of(case)),
         "documents": list(selectors.documents_of(case)),
         "notice": notice, "notice_error": notice_error,
+        "robot_reports": robots.reports_of(case),
+        "facts": facts.of(case, kind),
+        "views": list(views_of(request.user, case.pk)[:50]),
     }
 
 
@@ -100,6 +105,7 @@ def case_context(request, case, *, failed=None, notice=""):
 @staff_required
 def case_page(request, case_id: int):
     case = _case_or_404(request.user, case_id)
+    record_view(request.user, case, "page")  # a confidential level's every view (quality/duties.py)
     return render(request, "web/case.html", case_context(request, case))
 
 
@@ -171,6 +177,7 @@ def _case_file(request, case_id: int, files, file_id: int):
     item = files(case).filter(pk=file_id).first()
     if item is None:
         raise Http404
+    record_view(request.user, case, f"{files.__name__}:{file_id}")
     return case, item
 
 
