@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "tousu.portal",
     "tousu.reports",
     "tousu.quality",
+    "tousu.imports",
     "tousu.ops",
 ]
 

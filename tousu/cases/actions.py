@@ -82,7 +82,7 @@ def register_case(*, actor, unit: Unit, channel: str, subject: str, description:
                   people_involved: str = "", requested_resolution: str = "", requested_by=None,
                   promised_reply_at=None, severity: int | None = None, note: str = "", attachments=(),
                   attachment_source: str = Attachment.STAFF, now=None, in_transaction=None,
-                  kind: str = "", parties=()) -> Case:
+                  kind: str = "", parties=(), imported: dict | None = None) -> Case:
     """Record a complaint. Whoever registers it owns it (首问负责制) until they hand it on.
 
     `attachments` are uploaded files (checked here: type by their bytes, size, count), saved
@@ -94,7 +94,9 @@ def register_case(*, actor, unit: Unit, channel: str, subject: str, description:
 
     `kind` is one of the policy's kinds of case (its default when blank); the register action of
     that kind decides who may register and the state a new case starts in. The complainant
-    becomes the case's complainant party; `parties` names others ({"role", "name", ...})."""
+    becomes the case's complainant party; `parties` names others ({"role", "name", ...}).
+    `imported` (file, row, key) marks a case read from a spreadsheet of past complaints: the
+    register event holds it, so the chain tells an imported case from one registered here."""
     policy = current_policy()
     if kind and kind not in policy.kinds:
         raise InvalidInput(_("Unknown kind of case: %(kind)s.") % {"kind": kind}, field="kind")
@@ -161,6 +163,8 @@ def register_case(*, actor, unit: Unit, channel: str, subject: str, description:
         facts = {f: plain(getattr(case, f)) for f in (
             "number", "kind", "state", "channel", "stage", "category", "subject", "receiving_unit",
             "target_unit", "owner", "level", "requested_by", "promised_reply_at")}
+        if imported:
+            facts["imported"] = imported
         named = _add_parties(case, case_kind, extra, now)
         if named:
             facts["parties"] = named

@@ -231,6 +231,14 @@ class Figures:
 
 
 @dataclass(frozen=True)
+class ImportStep:
+    """One action an imported row with a reply takes (`[kinds.X.imports] reply`)."""
+
+    action: str
+    inputs: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
 class Kind:
     code: str
     label: str
@@ -255,6 +263,7 @@ class Kind:
     # level value -> the roles that may see a case at that level (besides its owner); a level
     # not listed is seen as the units rule says.
     level_visibility: dict[int, frozenset[str]] = field(default_factory=dict)
+    import_reply: tuple[ImportStep, ...] = ()  # what an imported row with a reply does
 
     # --- states -------------------------------------------------------------------------
     @property

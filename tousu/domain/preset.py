@@ -25,6 +25,7 @@ from .policy import (
     EffectSpec,
     Figures,
     GuardSpec,
+    ImportStep,
     InputSpec,
     Kind,
     LadderStep,
@@ -317,7 +318,34 @@ def _kind(code: str, doc: dict, roles: dict, path: Path_, p: _Problems) -> Kind:
                                 (*path, "repeats", "window_days"), p, 30),
         callback_due_days=_int(_table(doc.get("callback"), (*path, "callback"), p).get("due_days"),
                                (*path, "callback", "due_days"), p, 3),
-        ladder=tuple(ladder), label_en=str(doc.get("label_en", "")))
+        ladder=tuple(ladder), label_en=str(doc.get("label_en", "")),
+        import_reply=_imports(doc.get("imports"), (*path, "imports"), actions, p))
+
+
+def _imports(doc: Any, path: Path_, actions: dict, p: _Problems) -> tuple[ImportStep, ...]:
+    """`[kinds.X.imports]`: the actions an imported row with a reply takes, each an action of
+    the kind whose inputs are named by it."""
+    doc = _table(doc, path, p)
+    _unknown_keys(doc, v.IMPORT_KEYS, path, p)
+    steps = []
+    for i, item in enumerate(_list(doc.get("reply", []), (*path, "reply"), p)):
+        here = (*path, "reply", str(i))
+        item = _table(item, here, p)
+        _unknown_keys(item, v.IMPORT_STEP_KEYS, here, p)
+        name = str(item.get("action", ""))
+        spec = actions.get(name)
+        if spec is None:
+            p.add((*here, "action"), f"unknown action {name!r}")
+            continue
+        inputs = _table(item.get("inputs", {}), (*here, "inputs"), p)
+        known = {i.name for i in spec.inputs}
+        for key, value in inputs.items():
+            if key not in known:
+                p.add((*here, "inputs", key), f"the action {name!r} has no input {key!r}")
+            if isinstance(value, str) and value.startswith("$") and value not in v.IMPORT_VALUES:
+                p.add((*here, "inputs", key), f"unknown value {value!r}: one of {sorted(v.IMPORT_VALUES)}")
+        steps.append(ImportStep(name, tuple(inputs.items())))
+    return tuple(steps)
 
 
 def _known(values: Any, known: dict, path: Path_, what: str, p: _Problems) -> tuple[str, ...]:

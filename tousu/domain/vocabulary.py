@@ -114,9 +114,17 @@ STEP_KEYS = frozenset({"role", "unit", "label", "label_en", "amount", "unit_of_t
                        "send_back"})
 KIND_KEYS = frozenset({"label", "label_en", "number_prefix", "states", "actions", "clocks",
                        "categories", "stages", "outcomes", "levels", "default_level", "parties",
-                       "approvals", "figures", "repeats", "ladder", "callback", "documents"})
+                       "approvals", "figures", "repeats", "ladder", "callback", "documents",
+                       "imports"})
 DOCUMENT_KEYS = frozenset({"title", "body"})
 LEVEL_KEYS = frozenset({"value", "label", "visible_to"})
 FIGURE_KEYS = frozenset({"responded", "resolved", "satisfied", "verdicts", "dismissed"})
 TOP_KEYS = frozenset({"preset", "extends", "organisation", "roles", "ladder", "channels",
                       "unit_kinds", "kinds", "default_kind", "units", "demo", "reports", "portal"})
+
+# [kinds.X.imports]: how a past complaint read from a spreadsheet (`tousu import`) enters the
+# kind. `reply`: the actions a row with a reply takes, in order, at the reply's time, each with
+# its inputs; an input's value may be one of IMPORT_VALUES or a literal.
+IMPORT_KEYS = frozenset({"reply"})
+IMPORT_STEP_KEYS = frozenset({"action", "inputs"})
+IMPORT_VALUES = {"$reply": "the row's reply text", "$reply_at": "the row's reply time"}
