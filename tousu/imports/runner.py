@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from tousu.cases import actions
 from tousu.cases.engine import acting, run_action, state_label
 from tousu.cases.errors import ActionError
-from tousu.org.services import current_policy, org_timezone
+from tousu.org.services import configuration_held, current_policy, org_timezone
 
 from .mapping import Mapping
 from .models import ImportedRow
@@ -75,7 +75,7 @@ def run_import(*, headers: list[str], rows: list[list], source: str, kind: str, 
         for first in range(0, len(rows), batch):
             chunk = [(first + offset + 2, values) for offset, values in enumerate(rows[first:first + batch])
                      if any(v not in (None, "") for v in values)]
-            with transaction.atomic():  # a batch commits at once (a savepoint in a dry run)
+            with configuration_held(), transaction.atomic():  # a batch commits at once
                 _import_batch(chunk, reader, case_kind, source, unit, actor, outcome, seen)
             if progress is not None:
                 progress(min(first + batch, len(rows)), len(rows))
@@ -143,7 +143,9 @@ def _write(row: Prepared, kind, source: str, unit, actor):
     if row.reply:
         for step in kind.import_reply:
             inputs = {name: _value(value, row) for name, value in step.inputs}
-            with acting(step.action, actor=actor, case_id=case.pk, now=row.replied_at) as taking:
+            # the row's own savepoint (see _import_batch) rolls the step back with the row
+            with acting(step.action, actor=actor, case_id=case.pk, now=row.replied_at,
+                        savepoint=False) as taking:
                 taking.facts["imported"] = marker
                 run_action(taking, inputs)
             case = taking.case
