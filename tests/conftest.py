@@ -42,3 +42,13 @@ def telecom(db):
 
 
 __all__ = ["create_person"]
+
+
+@pytest.fixture
+def regulator(db):
+    return _org("regulator")
+
+
+@pytest.fixture
+def hotline(db):
+    return _org("hotline")

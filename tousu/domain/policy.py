@@ -305,7 +305,11 @@ class Kind:
         return spec
 
     def allowed_roles(self, action: str, policy: Policy) -> frozenset[str]:
-        spec = self.actions[action]
+        """Who may take `action`; nobody when the kind has no such action (a kind without a
+        sign-off step has no sign-off list)."""
+        spec = self.actions.get(action)
+        if spec is None:
+            return frozenset()
         flagged = {r.code for r in policy.roles.values() if spec.role_flag and getattr(r, spec.role_flag)}
         return spec.roles | flagged
 
