@@ -80,6 +80,11 @@ EFFECTS = {
     "accountability": {"kind": "a word for the ledger, e.g. 'late_report'"},
     "publish": {"title": "the title input", "summary": "the summary input",
                 "lessons": "the lessons input: the case goes into the case library (案例库)"},
+    "merge": {"case": "the input holding another open case's number (same kind, one the actor "
+              "sees): it joins this one (并案)", "action": "the action the joined case takes, by "
+              "the system, as it joins"},
+    "cascade": {"action": "the action each case joined to this one takes, by the system, with "
+                "this action's inputs (one handling answers every complainant)"},
 }
 
 # The case columns a `set` effect may write (and a guard may read); a kind's own facts are
