@@ -27,3 +27,15 @@ def test_names_in_demo_texts_are_redacted():
 def test_demo_texts_fall_back_to_built_in_list(monkeypatch, tmp_path):
     monkeypatch.setenv("TOUSU_SHARED_DATA", str(tmp_path))
     assert len(complaint_texts()) >= 6
+
+
+@pytest.mark.parametrize(("preset", "states"), [
+    ("regulator", {"mediating", "terminated", "refused", "received", "case_opened"}),
+    ("hotline", {"merged", "contacted", "dispatched", "closed"}),
+])
+def test_the_regulator_and_hotline_demos_list_their_own_cases(db, preset, states, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("demo", preset=preset, setup_only=True)
+    assert Case.objects.count() == 6
+    assert states <= set(Case.objects.values_list("state", flat=True))
+    assert list(verify_all()) == []

@@ -119,6 +119,9 @@ def load_demo() -> dict:
     create_admin()
     people = create_preset_people(DEMO_PASSWORD)
     policy = actions.current_policy()
+    if policy.raw.get("demo", {}).get("cases"):
+        load_listed_cases(policy, people)
+        return people
     kind = policy.kind()
     specs = policy.raw.get("demo", {}).get("people", [])
     first_role = policy.ladder[0].role
@@ -184,3 +187,29 @@ def _take(policy, case, step: str, person, started):
 def _close_needs_signature(kind) -> bool:
     return any(guard.name == "field_set" and guard.param("field") == "signed_off_by"
                for guard in kind.actions["close"].requires)
+
+
+def load_listed_cases(policy, people: dict) -> None:
+    """The cases a preset lists itself (`[[demo.cases]]`), for kinds whose workflow is not the
+    customer complaint's: each registered `days_ago` days ago by `by` in `unit`, then carried
+    through its `steps` (an action, who takes it, its inputs), an hour apart, through the real
+    actions. A step's `by` is a demo person's user name; inputs are given as the API takes them
+    (a unit by its code, a person by user name)."""
+    now, numbers = timezone.now(), []
+    for spec in policy.raw["demo"]["cases"]:
+        started = now - timedelta(days=int(spec.get("days_ago", 0)), hours=int(spec.get("hours_ago", 0)))
+        case = actions.register_case(
+            actor=people[spec["by"]], unit=Unit.objects.get(code=spec["unit"]), kind=spec.get("kind", ""),
+            channel=spec.get("channel") or next(iter(policy.channels)), subject=spec["subject"],
+            description=spec.get("description") or spec["subject"], complainant_name=spec["complainant"],
+            complainant_kind=spec.get("complainant_kind", ""), complainant_phone=spec.get("phone", ""),
+            category=spec.get("category", ""), stage=spec.get("stage", ""), severity=spec.get("severity"),
+            now=started)
+        numbers.append(case.number)
+        for n, step in enumerate(spec.get("steps", []), start=1):
+            inputs = dict(step.get("inputs", {}))
+            if "other_case" in step:  # an earlier listed case, by its place in the list (并案)
+                inputs[step["other_input"]] = numbers[int(step["other_case"])]
+            actions.perform(step["action"], actor=people[step["by"]], case_id=case.pk, inputs=inputs,
+                            now=started + timedelta(hours=n))
+
