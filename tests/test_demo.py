@@ -31,7 +31,7 @@ def test_demo_texts_fall_back_to_built_in_list(monkeypatch, tmp_path):
 
 @pytest.mark.parametrize(("preset", "states"), [
     ("regulator", {"mediating", "terminated", "refused", "received", "case_opened"}),
-    ("hotline", {"merged", "contacted", "dispatched", "closed"}),
+    ("hotline", {"joined", "contacted", "dispatched", "closed"}),
 ])
 def test_the_regulator_and_hotline_demos_list_their_own_cases(db, preset, states, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

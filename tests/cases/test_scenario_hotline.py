@@ -81,7 +81,7 @@ def test_a_wrong_dispatch_is_sent_back_with_its_reason_and_dispatched_again(hotl
         actions.perform("send_back", actor=h.dc_handler, case_id=case.pk,
                         inputs={"reason": "物业收费属市住建委职责"})
         case = fresh(case)
-        assert case.state == "sent_back" and case.reason == "物业收费属市住建委职责"
+        assert case.state == "returned" and case.reason == "物业收费属市住建委职责"
         assert running(case, "contact") is None and running(case, "result") is None
         moment.move_to(at(2026, 10, 8, 9, 0))
         dispatch(h, case, "housing_dept")
@@ -124,7 +124,7 @@ def test_merged_requests_are_answered_by_the_one_handling(hotline):
         dispatch(h, second, "xicheng")
         for other in (second, third):
             actions.perform("merge", actor=h.dispatcher, case_id=main.pk, inputs={"other": other.number})
-        assert (fresh(second).state, fresh(third).state) == ("merged", "merged")
+        assert (fresh(second).state, fresh(third).state) == ("joined", "joined")
         assert fresh(second).data["merged_into"] == main.number
         assert fresh(main).data["merged"] == [second.number, third.number]
         assert running(second, "contact") is None and running(second, "result") is None
