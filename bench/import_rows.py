@@ -127,7 +127,7 @@ def main() -> None:
         write_xlsx(path, args.rows, args.replied)
         lines = [f"\n### Import run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC ({platform.node()}, "
                  f"{os.cpu_count()} cores): {args.rows:,} rows, {args.replied:.0%} with a reply\n",
-                 "| database | first import | rows/min (wall) | import process CPU | rows/min per CPU second | same file again | failed |",
+                 "| database | first import | rows/min (wall) | import process CPU | rows/min of that CPU | same file again | failed |",
                  "|---|---|---|---|---|---|---|"]
         for url in args.db:
             r = measure(url, path, args.rows)

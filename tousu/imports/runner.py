@@ -111,8 +111,7 @@ def _import_batch(chunk, reader: RowReader, kind, source, unit, actor, outcome: 
             outcome.errors.extend(row.errors)
             continue
         try:
-            with transaction.atomic():
-                case = _write(row, kind, source, unit, actor)
+            case = _write(row, kind, source, unit, actor)
         except ActionError as exc:
             outcome.failed += 1
             outcome.errors.append(RowError(row.row, reader.column(_field_of(exc)), str(exc)))
@@ -134,23 +133,34 @@ def _field_of(exc: ActionError) -> str:
 
 
 def _write(row: Prepared, kind, source: str, unit, actor):
-    """Register the row's case at its own time, then take the reply's actions at the reply's."""
+    """Register the row's case at its own time, then take the reply's actions at the reply's.
+    Whole or not at all: the row's key is recorded inside the intake's own transaction, and a
+    row with a reply holds intake and steps in one savepoint (a row without one needs none
+    beyond the intake's: two statements fewer a row)."""
     marker = {"source": source[:200], "row": row.row, "key": row.key}
     fields = dict(row.fields)
     received_at = fields.pop("received_at")
-    case = actions.register_case(actor=actor, unit=unit, kind=kind.code, now=received_at, imported=marker,
-                                 **fields)
-    if row.reply:
+
+    def remember(case):
+        ImportedRow.objects.create(kind=kind.code, key=row.key, case=case, source=source[:200], row=row.row,
+                                   imported_at=timezone.now(), imported_by=actor)
+
+    def register():
+        return actions.register_case(actor=actor, unit=unit, kind=kind.code, now=received_at, imported=marker,
+                                     in_transaction=remember, **fields)
+
+    if not (row.reply and kind.import_reply):
+        return register()
+    with transaction.atomic():
+        case = register()
         for step in kind.import_reply:
             inputs = {name: _value(value, row) for name, value in step.inputs}
-            # the row's own savepoint (see _import_batch) rolls the step back with the row
+            # this savepoint rolls the step back with the row
             with acting(step.action, actor=actor, case_id=case.pk, now=row.replied_at,
                         savepoint=False) as taking:
                 taking.facts["imported"] = marker
                 run_action(taking, inputs)
             case = taking.case
-    ImportedRow.objects.create(kind=kind.code, key=row.key, case=case, source=source[:200], row=row.row,
-                               imported_at=timezone.now(), imported_by=actor)
     return case
 
 
