@@ -638,10 +638,6 @@ def _check_references(name: str, params: dict, path: Path_, ctx: _Context, names
         p.add((*path, "case"), f"the action has no input {params.get('case')!r}")
     if name in ("merge", "cascade") and params.get("action") not in ctx.actions:
         p.add((*path, "action"), f"unknown action {params.get('action')!r}")
-    if name == "merge" and params.get("case") not in names:
-        p.add((*path, "case"), f"the action has no input {params.get('case')!r}")
-    if name in ("merge", "cascade") and params.get("action") not in ctx.actions:
-        p.add((*path, "action"), f"unknown action {params.get('action')!r}")
     if "chain" in params and params["chain"] not in ctx.approvals:
         p.add((*path, "chain"), f"unknown approval chain {params['chain']!r}")
     if name in ("add_party", "serve") and params.get("role") not in ctx.parties:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-
 from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
