@@ -190,7 +190,7 @@ def test_a_complaint_goes_to_the_regulator_where_the_company_does_business(regul
 
 def report(r, *, stage):
     return actions.register_case(
-        actor=r.handler, unit=r.units["consumer"], channel="hotline_12315", kind="report", stage=stage,
+        actor=r.handler, unit=r.units["consumer"], channel="phone", kind="report", stage=stage,
         subject="某店销售过期食品", description="某超市货架上有过期三个月的牛奶。", category="food_safety",
         complainant_name="王小明", complainant_phone="13912345678")
 

@@ -87,7 +87,10 @@ class IntakeForm(forms.Form):
             for name in self.PARTY_FIELDS:
                 del self.fields[name]
         self.fields["unit"].queryset = selectors.intake_units(user)
-        self.fields["stage"].choices = _choices(policy.stages)
+        # Every kind's stages (a report's 实名 / 匿名 beside the complaint's): the intake checks
+        # the one given against the kind chosen.
+        self.fields["stage"].choices = _choices({code: label for kind in policy.kinds.values()
+                                                 for code, label in kind.stages.items()})
         # The hotel's deadlines need the stage; with several kinds the action says for which.
         self.fields["stage"].required = len(policy.kinds) == 1 and "stage" in policy.deadline_facts()
         self.fields["category"].choices = _choices(policy.categories)
