@@ -243,3 +243,21 @@ def test_the_reporter_is_masked_for_staff_who_do_not_handle_reports(regulator, c
     masked = statistician.get(f"/staff/cases/{case.pk}/").content.decode()
     assert "王小明" in seen and "13912345678" in seen
     assert "王小明" not in masked and "13912345678" not in masked and "王*" in masked
+
+
+def test_an_organisation_that_reports_is_masked_too(regulator):
+    r = regulator
+    with time_machine.travel(at(2026, 9, 29, 10, 0), tick=False):
+        case = actions.register_case(
+            actor=r.handler, unit=r.units["consumer"], channel="letter", kind="report", stage="named",
+            subject="同行虚假宣传", description="某公司广告称“全国第一”。", category="advertising",
+            complainant_name="示例竞争者有限公司", complainant_kind="organisation")
+        actions.perform("name_company", actor=r.handler, case_id=case.pk,
+                        inputs={"company_name": "巨柔情公司", "company_credit_code": "91110101MA01ABCD2X"})
+    statistician, handler = Client(), Client()
+    statistician.force_login(r.statistician)
+    handler.force_login(r.handler)
+    masked = statistician.get(f"/staff/cases/{case.pk}/").content.decode()
+    assert "示例竞争者有限公司" not in masked and "示**" in masked
+    assert "巨柔情公司" in masked  # the company reported is not confidential
+    assert "示例竞争者有限公司" in handler.get(f"/staff/cases/{case.pk}/").content.decode()
