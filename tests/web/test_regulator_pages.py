@@ -32,8 +32,10 @@ def test_a_letter_report_is_registered_on_the_intake_page(regulator):
     answer = client.post("/staff/intake/letter/", {
         "step": "confirm", "kind": "report", "stage": "named", "category": "food_safety",
         "unit": regulator.units["consumer"].pk, "subject": "超市销售过期牛奶", "description": "货架上有过期牛奶。",
-        "complainant_name": "钱先生", "complainant_phone": "13900000004", "severity": "3"})
+        "complainant_name": "示例消费者协会", "complainant_kind": "organisation",
+        "complainant_phone": "13900000004", "severity": "3"})
     case = Case.objects.get()
     assert answer.status_code == 302 and (case.kind, case.stage, case.number[:3]) == ("report", "named", "JB-")
+    assert case.parties.get(role="reporter").kind == "organisation"
     shown = client.get(f"/staff/cases/{case.pk}/").content.decode()
     assert "Start checking" in shown and "Send to the competent regulator" in shown

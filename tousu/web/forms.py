@@ -44,6 +44,8 @@ class IntakeForm(forms.Form):
     description = forms.CharField(label=_("Course of events"), widget=forms.Textarea)
     people_involved = forms.CharField(label=_("People involved"), max_length=300, required=False)
     complainant_name = forms.CharField(label=_("Complainant"), max_length=100)
+    complainant_kind = forms.ChoiceField(label=_("Person or organisation"), required=False, choices=[
+        ("person", _("person")), ("organisation", _("organisation"))])
     complainant_phone = forms.CharField(label=_("Phone"), max_length=40, required=False,
                                         widget=forms.TextInput(attrs={"inputmode": "tel"}))
     complainant_email = forms.EmailField(label=_("Email"), required=False)
