@@ -111,6 +111,19 @@ MISTAKES = [
     pytest.param('colour = "blue"\n', "colour", "'colour'", id="unknown top-level key"),
     pytest.param('organisation = "示例酒店"\n', "organisation", "must be a table",
                  id="a table written as text"),
+    pytest.param('[kinds.complaint.imports]\nreply = [{ action = "teleport" }]\n',
+                 "kinds.complaint.imports.reply.0.action", "'teleport'", id="an import step's unknown action"),
+    pytest.param('[kinds.complaint.imports]\nreply = [{ action = "reply", inputs = { words = "$reply" } }]\n',
+                 "kinds.complaint.imports.reply.0.inputs.words", "'words'",
+                 id="an import step's input the action lacks"),
+    pytest.param('[kinds.complaint.imports]\nreply = [{ action = "reply", inputs = { text = "$answer" } }]\n',
+                 "kinds.complaint.imports.reply.0.inputs.text", "'$answer'", id="an import step's unknown value"),
+    pytest.param('[kinds.complaint.imports]\nreplies = []\n', "kinds.complaint.imports.replies", "'replies'",
+                 id="an unknown imports key"),
+    pytest.param('[kinds.complaint.actions.note]\neffects = [{ merge = { case = "other", action = "note" } }]\n',
+                 f"{ACTIONS}.note.effects.0.merge.case", "'other'", id="merge from an input the action lacks"),
+    pytest.param('[kinds.complaint.actions.reply]\neffects = [{ cascade = { action = "echo" } }]\n',
+                 f"{ACTIONS}.reply.effects.0.cascade.action", "'echo'", id="cascade to an unknown action"),
 ]
 
 

@@ -389,6 +389,49 @@ def _personal_data_export(step, params: dict, values: dict) -> None:
     retention.personal_data_export(step)
 
 
+def _merge(step, params: dict, values: dict) -> None:
+    """并案: another open case of the same kind, one the actor sees, joins this one. It takes
+    the preset's `action` (by the system, on its own chain, naming this case) and from then on
+    follows this case's handling (`cascade`)."""
+    from .engine import acting, run_action
+    from .selectors import cases_visible_to
+
+    field = params["case"]
+    number = str(values.get(field) or "").strip()
+    other = cases_visible_to(step.staff_actor).filter(number=number).first() if step.staff_actor else None
+    if other is None or other.pk == step.case.pk:
+        raise InvalidInput(_("No such case, or you may not see it."), field=field)
+    if other.kind != step.case.kind or not other.is_open or (other.data or {}).get("merged_into"):
+        raise InvalidInput(_("Only an open case of the same kind, not merged already, can join this one."),
+                           field=field)
+    if (step.case.data or {}).get("merged_into"):
+        raise Refused(_("This case has itself been merged into %(number)s.") % {
+            "number": step.case.data["merged_into"]})
+    with acting(params["action"], actor=None, case_id=other.pk, now=step.now, system=True) as joined:
+        joined.set_data("merged_into", step.case.number)
+        run_action(joined, {}, note=_("Merged into %(number)s") % {"number": step.case.number})
+    data = step.pending.get("data", step.case.data or {})
+    step.set_data("merged", [*data.get("merged", []), other.number])
+    step.facts["merged"] = other.number
+
+
+def _cascade(step, params: dict, values: dict) -> None:
+    """Each case merged into this one takes `action` (by the system) with this action's inputs,
+    in this transaction: one handling answers every complainant, or none of it happens."""
+    from .engine import acting, run_action
+    from .models import Case
+
+    numbers = (step.pending.get("data", step.case.data or {}) or {}).get("merged", [])
+    for number in numbers:
+        case_id = Case.objects.filter(number=number).values_list("pk", flat=True).first()
+        with acting(params["action"], actor=None, case_id=case_id, now=step.now, system=True) as joined:
+            names = {item.name for item in joined.kind.actions[params["action"]].inputs}
+            raw = {name: value for name, value in values.items() if name in names and value not in (None, "")}
+            run_action(joined, raw, note=_("As handled in %(number)s") % {"number": step.case.number})
+    if numbers:
+        step.facts["cascaded"] = list(numbers)
+
+
 HANDLERS = {
     "set": _set,
     "increment": _increment,
@@ -409,6 +452,8 @@ HANDLERS = {
     "anonymise": _anonymise,
     "personal_data_export": _personal_data_export,
     "robot": _robot,
+    "merge": _merge,
+    "cascade": _cascade,
 }
 
 

@@ -108,6 +108,11 @@ EFFECTS = {
     "robot": {"to": "a role code: the group robots and SMS gateways set up in the admin for that "
               "role and the case's unit (or a unit above it)", "subject": "text",
               "body": "text or '$input.NAME'"},
+    "merge": {"case": "the input holding another open case's number (same kind, one the actor "
+              "sees): it joins this one (并案)", "action": "the action the joined case takes, by "
+              "the system, as it joins"},
+    "cascade": {"action": "the action each case joined to this one takes, by the system, with "
+                "this action's inputs (one handling answers every complainant)"},
 }
 
 # The case columns a `set` effect may write (and a guard may read); a kind's own facts are
@@ -145,7 +150,7 @@ STEP_KEYS = frozenset({"role", "unit", "label", "label_en", "amount", "unit_of_t
 KIND_KEYS = frozenset({"label", "label_en", "number_prefix", "states", "actions", "clocks",
                        "categories", "stages", "outcomes", "levels", "default_level", "parties",
                        "approvals", "figures", "repeats", "ladder", "callback", "documents",
-                       "periods", "monthly", "retention_days"})
+                       "periods", "monthly", "retention_days", "imports"})
 # [[kinds.X.monthly]]: a figure of the kind's register, counted per month.
 MONTHLY_KEYS = frozenset({"label", "label_en", "count", "where", "average_working_days"})
 DOCUMENT_KEYS = frozenset({"title", "body", "items", "item"})
@@ -166,3 +171,10 @@ ACCOUNTABILITY_KEYS = frozenset({"label", "label_en", "consequences"})
 # ledger word a day without one is recorded under.
 MONITORING_KEYS = frozenset({"role", "days", "missed", "label"})
 MONITORING_DAYS = ("every_day", "working_days")
+
+# [kinds.X.imports]: how a past complaint read from a spreadsheet (`tousu import`) enters the
+# kind. `reply`: the actions a row with a reply takes, in order, at the reply's time, each with
+# its inputs; an input's value may be one of IMPORT_VALUES or a literal.
+IMPORT_KEYS = frozenset({"reply"})
+IMPORT_STEP_KEYS = frozenset({"action", "inputs"})
+IMPORT_VALUES = {"$reply": "the row's reply text", "$reply_at": "the row's reply time"}
