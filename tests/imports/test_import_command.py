@@ -148,3 +148,20 @@ def test_an_importer_must_belong_to_the_unit(hotel, tmp_path):
         call_command("import", str(path), "--by", "frontdesk", "--unit", "housekeeping", "--no-progress",
                      stdout=StringIO())
     assert Case.objects.count() == 0
+
+
+def test_an_import_tells_nobody_again(hotel, tmp_path):
+    """Replies given years ago are recorded, not announced again: no webhook for the imported
+    events, nothing in the outbox; a case registered here afterwards is announced as ever."""
+    from tousu.api.models import WebhookSubscription
+    from tousu.notify.models import Notification
+
+    WebhookSubscription.objects.create(url="https://crm.example.com/hook")
+    report = run(xlsx(tmp_path / "留言.xlsx", HEADERS, ROWS), "--mapping", str(_stage_after(tmp_path)))
+    assert "created 3 cases (2 with a reply)" in report
+    assert Notification.objects.count() == 0
+    from tousu.cases import actions
+
+    actions.register_case(actor=hotel.frontdesk, unit=hotel.units["front_office"], channel="phone", stage="after",
+                          category="noise", subject="新的投诉", description="今晚隔壁很吵。", complainant_name="孙先生")
+    assert Notification.objects.filter(channel="webhook").count() == 1

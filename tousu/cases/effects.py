@@ -373,11 +373,11 @@ def _robot(step, params: dict, values: dict) -> None:
     case = step.case
     body = resolve(step, params.get("body", ""), values)
     subject = f"{params.get('subject', '')} {case.number}".strip()
-    rows = robots.queue(unit=step.pending.get("handling_unit", case.handling_unit), role=str(params.get("to", "")),
-                        subject=subject, body="" if body is ... else str(body), case=case)
-    if not rows:
+    unit, role = step.pending.get("handling_unit", case.handling_unit), str(params.get("to", ""))
+    if not robots.targets_for(unit, role).exists():
         raise Refused(_("No group robot or SMS gateway is set up for this unit: ask the administrator to "
                         "add one (admin → robot and SMS targets)."))
+    rows = robots.queue(unit=unit, role=role, subject=subject, body="" if body is ... else str(body), case=case)
     step.facts["robots"] = [row.recipient for row in rows]
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from tousu.cases import actions
 from tousu.cases.engine import acting, run_action, state_label
+from tousu.notify import outbox
 from tousu.cases.errors import ActionError
 from tousu.org.services import configuration_held, current_policy, org_timezone
 
@@ -137,6 +138,11 @@ def _write(row: Prepared, kind, source: str, unit, actor):
     Whole or not at all: the row's key is recorded inside the intake's own transaction, and a
     row with a reply holds intake and steps in one savepoint (a row without one needs none
     beyond the intake's: two statements fewer a row)."""
+    with outbox.quiet():  # what happened then is recorded, not announced again
+        return _write_row(row, kind, source, unit, actor)
+
+
+def _write_row(row: Prepared, kind, source: str, unit, actor):
     marker = {"source": source[:200], "row": row.row, "key": row.key}
     fields = dict(row.fields)
     received_at = fields.pop("received_at")

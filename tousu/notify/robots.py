@@ -37,7 +37,8 @@ def queue(*, unit, role: str, subject: str, body: str, case=None) -> list[Notifi
     for target in targets_for(unit, role):
         row = outbox.queue(recipient=f"{target.get_kind_display()}: {target.name}"[:300], subject=subject,
                            body=body, channel=CHANNEL, case=case, payload={"target": target.pk})
-        rows.append(row)
+        if row is not None:
+            rows.append(row)
     return rows
 
 
