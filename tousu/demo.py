@@ -1,6 +1,7 @@
 """Demo data: the preset's people and a dozen complaints in various states, made through the
-real actions. Texts come from the hotel reviews in ../shared/data when that file is there
-(negative reviews, names redacted), from a small built-in list otherwise."""
+real actions. Texts come from the preset's `[[demo.complaints]]` (the bank's and the telecom's);
+for a preset without them (the hotel), from the hotel reviews in ../shared/data when that file is
+there (negative reviews, names redacted), from a small built-in list otherwise."""
 
 from __future__ import annotations
 
@@ -147,23 +148,33 @@ def load_demo() -> dict:
     categories = list(kind.categories) or [""]
     stages = list(kind.stages) or [""]
     now = timezone.now()
-    texts = cycle(complaint_texts())
+    texts = cycle(demo_complaints(policy))
     for index, plan in enumerate(PLANS):
         person = staff[index % len(staff)]
         unit = Unit.objects.get(code=next(s["unit"] for s in specs if s["username"] == person.username))
         text = next(texts)
         started = now - timedelta(days=12 if plan.overdue else index % 3, hours=index)
         case = actions.register_case(
-            actor=person, unit=unit, channel=channels[index % len(channels)],
-            subject=subject_of(text), description=text,
+            actor=person, unit=unit, channel=text.get("channel") or channels[index % len(channels)],
+            subject=text["subject"], description=text["description"],
             stage=stages[-1] if plan.overdue else stages[index % len(stages)],
             requested_by=started + timedelta(hours=3) if index % len(stages) == 0 else None,
-            category=categories[index % len(categories)],
+            category=text.get("category") or categories[index % len(categories)],
             complainant_name=["张先生", "李女士", "王先生", "赵女士"][index % 4],
             complainant_phone=f"1380000{index:04d}", place="", now=started)
         for step in plan.steps:
             case = _take(policy, case, step, person, started)
     return people
+
+
+def demo_complaints(policy) -> list[dict]:
+    """The demo's complaint texts: the preset's own `[[demo.complaints]]` (subject, description,
+    and optionally category and channel), so a bank's demo shows queues, fees and cards and a
+    telecom's shows coverage and bills; a preset without them gets the hotel reviews."""
+    own = [c for c in policy.raw.get("demo", {}).get("complaints", []) if c.get("description")]
+    if own:
+        return [{**c, "subject": c.get("subject") or subject_of(c["description"])} for c in own]
+    return [{"subject": subject_of(text), "description": text} for text in complaint_texts()]
 
 
 def _has_head(policy, unit) -> bool:

@@ -164,5 +164,8 @@ TOP_KEYS = frozenset({"preset", "extends", "organisation", "roles", "ladder", "c
 ACCOUNTABILITY_KEYS = frozenset({"label", "label_en", "consequences"})
 # [monitoring]: a daily duty (每日搜索、监测、研判、预警): who keeps the log, on which days, and the
 # ledger word a day without one is recorded under.
-MONITORING_KEYS = frozenset({"role", "days", "missed", "label"})
+MONITORING_KEYS = frozenset({"role", "days", "missed", "label", "fields"})
+# The daily log's fields a preset may relabel (`[monitoring.fields]`): the bank's daily check of
+# the customer opinion book names them for what its complaint manager writes.
+MONITORING_FIELDS = ("searched", "findings", "judgement", "warnings")
 MONITORING_DAYS = ("every_day", "working_days")

@@ -101,6 +101,8 @@ class MonitoringForm(forms.Form):
     warnings = forms.CharField(label=_("Warnings given"), required=False, max_length=LONG_TEXT_MAX,
                                widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, units=(), **kwargs):
+    def __init__(self, *args, units=(), labels=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.filter(pk__in=[u.pk for u in units])
+        for name, label in (labels or {}).items():  # the preset's words for its own duty
+            self.fields[name].label = label
