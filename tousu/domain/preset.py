@@ -198,6 +198,9 @@ def parse_policy(doc: dict[str, Any], origins: dict | None = None) -> Policy:
     if kinds and default_kind not in kinds:
         p.add(("default_kind",), f"unknown kind {default_kind!r}")
     duties.read(doc, roles, p)  # [accountability], [monitoring], levels' record_views
+    report_units = _table(doc.get("reports"), ("reports",), p).get("units", [])
+    if not isinstance(report_units, list) or any(str(k) not in unit_kinds for k in report_units):
+        p.add(("reports", "units"), "must be a list of the preset's unit kinds")
     if p.found:
         raise PolicyError(p.found)
     return Policy(
