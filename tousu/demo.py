@@ -100,7 +100,10 @@ class Plan:
 
 
 CALLED_BACK_PLEASED, CALLED_BACK_DISPLEASED = "call back: pleased", "call back: displeased"
+# The steps that handle a case up to the reply; a preset may give its own (`[demo] handled`,
+# with `[demo.inputs.ACTION]`), e.g. the bank's finding before the reply.
 HANDLED = ("accept", "propose_resolution", "reply")
+HANDLED_STEPS = "handled"
 # A dozen cases in various states.
 PLANS = [
     Plan(),
@@ -108,13 +111,13 @@ PLANS = [
     Plan(("accept",), overdue=True),
     Plan(("accept", "escalate")),
     Plan(("accept", "propose_resolution")),
-    Plan(HANDLED),
-    Plan((*HANDLED, CALLED_BACK_PLEASED)),
-    Plan((*HANDLED, CALLED_BACK_PLEASED, "close")),
-    Plan((*HANDLED, CALLED_BACK_PLEASED, "close")),
+    Plan((HANDLED_STEPS,)),
+    Plan((HANDLED_STEPS, CALLED_BACK_PLEASED)),
+    Plan((HANDLED_STEPS, CALLED_BACK_PLEASED, "close")),
+    Plan((HANDLED_STEPS, CALLED_BACK_PLEASED, "close")),
     Plan(("reject",)),
     Plan(("accept", "withdraw")),
-    Plan((*HANDLED, CALLED_BACK_DISPLEASED)),
+    Plan((HANDLED_STEPS, CALLED_BACK_DISPLEASED)),
 ]
 # What the demo writes into the actions it takes, by their input names.
 INPUTS = {
@@ -149,7 +152,11 @@ def load_demo() -> dict:
     stages = list(kind.stages) or [""]
     now = timezone.now()
     texts = cycle(demo_complaints(policy))
+    handled = tuple(policy.raw.get("demo", {}).get("handled", HANDLED))
+    inputs = {**INPUTS, **policy.raw.get("demo", {}).get("inputs", {})}
     for index, plan in enumerate(PLANS):
+        plan = Plan(tuple(s for step in plan.steps for s in (handled if step == HANDLED_STEPS else (step,))),
+                    plan.overdue)
         person = staff[index % len(staff)]
         unit = Unit.objects.get(code=next(s["unit"] for s in specs if s["username"] == person.username))
         text = next(texts)
@@ -163,7 +170,7 @@ def load_demo() -> dict:
             complainant_name=["张先生", "李女士", "王先生", "赵女士"][index % 4],
             complainant_phone=f"1380000{index:04d}", place="", now=started)
         for step in plan.steps:
-            case = _take(policy, case, step, person, started)
+            case = _take(policy, case, step, person, started, inputs)
     return people
 
 
@@ -192,7 +199,7 @@ def _outcome(kind, pleased: bool) -> str:
     return next(code for code in kind.figures.verdicts if code not in kind.figures.satisfied)
 
 
-def _take(policy, case, step: str, person, started):
+def _take(policy, case, step: str, person, started, inputs=INPUTS):
     """Take one step of a plan on `case`: the owner acts, except that the unit's head rejects
     and closes (after the signature the kind's close asks for, when it asks for one)."""
     kind = policy.kind(case.kind)
@@ -206,7 +213,7 @@ def _take(policy, case, step: str, person, started):
         signer = next(m.user for m in case.handling_unit.memberships.select_related("user", "role")
                       if policy.roles[m.role.code].sign_off)
         actions.perform("sign_off", actor=signer, case_id=case.pk, now=started)
-    return actions.perform(step, actor=actor, case_id=case.pk, inputs=INPUTS.get(step, {}), now=started)
+    return actions.perform(step, actor=actor, case_id=case.pk, inputs=inputs.get(step, {}), now=started)
 
 
 def _close_needs_signature(kind) -> bool:

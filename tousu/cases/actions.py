@@ -293,9 +293,11 @@ def escalate_case(*, actor, case_id: int, reason: str, expected_version: int | N
 
 def propose_resolution(*, actor, case_id: int, resolution: str, compensation=0, at_fault: bool | None = None,
                        responsible_employee=None, expected_version: int | None = None, now=None) -> Case:
+    # Only what was given: a preset may record fault and the responsible employee elsewhere (the
+    # bank's findings after the investigation).
+    given = {k: v for k, v in (("at_fault", at_fault), ("responsible_employee", responsible_employee)) if v is not None}
     return _perform("propose_resolution", actor=actor, case_id=case_id, expected_version=expected_version,
-                    now=now, resolution=resolution, compensation=compensation, at_fault=at_fault,
-                    responsible_employee=responsible_employee)
+                    now=now, resolution=resolution, compensation=compensation, **given)
 
 
 def reply_case(*, actor, case_id: int, text: str, expected_version: int | None = None, now=None) -> Case:

@@ -65,6 +65,7 @@ GUARDS = {
     "actor_in_unit": {"unit": "'handling' or 'target' or 'receiving': the actor holds one of the "
                               "action's roles in that unit of the case itself"},
     "level_at_least": {"level": "a level of the kind (by its place, lowest first)"},
+    "no_contact_details": {},  # the complainant left no phone, email or address to reply to
 }
 GUARD_COMMON = frozenset({"guard", "message", "message_en"})
 
@@ -103,6 +104,9 @@ EFFECTS = {
                        "held to account (optional: the owner)"},
     "publish": {"title": "the title input", "summary": "the summary input",
                 "lessons": "the lessons input: the case goes into the case library (案例库)"},
+    "corrective_action": {"title": "the title input", "due": "the date input: the due date",
+                          "owner": "the person input: who carries it out (optional: the actor)",
+                          "description": "the input saying what is to be done (optional)"},
     "anonymise": {},  # clear the personal data of the case and its parties (retention, erasure)
     "personal_data_export": {},  # gather what is held about the complainant (a request to see it)
     "robot": {"to": "a role code: the group robots and SMS gateways set up in the admin for that "
@@ -157,7 +161,10 @@ LEVEL_KEYS = frozenset({"value", "label", "visible_to", "record_views"})
 FIGURE_KEYS = frozenset({"responded", "resolved", "satisfied", "verdicts", "dismissed"})
 TOP_KEYS = frozenset({"preset", "extends", "organisation", "roles", "ladder", "channels",
                       "unit_kinds", "kinds", "default_kind", "units", "demo", "reports", "portal",
-                      "accountability", "monitoring"})
+                      "accountability", "monitoring", "intake"})
+# [intake]: `on_the_spot`, the default kind's action (taking one `text` input) that answers a
+# complaint at once, offered on the staff intake form (the bank's 当场答复).
+INTAKE_KEYS = frozenset({"on_the_spot"})
 
 # [accountability.WORD]: what an entry of the accountability ledger under WORD means (迟报 ...)
 # and the consequences the organisation's rules attach to it, shown in the yearly ledger.
