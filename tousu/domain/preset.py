@@ -203,6 +203,12 @@ def parse_policy(doc: dict[str, Any], origins: dict | None = None) -> Policy:
     spot = intake.get("on_the_spot")
     if spot is not None and (default_kind not in kinds or str(spot) not in kinds[default_kind].actions):
         p.add(("intake", "on_the_spot"), f"unknown action {spot!r} of the kind {default_kind!r}")
+    for code, spec in _table(doc.get("registers"), ("registers",), p).items():
+        spec = _table(spec, ("registers", code), p)
+        _unknown_keys(spec, v.REGISTER_KEYS, ("registers", code), p)
+        listed = spec.get("channels", [])
+        if not isinstance(listed, list) or not listed or any(str(c) not in channels for c in listed):
+            p.add(("registers", code, "channels"), "must be a list of the preset's channels")
     report_units = _table(doc.get("reports"), ("reports",), p).get("units", [])
     if not isinstance(report_units, list) or any(str(k) not in unit_kinds for k in report_units):
         p.add(("reports", "units"), "must be a list of the preset's unit kinds")

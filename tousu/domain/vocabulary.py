@@ -161,7 +161,10 @@ LEVEL_KEYS = frozenset({"value", "label", "visible_to", "record_views"})
 FIGURE_KEYS = frozenset({"responded", "resolved", "satisfied", "verdicts", "dismissed"})
 TOP_KEYS = frozenset({"preset", "extends", "organisation", "roles", "ladder", "channels",
                       "unit_kinds", "kinds", "default_kind", "units", "demo", "reports", "portal",
-                      "accountability", "monitoring", "intake"})
+                      "accountability", "monitoring", "intake", "registers"})
+# [registers.CODE]: a paper register kept as a view of the cases received through its channels
+# (the bank outlet's 客户意见簿 and 意见登记簿), a page and an xlsx export.
+REGISTER_KEYS = frozenset({"label", "channels"})
 # [intake]: `on_the_spot`, the default kind's action (taking one `text` input) that answers a
 # complaint at once, offered on the staff intake form (the bank's 当场答复).
 INTAKE_KEYS = frozenset({"on_the_spot"})
