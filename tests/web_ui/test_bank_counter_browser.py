@@ -2,8 +2,6 @@
 the work list until recorded; a complaint answered at the counter is registered and answered in
 one step (当场答复) and then waits for the call-back and the outlet head's signature."""
 
-import re
-
 from tests.browser import shot
 from tests.web_ui.test_readme_walkthrough import exact, log_in
 from tousu.cases.models import Case
