@@ -110,3 +110,13 @@ def test_the_register_page_in_a_browser(live_server, page, bank, november):
     with page.expect_download() as download:
         page.click("#register-xlsx")
     assert download.value.suggested_filename == "register-opinion_register-2026-11.xlsx"
+
+
+def test_names_and_phones_are_masked_for_a_role_that_may_not_see_them(client, bank, november):
+    from tousu.org.models import Role
+
+    Role.objects.filter(code="staff").update(sees_personal_data=False)
+    client.force_login(bank.teller)
+    page = client.get("/quality/registers/opinion_register/?month=2026-11").content.decode()
+    assert november["phone"].number in page
+    assert "陈女士" not in page and "13900002222" not in page and "陈**" in page and "2222" in page
