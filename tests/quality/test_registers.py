@@ -55,6 +55,7 @@ def test_the_register_page_lists_the_months_complaints_with_handling_and_signatu
         assert column in page, column
     assert november["phone"].number in page and november["walk_in"].number in page
     assert november["book"].number not in page  # the opinion book is the other register
+    assert "None" not in page  # an unsigned line leaves the signature empty
     assert "上月的" not in page and "古翠路的" not in page
     book = client.get("/quality/registers/opinion_book/?month=2026-11").content.decode()
     assert "<h1>客户意见簿" in book and november["book"].number in book and "意见簿上回复" in book
@@ -75,7 +76,7 @@ def test_the_register_xlsx_holds_the_originals_columns(client, bank, november):
     phone, walk_in = rows
     assert phone[0] == 1 and isinstance(phone[0], int)
     assert phone[2] == dt.datetime(2026, 11, 5, 9, 30)
-    assert phone[7].startswith("已说明收费标准") and "按价目表收费" in phone[7]
+    assert phone[7] == "按价目表收费\n已说明收费标准"  # the finding, then the explanation given
     assert (phone[8], phone[9], phone[10]) == ("已电话说明", "电话", dt.datetime(2026, 11, 5, 11, 30))
     assert phone[11] in (None, "")  # not signed yet: the register shows the gap
     assert "杨帆" in walk_in[11]

@@ -77,10 +77,11 @@ def rows(user, register: Register, *, month: str = "") -> tuple[str, list[list]]
     for n, case in enumerate(cases, start=1):
         kind = policy.kind(case.kind)
         contact = case.complainant_phone or case.complainant_email or case.complainant_address
-        handling = [case.resolution]
-        for key in ("findings", "apology", "explanation"):
-            if (case.data or {}).get(key):
-                handling.append(str(case.data[key]))
+        handling = []  # what was found, the apology, then the correction or the explanation given
+        for text in ((case.data or {}).get("findings"), (case.data or {}).get("apology"), case.resolution,
+                     (case.data or {}).get("explanation")):
+            if text and str(text) not in handling:
+                handling.append(str(text))
         method = (case.data or {}).get("reply_method", "")
         methods = dict(kind.actions["reply"].input("method").choices) if (
             "reply" in kind.actions and kind.actions["reply"].input("method")) else {}
