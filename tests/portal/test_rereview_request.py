@@ -81,3 +81,15 @@ def test_an_unanswered_request_is_late_against_the_owner(client, replied, bank):
         sweep()
     late = Lateness.objects.get(case=replied)
     assert late.person == bank.cm and late.unit == bank.units["outlet_wenyi"]
+
+
+def test_the_owners_case_page_offers_the_answer_only_once_asked(client, replied, bank):
+    from django.test import Client
+
+    staff = Client()
+    staff.force_login(bank.cm)
+    page = staff.get(f"/staff/cases/{replied.pk}/").content.decode()
+    assert "答复复核申请" not in page  # not listed as "not yet" on every replied case
+    ask(client)
+    page = staff.get(f"/staff/cases/{replied.pk}/").content.decode()
+    assert 'id="action-answer_review"' in page

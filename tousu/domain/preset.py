@@ -807,7 +807,8 @@ def _action(name: str, doc: dict, ctx: _Context, path: Path_, order: int, p: _Pr
         effects=_effects(doc.get("effects"), (*path, "effects"), ctx, inputs, p),
         to_by_state=tuple(to_by_state), role_flag=flag, note=str(doc.get("note", "")),
         outcome=str(doc.get("outcome", "")), branches=tuple(branches), then=then,
-        portal=bool(doc.get("portal", False)), offer=bool(doc.get("offer", True)), label=str(doc.get("label", "")),
+        portal=bool(doc.get("portal", False)), offer=bool(doc.get("offer", True)),
+        quiet=bool(doc.get("quiet", False)), label=str(doc.get("label", "")),
         label_en=str(doc.get("label_en", "")), order=_int(doc.get("order"), (*path, "order"), p, order))
 
 

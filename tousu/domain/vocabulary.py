@@ -134,7 +134,7 @@ CLOCK_KEYS = frozenset({"name", "label", "label_en", "when", "amount", "unit", "
                         "on_breach", "raise_level", "per_party"})
 ACTION_KEYS = frozenset({"label", "label_en", "from", "to", "roles", "role_flag", "inputs",
                          "requires", "effects", "note", "outcome", "branches", "then", "portal",
-                         "order", "offer"})
+                         "order", "offer", "quiet"})
 BRANCH_KEYS = frozenset({"to", "effects", "then"})
 ROLE_KEYS = frozenset({"name", "max_compensation", "sign_off", "close", "personal_data",
                        "all_units"})
