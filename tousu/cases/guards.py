@@ -65,6 +65,13 @@ def _document_served(case, document: str, roles) -> bool:
     return all_served(case, document, tuple(roles))
 
 
+def _no_contact_details(case) -> bool:
+    """The complainant left no phone, email or address: a reply can only be written where they
+    wrote (第九条: 客户留有联系方式的，必须回复客户)."""
+    return not any((getattr(case, name, "") or "").strip()
+                   for name in ("complainant_phone", "complainant_email", "complainant_address"))
+
+
 def _level_rank(kind: Kind, value) -> int:
     values = kind.level_values()
     return values.index(value) if value in values else -1
@@ -86,6 +93,7 @@ CHECKS = {
     "actor_in_unit": lambda case, g, ctx: _actor_in_unit(case, ctx, g.param("unit")),
     "level_at_least": lambda case, g, ctx: _level_rank(ctx.kind, case.severity) >= _level_rank(
         ctx.kind, g.param("level")),
+    "no_contact_details": lambda case, g, ctx: _no_contact_details(case),
 }
 
 MESSAGES = {
@@ -102,6 +110,7 @@ MESSAGES = {
     "document_served": _("The document has not been served on every party yet."),
     "actor_in_unit": _("Only the unit concerned may take this step."),
     "level_at_least": _("The case's level is too low for this step."),
+    "no_contact_details": _("The complainant left contact details: the reply must reach them directly."),
 }
 
 

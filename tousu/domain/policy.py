@@ -129,6 +129,7 @@ class ActionSpec:
     then: str = ""  # an action the system takes next, when it may
     portal: bool = False  # offered to the complainant on the portal
     offer: bool = True  # offered on the case page (off: another page takes it, e.g. quality's)
+    quiet: bool = False  # not listed as "not yet" on the case page while a guard holds it back
     label: str = ""
     label_en: str = ""
     order: int = 0

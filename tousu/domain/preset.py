@@ -199,6 +199,20 @@ def parse_policy(doc: dict[str, Any], origins: dict | None = None) -> Policy:
     if kinds and default_kind not in kinds:
         p.add(("default_kind",), f"unknown kind {default_kind!r}")
     duties.read(doc, roles, p)  # [accountability], [monitoring], levels' record_views
+    intake = _table(doc.get("intake"), ("intake",), p)
+    _unknown_keys(intake, v.INTAKE_KEYS, ("intake",), p)
+    spot = intake.get("on_the_spot")
+    if spot is not None and (default_kind not in kinds or str(spot) not in kinds[default_kind].actions):
+        p.add(("intake", "on_the_spot"), f"unknown action {spot!r} of the kind {default_kind!r}")
+    for code, spec in _table(doc.get("registers"), ("registers",), p).items():
+        spec = _table(spec, ("registers", code), p)
+        _unknown_keys(spec, v.REGISTER_KEYS, ("registers", code), p)
+        listed = spec.get("channels", [])
+        if not isinstance(listed, list) or not listed or any(str(c) not in channels for c in listed):
+            p.add(("registers", code, "channels"), "must be a list of the preset's channels")
+    report_units = _table(doc.get("reports"), ("reports",), p).get("units", [])
+    if not isinstance(report_units, list) or any(str(k) not in unit_kinds for k in report_units):
+        p.add(("reports", "units"), "must be a list of the preset's unit kinds")
     if p.found:
         raise PolicyError(p.found)
     return Policy(
@@ -756,6 +770,10 @@ def _check_references(name: str, params: dict, path: Path_, ctx: _Context, names
         p.add((*path, "to"), f"unknown recipient {params['to']!r} (owner, complainant or a role)")
     if name == "robot" and params.get("to") not in ctx.roles:
         p.add((*path, "to"), f"unknown role {params.get('to')!r}")
+    if name == "corrective_action":
+        for key in ("title", "due", "owner", "description"):
+            if key in params and params[key] not in names:
+                p.add((*path, key), f"the action has no input {params[key]!r}")
     if name == "accountability":
         for key in ("unit", "person"):
             if key in params and params[key] not in names:
@@ -763,7 +781,8 @@ def _check_references(name: str, params: dict, path: Path_, ctx: _Context, names
 
 
 # The parameters an effect cannot do without that no other check above catches when missing.
-_EFFECT_NEEDS = {"transfer": ("unit",), "assign": ("person",), "request_approval": ("chain",)}
+_EFFECT_NEEDS = {"transfer": ("unit",), "assign": ("person",), "request_approval": ("chain",),
+                 "corrective_action": ("title", "due")}
 
 
 def _action(name: str, doc: dict, ctx: _Context, path: Path_, order: int, p: _Problems) -> ActionSpec:
@@ -820,7 +839,8 @@ def _action(name: str, doc: dict, ctx: _Context, path: Path_, order: int, p: _Pr
         effects=_effects(doc.get("effects"), (*path, "effects"), ctx, inputs, p),
         to_by_state=tuple(to_by_state), role_flag=flag, note=str(doc.get("note", "")),
         outcome=str(doc.get("outcome", "")), branches=tuple(branches), then=then,
-        portal=bool(doc.get("portal", False)), offer=bool(doc.get("offer", True)), label=str(doc.get("label", "")),
+        portal=bool(doc.get("portal", False)), offer=bool(doc.get("offer", True)),
+        quiet=bool(doc.get("quiet", False)), label=str(doc.get("label", "")),
         label_en=str(doc.get("label_en", "")), order=_int(doc.get("order"), (*path, "order"), p, order))
 
 

@@ -72,7 +72,7 @@ class ComplaintForm(forms.Form):
 
 class LookupForm(forms.Form):
     tracking_code = forms.CharField(label=_("Tracking code"), max_length=32, widget=forms.TextInput(
-        attrs={"autocomplete": "off", "autocapitalize": "off", "spellcheck": "false"}))
+        attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}))
     phone_last4 = forms.CharField(
         label=_("Last four digits of your phone number"), min_length=4, max_length=4,
         validators=[RegexValidator(r"^[0-9]{4}$", _("Enter four digits."))],
