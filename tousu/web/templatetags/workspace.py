@@ -49,3 +49,28 @@ def last_day(moment):
     if moment is None:
         return ""
     return timezone.localtime(moment - timedelta(microseconds=1), org_timezone()).strftime("%Y-%m-%d")
+
+
+@register.filter
+def deadline(moment) -> str:
+    """A deadline as a clerk reads it, in the organisation's zone: one that falls at midnight is
+    the end of the day before (2026-12-01 24:00), not the start of the next (2026-12-02 00:00)."""
+    from tousu.cases.readable import deadline_text
+
+    return deadline_text(moment)
+
+
+@register.simple_tag
+def time_left(due, now) -> str:
+    """剩余 5 小时 6 分 / 已超时 2 天 3 小时: the two largest units, in words."""
+    from tousu.cases.readable import time_left as words
+
+    return words(due, now)
+
+
+@register.filter
+def yuan(amount) -> str:
+    """An amount of money with its unit: 200.00 元."""
+    from tousu.cases.readable import yuan as words
+
+    return words(amount)
