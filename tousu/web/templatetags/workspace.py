@@ -74,3 +74,21 @@ def yuan(amount) -> str:
     from tousu.cases.readable import yuan as words
 
     return words(amount)
+
+
+FOLD_AFTER = 160  # characters: a longer text shows its start and opens on a click (no script)
+
+
+@register.simple_tag
+def folded(text) -> str:
+    """A long text folded into <details>: its first line as the summary, the whole when opened."""
+    from django.utils.html import format_html
+    from django.utils.text import Truncator
+    from django.utils.translation import gettext as _
+
+    text = "" if text is None else str(text)
+    if len(text) <= FOLD_AFTER:
+        return text
+    return format_html('<details class="folded"><summary>{} <span class="muted">{}</span></summary>'
+                       '<div class="folded-text">{}</div></details>',
+                       Truncator(text).chars(80), _("(show all)"), text)
