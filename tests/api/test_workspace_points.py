@@ -90,3 +90,12 @@ def test_a_small_list_keeps_its_exact_count(hotel, api, limit):
     register(hotel, 3)
     page = api(hotel.frontdesk).get("/cases", limit=limit).json()
     assert (page["count"], page["count_capped"]) == (3, False)
+
+
+def test_the_apis_q_finds_by_the_last_four_digits_of_the_phone(hotel, api):
+    wanted = actions.register_case(actor=hotel.frontdesk, unit=hotel.units["front_office"], channel="phone",
+                                   stage="after", category="hygiene", subject="房间有异味", description="烟味",
+                                   complainant_name="张先生", complainant_phone="13912344321")
+    register(hotel, 2)
+    page = api(hotel.frontdesk).get("/cases", q="4321").json()
+    assert [item["number"] for item in page["items"]] == [wanted.number]
