@@ -1,10 +1,12 @@
 from django.urls import path
 
-from .views import case, intake, register, work
+from .views import case, intake, overview, register, work
 
 app_name = "web"
 urlpatterns = [
     path("", work.my_work, name="my_work"),
+    path("overview/", overview.manager_overview, name="overview"),
+    path("home/", overview.home, name="home"),
     path("sign-off/", work.sign_off_queue, name="sign_off"),
     path("units/", work.all_units, name="all_units"),
     path("register/<slug:kind>/", register.register, name="register"),

@@ -92,3 +92,17 @@ def folded(text) -> str:
     return format_html('<details class="folded"><summary>{} <span class="muted">{}</span></summary>'
                        '<div class="folded-text">{}</div></details>',
                        Truncator(text).chars(80), _("(show all)"), text)
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key] in a template (a figure by its code)."""
+    return (mapping or {}).get(key)
+
+
+@register.simple_tag
+def has_overview(user) -> bool:
+    """Heads and those who see every unit have the manager's overview."""
+    from ..overview import home_is_overview
+
+    return user.is_authenticated and home_is_overview(user, current_policy())

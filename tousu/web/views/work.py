@@ -137,3 +137,4 @@ def all_units(request):
         raise PermissionDenied
     now = timezone.now()
     return render(request, "web/all_units.html", {"rows": selectors.unit_overview(request.user, now), "now": now})
+
