@@ -129,6 +129,7 @@ class ActionSpec:
     then: str = ""  # an action the system takes next, when it may
     portal: bool = False  # offered to the complainant on the portal
     offer: bool = True  # offered on the case page (off: another page takes it, e.g. quality's)
+    bulk: bool = False  # offered on the work list for the cases ticked there, one by one
     label: str = ""
     label_en: str = ""
     order: int = 0

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import case, intake, overview, register, work
+from .views import bulk, case, intake, overview, register, work
 
 app_name = "web"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("overview/", overview.manager_overview, name="overview"),
     path("home/", overview.home, name="home"),
     path("sign-off/", work.sign_off_queue, name="sign_off"),
+    path("bulk/", bulk.bulk_action, name="bulk"),
     path("units/", work.all_units, name="all_units"),
     path("register/<slug:kind>/", register.register, name="register"),
     path("intake/", intake.intake_index, name="intake_index"),

@@ -14,6 +14,7 @@ from tousu.cases.selectors import filter_cases, may_see_personal_data, order_cas
 from tousu.org.services import current_policy
 
 from .. import selectors
+from .bulk import bulk_actions, bulk_people
 from .common import staff_required
 
 PER_PAGE = 25
@@ -117,6 +118,8 @@ def my_work(request):
         "units": selectors.filter_units(request.user), "sort": sort,
         "sorts": [(code, SORT_LABELS[code]) for code in selectors.SORTS],
         "page_query": _query(keep, tab=tab), "now": timezone.now(),
+        "bulk": bulk_actions(policy), "bulk_people": bulk_people(request.user),
+        "here": request.get_full_path(),
     })
 
 
