@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import bulk, case, intake, overview, register, work
+from .views import bulk, case, intake, overview, register, saved_filters, work
 
 app_name = "web"
 urlpatterns = [
@@ -9,6 +9,8 @@ urlpatterns = [
     path("home/", overview.home, name="home"),
     path("sign-off/", work.sign_off_queue, name="sign_off"),
     path("bulk/", bulk.bulk_action, name="bulk"),
+    path("filters/", saved_filters.save_filter, name="save_filter"),
+    path("filters/<int:filter_id>/delete/", saved_filters.delete_filter, name="delete_filter"),
     path("units/", work.all_units, name="all_units"),
     path("register/<slug:kind>/", register.register, name="register"),
     path("intake/", intake.intake_index, name="intake_index"),

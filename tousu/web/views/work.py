@@ -16,6 +16,7 @@ from tousu.org.services import current_policy
 from .. import selectors
 from .bulk import bulk_actions, bulk_people
 from .common import staff_required
+from .saved_filters import saved_for
 
 PER_PAGE = 25
 # A badge counts no further than "99+", and the pager no further than ten pages ahead: each count
@@ -119,6 +120,7 @@ def my_work(request):
         "sorts": [(code, SORT_LABELS[code]) for code in selectors.SORTS],
         "page_query": _query(keep, tab=tab), "now": timezone.now(),
         "bulk": bulk_actions(policy), "bulk_people": bulk_people(request.user),
+        "saved": saved_for(request.user), "current_query": _query(keep, tab=tab),
         "here": request.get_full_path(),
     })
 
