@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tousu.cases import inputs as input_rules
 from tousu.cases.engine import label_of, perform
 from tousu.cases.errors import ActionError
 from tousu.cases.selectors import cases_visible_to
@@ -23,7 +24,8 @@ MAX_CASES = 200  # a page of the list is 25; a bigger selection is a mistake, no
 
 def bulk_actions(policy) -> list[dict]:
     """[{code, kind, spec, label}] of the actions offered on the work list, by kind."""
-    return [{"code": f"{kind.code}:{spec.name}", "kind": kind, "spec": spec, "label": label_of(kind, spec.name)}
+    return [{"code": f"{kind.code}:{spec.name}", "kind": kind, "spec": spec, "label": label_of(kind, spec.name),
+             "inputs": [(item, input_rules.label(item)) for item in spec.inputs]}
             for kind in policy.kinds.values()
             for spec in sorted(kind.actions.values(), key=lambda s: s.order) if spec.bulk and spec.label]
 
