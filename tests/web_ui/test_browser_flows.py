@@ -21,7 +21,7 @@ def log_in(page, live_server, username, then=""):
     page.fill("#id_username", username)
     page.fill("#id_password", "pw")
     page.click("form[action$='/accounts/login/'] button[type=submit]")
-    page.wait_for_url("**/staff/")
+    page.wait_for_url("**/staff/**")
     if then:
         page.goto(live_server.url + then)
 

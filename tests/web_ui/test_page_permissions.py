@@ -41,7 +41,8 @@ def test_login_and_logout(client, hotel):
     page = client.get(reverse("login"))
     assert b'name="username"' in page.content and b'name="password"' in page.content
     response = client.post(reverse("login"), {"username": "frontdesk", "password": "pw"})
-    assert response.status_code == 302 and response["Location"] == reverse("web:my_work")
+    assert response.status_code == 302 and response["Location"] == reverse("web:home")
+    assert client.get(reverse("web:home"))["Location"] == reverse("web:my_work")  # a clerk starts on her work
     assert client.get(reverse("web:my_work")).status_code == 200
     response = client.post(reverse("logout"))
     assert response.status_code == 302 and response["Location"] == reverse("login")

@@ -31,7 +31,7 @@ def log_in(page, live_server, username):
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill("pw")
     page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/staff/")
+    page.wait_for_url("**/staff/**")
 
 
 def open_case(page, live_server, case):

@@ -138,6 +138,8 @@ def register_case(*, actor, unit: Unit, channel: str, subject: str, description:
     requested_by = _aware(requested_by, "requested_by", _("Requested time"))
     promised_reply_at = _aware(promised_reply_at, "promised_reply_at", _("Agreed reply time"))
     occurred_at = _aware(occurred_at, "occurred_at", _("Time of the event"))
+    if input_rules.event_time_in_future(occurred_at, now):
+        raise InvalidInput(_("This time is in the future."), field="occurred_at")
     for value, field in ((requested_by, "requested_by"), (promised_reply_at, "promised_reply_at")):
         if value is not None and value <= now:
             raise InvalidInput(_("This time must be in the future."), field=field)

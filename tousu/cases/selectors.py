@@ -6,12 +6,13 @@ unit (marketing, head office service management)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 
 from django.db import connections
 from django.db.models import (BooleanField, Exists, ExpressionWrapper, F, Func, OuterRef, Q, QuerySet, Subquery,
                               Value)
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Replace
 from django.utils.translation import gettext as _
 
 from tousu.domain.policy import ANY_MEMBER, OWNER, Policy
@@ -309,9 +310,10 @@ def search_cases(qs: QuerySet[Case], term: str, *, personal: bool) -> QuerySet[C
     found = Q(number__icontains=term) | Q(subject__icontains=term) | Q(description__icontains=term)
     if personal:
         found |= Q(complainant_name__icontains=term)
+    also = _found_by_key(term, personal=personal, db=qs.db)
     terms = search.query_terms(term)
     if not terms or connections[qs.db].vendor != "postgresql":
-        return qs.filter(found)
+        return qs.filter(found | Q(pk__in=also)) if also else qs.filter(found)
     indexed = Q(HasTerms(terms))
     if personal:
         indexed |= Q(HasTerms(search.name_terms(terms)))
@@ -321,7 +323,46 @@ def search_cases(qs: QuerySet[Case], term: str, *, personal: bool) -> QuerySet[C
     # of those" instead of multiplying that estimate by LIKE's own guess (3 % x 3 % for 态度,
     # which made every term look rare and read all 32,000 hits to show the newest 25).
     exact = Coalesce(ExpressionWrapper(found, output_field=BooleanField()), Value(False))
+    if also:  # the rows found by a key join those of the index as one more bitmap
+        return qs.filter((Q(indexed) & Q(exact)) | Q(pk__in=also))
     return qs.filter(indexed, exact)
+
+
+KEY_HITS = 500  # a phone's last four digits or a common party name: the newest this many cases
+_PHONE_LIKE = re.compile(r"^\+?[\d\s-]+$")
+
+
+def _bare(field: str):
+    """A phone as its digits (and a leading +): spaces and dashes taken out, as typed or stored."""
+    return Replace(Replace(F(field), Value(" "), Value("")), Value("-"), Value(""))
+
+
+def _found_by_key(term: str, *, personal: bool, db: str) -> list[int]:
+    """Ids of the cases a term names by a key rather than by their text: the tracking code, the
+    complainant's (or a party's) full phone number or its last four digits, and a party's name
+    (an organisation's always; a person's only for who may see personal data, as the case page
+    masks it). Read as a short list of ids first, so the search still walks only its indexes.
+    The caller intersects them with the cases the person may see."""
+    from .models import CaseParty
+
+    ids: list[int] = []
+    code = term.strip()
+    if 4 <= len(code) <= 32:
+        ids += Case.objects.using(db).filter(tracking_code__iexact=code).values_list("pk", flat=True)[:1]
+    digits = re.sub(r"[\s+-]", "", code)
+    if personal and _PHONE_LIKE.match(code) and len(digits) >= 4:
+        match = "endswith" if len(digits) == 4 else "contains"
+        ids += (Case.objects.using(db).annotate(bare_phone=_bare("complainant_phone"))
+                .filter(**{f"bare_phone__{match}": digits}).order_by("-received_at")
+                .values_list("pk", flat=True)[:KEY_HITS])
+        ids += (CaseParty.objects.using(db).annotate(bare_phone=_bare("phone"))
+                .filter(**{f"bare_phone__{match}": digits}).values_list("case_id", flat=True)[:KEY_HITS])
+    if len(code) >= 2 and not code.isdigit():
+        named = Q(name__icontains=code)
+        if not personal:
+            named &= ~Q(kind=CaseParty.PERSON)
+        ids += CaseParty.objects.using(db).filter(named).order_by("-case_id").values_list("case_id", flat=True)[:KEY_HITS]
+    return sorted(set(ids))
 
 
 def order_cases(qs: QuerySet[Case], order_by: str = "-received_at") -> QuerySet[Case]:

@@ -130,6 +130,7 @@ class ActionSpec:
     portal: bool = False  # offered to the complainant on the portal
     offer: bool = True  # offered on the case page (off: another page takes it, e.g. quality's)
     quiet: bool = False  # not listed as "not yet" on the case page while a guard holds it back
+    bulk: bool = False  # offered on the work list for the cases ticked there, one by one
     label: str = ""
     label_en: str = ""
     order: int = 0

@@ -833,13 +833,18 @@ def _action(name: str, doc: dict, ctx: _Context, path: Path_, order: int, p: _Pr
     then = str(doc.get("then", ""))
     if then and then not in ctx.actions:
         p.add((*path, "then"), f"unknown action {then!r}")
+    bulk = bool(doc.get("bulk", False))
+    for item in inputs if bulk else ():
+        if item.type not in v.BULK_INPUT_TYPES:
+            p.add((*path, "bulk"), f"input {item.name!r} is a {item.type}: a bulk action takes only "
+                                   f"{', '.join(sorted(v.BULK_INPUT_TYPES))}")
     return ActionSpec(
         name=name, from_states=from_states, to_state=to_state, roles=roles,
         requires=_guards(doc.get("requires"), (*path, "requires"), ctx, p), inputs=inputs,
         effects=_effects(doc.get("effects"), (*path, "effects"), ctx, inputs, p),
         to_by_state=tuple(to_by_state), role_flag=flag, note=str(doc.get("note", "")),
         outcome=str(doc.get("outcome", "")), branches=tuple(branches), then=then,
-        portal=bool(doc.get("portal", False)), offer=bool(doc.get("offer", True)),
+        portal=bool(doc.get("portal", False)), offer=bool(doc.get("offer", True)), bulk=bulk,
         quiet=bool(doc.get("quiet", False)), label=str(doc.get("label", "")),
         label_en=str(doc.get("label_en", "")), order=_int(doc.get("order"), (*path, "order"), p, order))
 

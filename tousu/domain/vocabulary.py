@@ -139,7 +139,10 @@ CLOCK_KEYS = frozenset({"name", "label", "label_en", "when", "amount", "unit", "
                         "on_breach", "raise_level", "per_party"})
 ACTION_KEYS = frozenset({"label", "label_en", "from", "to", "roles", "role_flag", "inputs",
                          "requires", "effects", "note", "outcome", "branches", "then", "portal",
-                         "order", "offer", "quiet"})
+                         "order", "offer", "quiet", "bulk"})
+# The input types an action offered on a whole selection (`bulk = true`) may take: the same
+# values for every case chosen.
+BULK_INPUT_TYPES = frozenset({"text", "longtext", "person"})
 BRANCH_KEYS = frozenset({"to", "effects", "then"})
 ROLE_KEYS = frozenset({"name", "max_compensation", "sign_off", "close", "personal_data",
                        "all_units"})

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 
 from django import forms
 from django.core.validators import RegexValidator
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tousu.cases.actions import PHONE_RE
 from tousu.cases.attachments import MultipleFileField
+from tousu.cases.inputs import event_time_in_future
 
 
 
@@ -58,7 +57,7 @@ class ComplaintForm(forms.Form):
 
     def clean_occurred_at(self):
         value = self.cleaned_data.get("occurred_at")
-        if value is not None and value > timezone.now() + timedelta(minutes=5):
+        if event_time_in_future(value):
             raise forms.ValidationError(_("This time is in the future."))
         return value
 

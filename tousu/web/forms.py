@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tousu.cases.actions import PHONE_RE
 from tousu.cases.attachments import MultipleFileField  # noqa: F401  (case_actions draws files with it)
+from tousu.cases.inputs import event_time_in_future
 from tousu.domain.text import LONG_TEXT_MAX
 from tousu.org.models import Unit
 
@@ -158,6 +159,12 @@ class IntakeForm(forms.Form):
         if phone and not PHONE_RE.match(phone):
             raise forms.ValidationError(_("The phone number may hold only digits, spaces, '-' and a leading '+'."))
         return phone
+
+    def clean_occurred_at(self):
+        value = self.cleaned_data["occurred_at"]
+        if event_time_in_future(value):  # refused before the read-back, as at the portal
+            raise forms.ValidationError(_("This time is in the future."))
+        return value
 
     def clean_requested_by(self):
         value = self.cleaned_data["requested_by"]
