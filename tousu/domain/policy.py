@@ -348,6 +348,11 @@ class Kind:
         complaint cannot be registered without them, or no clock would ever start for it."""
         return frozenset(key for spec in self.clocks for key, _value in spec.when if key != "level")
 
+    def due_fields(self) -> frozenset[str]:
+        """The case's times some clock falls due at (the hotel's requested time): the staff form
+        and the portal ask for them."""
+        return frozenset(spec.due_from for spec in self.clocks if spec.due_from)
+
     def clocks_for(self, event: str, facts: dict[str, Any]) -> dict[str, list[ClockSpec]]:
         """What `event` (an action name, 'action:outcome', 'level:N', 'approval:CHAIN:STEP' ...)
         does to clocks: lists of clocks to start, stop, pause and resume."""
