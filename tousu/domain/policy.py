@@ -100,6 +100,10 @@ class GuardSpec:
 class EffectSpec:
     name: str
     params: tuple[tuple[str, Any], ...] = ()
+    when: tuple[tuple[str, str], ...] = ()  # the case facts it applies to (like a clock's `when`)
+
+    def applies_to(self, facts: dict[str, Any]) -> bool:
+        return all(str(facts.get(key, "")) == value for key, value in self.when)
 
     def param(self, key: str, default: Any = None) -> Any:
         return dict(self.params).get(key, default)

@@ -633,9 +633,10 @@ def _effects(doc: Any, path: Path_, ctx: _Context, inputs: tuple[InputSpec, ...]
         here = (*path, str(i))
         if isinstance(item, str):
             item = {item: {}}
-        item = _table(item, here, p)
+        item = dict(_table(item, here, p))
+        when = _effect_when(item.pop("when", {}), (*here, "when"), ctx, p)
         if len(item) != 1:
-            p.add(here, "an effect is a table with one key, the effect's name")
+            p.add(here, "an effect is a table with one key, the effect's name (and `when`)")
             continue
         (name, params), = item.items()
         if name not in v.EFFECTS:
@@ -648,8 +649,21 @@ def _effects(doc: Any, path: Path_, ctx: _Context, inputs: tuple[InputSpec, ...]
             if key not in v.EFFECTS[name]:
                 p.add((*here, name, key), f"effect {name} takes no parameter {key!r}")
         _check_references(name, params, (*here, name), ctx, names, p)
-        effects.append(EffectSpec(name, tuple(sorted((k, _frozen(x)) for k, x in params.items()))))
+        effects.append(EffectSpec(name, tuple(sorted((k, _frozen(x)) for k, x in params.items())), when))
     return tuple(effects)
+
+
+def _effect_when(doc: Any, path: Path_, ctx: _Context, p: _Problems) -> tuple[tuple[str, str], ...]:
+    """An effect's `when`: the stage, channel or category of the cases it applies to."""
+    when = _table(doc, path, p)
+    for key, value in when.items():
+        if key not in ("stage", "channel", "category"):
+            p.add((*path, key), "an effect may depend on stage, channel or category")
+        elif key == "stage" and str(value) not in ctx.stages:
+            p.add((*path, key), f"unknown stage {value!r}")
+        elif key == "category" and ctx.categories and str(value) not in ctx.categories:
+            p.add((*path, key), f"unknown category {value!r}")
+    return tuple(sorted((k, str(x)) for k, x in when.items()))
 
 
 def _check_references(name: str, params: dict, path: Path_, ctx: _Context, names: set, p: _Problems) -> None:
@@ -722,6 +736,8 @@ def _check_references(name: str, params: dict, path: Path_, ctx: _Context, names
             p.add((*path, key), f"effect {name} needs {key!r}: {v.EFFECTS[name][key]}")
     if name == "notify" and params.get("to", v.OWNER) not in (v.OWNER, v.COMPLAINANT, *ctx.roles):
         p.add((*path, "to"), f"unknown recipient {params['to']!r} (owner, complainant or a role)")
+    if name == "escalate" and "to_role" in params and params["to_role"] not in ctx.roles:
+        p.add((*path, "to_role"), f"unknown role {params['to_role']!r}")
     if name == "robot" and params.get("to") not in ctx.roles:
         p.add((*path, "to"), f"unknown role {params.get('to')!r}")
     if name == "accountability":

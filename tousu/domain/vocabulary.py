@@ -72,7 +72,9 @@ GUARD_COMMON = frozenset({"guard", "message", "message_en"})
 EFFECTS = {
     "set": {"fields": "case field -> value: '$input.NAME', '$now', '$actor', '$none', or a literal"},
     "increment": {"field": "a whole-number case field"},
-    "escalate": {"reason": "the input whose text explains why (optional)"},
+    "escalate": {"reason": "the input whose text explains why (optional)",
+                 "to_role": "a ladder role: climb straight to its level, unless the case is held "
+                            "there or higher already (optional: one level up)"},
     "transfer": {"unit": "the unit input", "plan": "the plan input", "min_level": "the lowest "
                  "ladder level the receiving holder takes the case at (default 0)"},
     "assign": {"person": "the person input"},
