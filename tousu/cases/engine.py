@@ -297,6 +297,11 @@ def run_action(step: Step, raw: dict, *, note: str = "", stored: list | None = N
         raise InvalidInput(_("“%(action)s” takes no input %(name)s.") % {
             "action": label_of(step.kind, step.action), "name": unknown[0]}, field=unknown[0])
     values = input_rules.parse(spec.inputs, raw, kind=step.kind, case=step.case, tz=step.tz)
+    problems = unmet(step.case, spec.requires, _GuardContext(step.actor, step.action, step.kind, step.policy),
+                     values=values)
+    if problems:  # a condition that depends on the answers given (closing "not covered")
+        field = next(name for guard in spec.requires for name, _v in guard.when_input)
+        raise Refused(problems[0], field=field)
     for item in spec.inputs:
         if item.type == "money" and item.authority:
             try:

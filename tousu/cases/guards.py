@@ -117,7 +117,18 @@ def message(guard: GuardSpec, case) -> str:
         return localized(guard.message, guard.message_en)
 
 
-def unmet(case, requires: tuple[GuardSpec, ...], ctx) -> list[str]:
+def applies(guard: GuardSpec, values: dict | None) -> bool:
+    """A guard with `when_input` holds only for those answers: it is looked at once the inputs
+    are read (`values`), never before."""
+    if not guard.when_input:
+        return True
+    return values is not None and all(values.get(name) in answers for name, answers in guard.when_input)
+
+
+def unmet(case, requires: tuple[GuardSpec, ...], ctx, values: dict | None = None) -> list[str]:
     """Messages for the conditions in `requires` that the case does not meet. `ctx` gives the
-    actor, action, kind and policy (what actor_in_unit and level_at_least look at)."""
-    return [message(guard, case) for guard in requires if not CHECKS[guard.name](case, guard, ctx)]
+    actor, action, kind and policy (what actor_in_unit and level_at_least look at); `values`, the
+    action's parsed inputs, are given once read: then only guards that depend on them are looked at."""
+    return [message(guard, case) for guard in requires
+            if (bool(guard.when_input) == (values is not None)) and applies(guard, values)
+            and not CHECKS[guard.name](case, guard, ctx)]

@@ -91,6 +91,9 @@ class GuardSpec:
     params: tuple[tuple[str, Any], ...] = ()
     message: str = ""
     message_en: str = ""
+    # input -> values: the guard holds only when the action is taken with one of these answers
+    # (closing a hotel complaint "not covered by a standard": the handling report must be done).
+    when_input: tuple[tuple[str, tuple[Any, ...]], ...] = ()
 
     def param(self, key: str, default: Any = None) -> Any:
         return dict(self.params).get(key, default)

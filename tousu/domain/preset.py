@@ -585,6 +585,17 @@ def _inputs(doc: Any, path: Path_, ctx: _Context, p: _Problems) -> tuple[InputSp
     return tuple(inputs)
 
 
+def _guards_on_inputs(doc: Any, path: Path_, ctx: _Context, inputs, p: _Problems) -> tuple[GuardSpec, ...]:
+    """An action's guards; a guard's `when_input` must name the action's own inputs."""
+    guards = _guards(doc, path, ctx, p)
+    names = {item.name for item in inputs}
+    for i, guard in enumerate(guards):
+        for name, _values in guard.when_input:
+            if name not in names:
+                p.add((*path, str(i), "when_input", name), f"the action has no input {name!r}")
+    return guards
+
+
 def _guards(doc: Any, path: Path_, ctx: _Context, p: _Problems) -> tuple[GuardSpec, ...]:
     guards = []
     for i, item in enumerate(_list(doc, path, p)):
@@ -612,8 +623,13 @@ def _guards(doc: Any, path: Path_, ctx: _Context, p: _Problems) -> tuple[GuardSp
         for j, role in enumerate(params.get("roles", []) if isinstance(params.get("roles", []), list) else [None]):
             if role not in ctx.parties:
                 p.add((*here, "roles", str(j)), f"unknown party role {role!r}")
+        when_input = _table(item.get("when_input", {}), (*here, "when_input"), p)
+        for key, values in when_input.items():
+            if not isinstance(values, list):
+                p.add((*here, "when_input", key), "a list of the answers the guard applies to")
         guards.append(GuardSpec(name, tuple(sorted((k, _frozen(x)) for k, x in params.items())),
-                                str(item.get("message", "")), str(item.get("message_en", ""))))
+                                str(item.get("message", "")), str(item.get("message_en", "")),
+                                tuple(sorted((k, tuple(x)) for k, x in when_input.items() if isinstance(x, list)))))
     return tuple(guards)
 
 
@@ -800,7 +816,7 @@ def _action(name: str, doc: dict, ctx: _Context, path: Path_, order: int, p: _Pr
         p.add((*path, "then"), f"unknown action {then!r}")
     return ActionSpec(
         name=name, from_states=from_states, to_state=to_state, roles=roles,
-        requires=_guards(doc.get("requires"), (*path, "requires"), ctx, p), inputs=inputs,
+        requires=_guards_on_inputs(doc.get("requires"), (*path, "requires"), ctx, inputs, p), inputs=inputs,
         effects=_effects(doc.get("effects"), (*path, "effects"), ctx, inputs, p),
         to_by_state=tuple(to_by_state), role_flag=flag, note=str(doc.get("note", "")),
         outcome=str(doc.get("outcome", "")), branches=tuple(branches), then=then,

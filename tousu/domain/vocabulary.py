@@ -66,7 +66,7 @@ GUARDS = {
                               "action's roles in that unit of the case itself"},
     "level_at_least": {"level": "a level of the kind (by its place, lowest first)"},
 }
-GUARD_COMMON = frozenset({"guard", "message", "message_en"})
+GUARD_COMMON = frozenset({"guard", "message", "message_en", "when_input"})
 
 # effect -> {parameter: what it is}
 EFFECTS = {
