@@ -86,6 +86,10 @@ CHECKS = {
     "actor_in_unit": lambda case, g, ctx: _actor_in_unit(case, ctx, g.param("unit")),
     "level_at_least": lambda case, g, ctx: _level_rank(ctx.kind, case.severity) >= _level_rank(
         ctx.kind, g.param("level")),
+    "input_given": lambda case, g, ctx: (getattr(ctx, "values", None) or {}).get(g.param("input")) not in (
+        None, "", [], ()),
+    "actor_is": lambda case, g, ctx: ctx.actor is not None and _field(case, g.param("field")) is not None
+    and _field(case, g.param("field")) == getattr(ctx.actor, "pk", None),
 }
 
 MESSAGES = {
@@ -102,6 +106,8 @@ MESSAGES = {
     "document_served": _("The document has not been served on every party yet."),
     "actor_in_unit": _("Only the unit concerned may take this step."),
     "level_at_least": _("The case's level is too low for this step."),
+    "input_given": _("Fill in this field."),
+    "actor_is": _("Only the person this step belongs to may take it."),
 }
 
 
@@ -117,6 +123,11 @@ def message(guard: GuardSpec, case) -> str:
         return localized(guard.message, guard.message_en)
 
 
+def needs_values(guard: GuardSpec) -> bool:
+    """Whether the guard reads the action's answers: it is looked at once they are read."""
+    return bool(guard.when_input) or guard.name == "input_given"
+
+
 def applies(guard: GuardSpec, values: dict | None) -> bool:
     """A guard with `when_input` holds only for those answers: it is looked at once the inputs
     are read (`values`), never before."""
@@ -130,5 +141,5 @@ def unmet(case, requires: tuple[GuardSpec, ...], ctx, values: dict | None = None
     actor, action, kind and policy (what actor_in_unit and level_at_least look at); `values`, the
     action's parsed inputs, are given once read: then only guards that depend on them are looked at."""
     return [message(guard, case) for guard in requires
-            if (bool(guard.when_input) == (values is not None)) and applies(guard, values)
+            if needs_values(guard) == (values is not None) and applies(guard, values)
             and not CHECKS[guard.name](case, guard, ctx)]

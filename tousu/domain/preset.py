@@ -590,6 +590,8 @@ def _guards_on_inputs(doc: Any, path: Path_, ctx: _Context, inputs, p: _Problems
     guards = _guards(doc, path, ctx, p)
     names = {item.name for item in inputs}
     for i, guard in enumerate(guards):
+        if guard.name == "input_given" and guard.param("input") not in names:
+            p.add((*path, str(i), "input"), f"the action has no input {guard.param('input')!r}")
         for name, _values in guard.when_input:
             if name not in names:
                 p.add((*path, str(i), "when_input", name), f"the action has no input {name!r}")

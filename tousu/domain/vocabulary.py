@@ -65,6 +65,10 @@ GUARDS = {
     "actor_in_unit": {"unit": "'handling' or 'target' or 'receiving': the actor holds one of the "
                               "action's roles in that unit of the case itself"},
     "level_at_least": {"level": "a level of the kind (by its place, lowest first)"},
+    "input_given": {"input": "an input of the action that must be filled in (with `when_input`: "
+                             "only for those answers)"},
+    "actor_is": {"field": "a person of the case (`responsible_employee`, or `data.NAME` a person "
+                          "input was kept in): only that person may take the step"},
 }
 GUARD_COMMON = frozenset({"guard", "message", "message_en", "when_input"})
 
