@@ -198,6 +198,10 @@ def parse_policy(doc: dict[str, Any], origins: dict | None = None) -> Policy:
     if kinds and default_kind not in kinds:
         p.add(("default_kind",), f"unknown kind {default_kind!r}")
     duties.read(doc, roles, p)  # [accountability], [monitoring], levels' record_views
+    changes = _table(doc.get("policy_changes"), ("policy_changes",), p)
+    _unknown_keys(changes, v.POLICY_CHANGE_KEYS, ("policy_changes",), p)
+    if "approver_role" in changes and changes["approver_role"] not in roles:
+        p.add(("policy_changes", "approver_role"), f"unknown role {changes['approver_role']!r}")
     if p.found:
         raise PolicyError(p.found)
     return Policy(

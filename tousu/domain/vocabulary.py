@@ -163,7 +163,10 @@ LEVEL_KEYS = frozenset({"value", "label", "visible_to", "record_views"})
 FIGURE_KEYS = frozenset({"responded", "resolved", "satisfied", "verdicts", "dismissed"})
 TOP_KEYS = frozenset({"preset", "extends", "organisation", "roles", "ladder", "channels",
                       "unit_kinds", "kinds", "default_kind", "units", "demo", "reports", "portal",
-                      "accountability", "monitoring"})
+                      "accountability", "monitoring", "policy_changes"})
+# [policy_changes]: a change of the policy in force (authority, procedures) takes effect only
+# with the approval of a person holding `approver_role`, named with the day they approved it.
+POLICY_CHANGE_KEYS = frozenset({"approver_role"})
 
 # [accountability.WORD]: what an entry of the accountability ledger under WORD means (迟报 ...)
 # and the consequences the organisation's rules attach to it, shown in the yearly ledger.
