@@ -52,7 +52,7 @@ def test_monthly_xlsx_holds_the_figures(monthly):
     assert ["电话", 2, 0.4] in rows
     assert ["消费后投诉", 3, 0.6] in rows
     assert ["1 · 部门负责人", 3, 0.6] in rows
-    assert ["消费中投诉：客人要求的处理时间", 2, 1, 1, 0.5] in rows
+    assert ["消费中投诉：客人要求的处理时间", 2, 0, 2, 0.0] in rows
     assert ["消费后投诉：受理至最终处理三个工作日", 4, 3, 1, 0.75] in rows
 
 

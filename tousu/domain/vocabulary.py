@@ -66,14 +66,20 @@ GUARDS = {
                               "action's roles in that unit of the case itself"},
     "level_at_least": {"level": "a level of the kind (by its place, lowest first)"},
     "no_contact_details": {},  # the complainant left no phone, email or address to reply to
+    "input_given": {"input": "an input of the action that must be filled in (with `when_input`: "
+                             "only for those answers)"},
+    "actor_is": {"field": "a person of the case (`responsible_employee`, or `data.NAME` a person "
+                          "input was kept in): only that person may take the step"},
 }
-GUARD_COMMON = frozenset({"guard", "message", "message_en"})
+GUARD_COMMON = frozenset({"guard", "message", "message_en", "when_input"})
 
 # effect -> {parameter: what it is}
 EFFECTS = {
     "set": {"fields": "case field -> value: '$input.NAME', '$now', '$actor', '$none', or a literal"},
     "increment": {"field": "a whole-number case field"},
-    "escalate": {"reason": "the input whose text explains why (optional)"},
+    "escalate": {"reason": "the input whose text explains why (optional)",
+                 "to_role": "a ladder role: climb straight to its level, unless the case is held "
+                            "there or higher already (optional: one level up)"},
     "transfer": {"unit": "the unit input", "plan": "the plan input", "min_level": "the lowest "
                  "ladder level the receiving holder takes the case at (default 0)"},
     "assign": {"person": "the person input"},
@@ -169,13 +175,17 @@ LEVEL_KEYS = frozenset({"value", "label", "visible_to", "record_views"})
 FIGURE_KEYS = frozenset({"responded", "resolved", "satisfied", "verdicts", "dismissed"})
 TOP_KEYS = frozenset({"preset", "extends", "organisation", "roles", "ladder", "channels",
                       "unit_kinds", "kinds", "default_kind", "units", "demo", "reports", "portal",
-                      "accountability", "monitoring", "intake", "registers"})
+                      "accountability", "monitoring", "intake", "registers",
+                      "policy_changes"})
 # [registers.CODE]: a paper register kept as a view of the cases received through its channels
 # (the bank outlet's 客户意见簿 and 意见登记簿), a page and an xlsx export.
 REGISTER_KEYS = frozenset({"label", "channels"})
 # [intake]: `on_the_spot`, the default kind's action (taking one `text` input) that answers a
 # complaint at once, offered on the staff intake form (the bank's 当场答复).
 INTAKE_KEYS = frozenset({"on_the_spot"})
+# [policy_changes]: a change of the policy in force (authority, procedures) takes effect only
+# with the approval of a person holding `approver_role`, named with the day they approved it.
+POLICY_CHANGE_KEYS = frozenset({"approver_role"})
 
 # [accountability.WORD]: what an entry of the accountability ledger under WORD means (迟报 ...)
 # and the consequences the organisation's rules attach to it, shown in the yearly ledger.

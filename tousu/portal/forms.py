@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tousu.cases.actions import PHONE_RE
@@ -28,6 +29,12 @@ class ComplaintForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}))
     stage = forms.ChoiceField(label=_("When was this?"), widget=forms.RadioSelect,
                               help_text=_("Our deadline to answer you depends on it."))
+    requested_by = forms.DateTimeField(
+        label=_("By when would you like it dealt with?"), required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        help_text=_("If you are still staying with us, tell us by when; otherwise we deal with it "
+                    "within our usual time."),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
     category = forms.ChoiceField(label=_("Category"), required=False)
     complainant_name = forms.CharField(label=_("Your name"), max_length=100, widget=forms.TextInput(
         attrs={"autocomplete": "name"}))
@@ -43,8 +50,10 @@ class ComplaintForm(forms.Form):
     submission = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, categories: dict[str, str] | None = None,
-                 stages: dict[str, str] | None = None, **kwargs):
+                 stages: dict[str, str] | None = None, ask_requested_by: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not ask_requested_by:  # asked where a deadline is the time the complainant names
+            del self.fields["requested_by"]
         if stages:  # asked only where a deadline depends on it (the hotel: 消费中 or 消费后)
             self.fields["stage"].choices = list(stages.items())
         else:
@@ -59,6 +68,12 @@ class ComplaintForm(forms.Form):
         value = self.cleaned_data.get("occurred_at")
         if event_time_in_future(value):
             raise forms.ValidationError(_("This time is in the future."))
+        return value
+
+    def clean_requested_by(self):
+        value = self.cleaned_data.get("requested_by")
+        if value is not None and value <= timezone.now():
+            raise forms.ValidationError(_("This time must be in the future."))
         return value
 
     def clean_complainant_phone(self):

@@ -65,7 +65,8 @@ def _choices() -> dict[str, dict[str, str]]:
     except NotInitialised:
         return {}
     return {"categories": policy.categories,
-            "stages": policy.stages if "stage" in policy.deadline_facts() else {}}
+            "stages": policy.stages if "stage" in policy.deadline_facts() else {},
+            "ask_requested_by": "requested_by" in policy.kind().due_fields()}
 
 
 @require_http_methods(["GET", "POST"])
@@ -115,7 +116,7 @@ def _register(form: ComplaintForm):
         place=data.get("place", ""), requested_resolution=data.get("requested_resolution", ""),
         complainant_name=data["complainant_name"], complainant_phone=data["complainant_phone"],
         complainant_email=data.get("complainant_email", ""), category=data.get("category", ""),
-        stage=data.get("stage", ""),
+        stage=data.get("stage", ""), requested_by=data.get("requested_by"),
         note=_("Submitted on the complainant portal."), attachments=data.get("attachments") or [],
         attachment_source=Attachment.PORTAL)
 
