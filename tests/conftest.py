@@ -12,6 +12,17 @@ from tousu.org.services import apply_preset, create_person, create_preset_people
 
 
 @pytest.fixture(autouse=True)
+def _language():
+    """Each test starts in the default language (Chinese): a request in English answered by the
+    test client leaves its language active in the thread, as LocaleMiddleware does not reset it."""
+    from django.utils import translation
+
+    translation.activate("zh-hans")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
