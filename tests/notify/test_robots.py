@@ -70,7 +70,7 @@ def test_dingtalk_errcode_with_http_200_is_a_failed_delivery_retried_and_never_l
     assert row.state == Notification.PENDING  # not sent, not given up: tried again later
     assert row.attempts == 1 and "310000" in row.last_error and "sign not match" in row.last_error
     assert row.next_attempt_at > timezone.now()
-    assert "not yet delivered" in NotificationAdmin(Notification, site).delivery(row)
+    assert "尚未送达" in NotificationAdmin(Notification, site).delivery(row)  # not yet delivered
     # The administrator corrects the secret; the next round delivers the same row.
     r.secret = SECRET
     Notification.objects.filter(pk=row.pk).update(next_attempt_at=timezone.now())
