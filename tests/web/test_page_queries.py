@@ -52,3 +52,19 @@ def test_the_filtered_work_list_reads_the_subtree_once(client, hotel):
     response, sql = _page(client, h.hk_head, "/staff/?tab=units&category=hygiene")
     assert case.number in response.content.decode()
     assert _subtree_reads(sql) == 1, sql
+
+
+def test_a_unit_added_in_the_same_request_is_in_scope_at_once(hotel):
+    """The subtree read once per request is read again when a unit is added under it (a batch
+    or an admin request that adds a unit and then reads its cases sees them)."""
+    from tousu.cases.selectors import cases_visible_to
+    from tousu.org.models import Unit
+    from tousu.org.services import configuration_held
+
+    h = hotel
+    hk = h.units["housekeeping"]
+    with configuration_held():
+        assert list(cases_visible_to(h.hk_head)) == []
+        floor = Unit.objects.create(code="hk-floor-9", name="九楼", kind=hk.kind, parent=hk)
+        case = complaint(h.hk_staff, floor, at(2026, 5, 1, 10, 0), category="hygiene")
+        assert list(cases_visible_to(h.hk_head)) == [case]
