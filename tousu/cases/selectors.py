@@ -89,11 +89,23 @@ def in_units(units) -> Q:
     every case to its three units (docs/performance.md)."""
     if not units:
         return Q(pk__in=[])
-    subtree = Q()
-    for i, unit in enumerate(units):
-        subtree = Q(path__startswith=unit.path) if i == 0 else subtree | Q(path__startswith=unit.path)
-    ids = list(Unit.objects.filter(subtree).values_list("pk", flat=True))
+    ids = _subtree_ids(tuple(sorted({unit.path for unit in units})))
     return Q(receiving_unit_id__in=ids) | Q(handling_unit_id__in=ids) | Q(target_unit_id__in=ids)
+
+
+def _subtree_ids(paths: tuple[str, ...]) -> list[int]:
+    """The ids of the units under `paths`, read once per web request (the case page asked three
+    times, the work list four: docs/performance.md, session 4)."""
+    memo, key = request_memo(), ("subtree_ids", paths)
+    if memo is not None and key in memo:
+        return list(memo[key])
+    subtree = Q()
+    for i, path in enumerate(paths):
+        subtree = Q(path__startswith=path) if i == 0 else subtree | Q(path__startswith=path)
+    ids = list(Unit.objects.filter(subtree).values_list("pk", flat=True))
+    if memo is not None:
+        memo[key] = ids
+    return list(ids)
 
 
 def access_case(user, case_id: int, *, write: bool = False) -> Case:
