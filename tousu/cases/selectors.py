@@ -10,8 +10,9 @@ from datetime import date, datetime, time, timedelta
 
 from django.db import connections
 from django.db.models import (BooleanField, Exists, ExpressionWrapper, F, Func, OuterRef, Q, QuerySet, Subquery,
-                              Value)
-from django.db.models.functions import Coalesce
+                              TextField, Value)
+from django.db.models.functions import Coalesce, StrIndex
+from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext as _
 
 from tousu.domain.policy import ANY_MEMBER, OWNER, Policy
@@ -291,27 +292,74 @@ class HasTerms(Func):
         return sql, (*params, self.terms)
 
 
-def search_cases(qs: QuerySet[Case], term: str, *, personal: bool) -> QuerySet[Case]:
+class Folded(Func):
+    """A column folded as `search.fold` folds the query: full-width forms made half-width, then
+    upper-cased. PostgreSQL: UPPER(translate(...)); SQLite: the function tousu_fold."""
+
+    output_field = TextField()
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"UPPER(translate({sql}, %s, %s))", (*params, search.FULL_WIDTH, search.HALF_WIDTH)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"tousu_fold({sql})", params
+
+
+class InTermTable(Func):
+    """SQLite: the case's id is among those the term table (migration cases/0010) lists for every
+    one of `terms`: one lookup of its primary key per term, intersected."""
+
+    output_field = BooleanField()
+
+    def __init__(self, terms: list[str]):
+        super().__init__(F("pk"))
+        self.terms = list(terms)
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        ids = " INTERSECT ".join([f"SELECT case_id FROM {search.TERM_TABLE} WHERE term = %s"] * len(self.terms))
+        return f"{sql} IN ({ids})", (*params, *self.terms)
+
+
+def _holds(field: str, word: str) -> Q:
+    """The field, folded, holds the folded word."""
+    return Q(GreaterThan(StrIndex(Folded(F(field)), Value(word)), 0))
+
+
+def search_cases(qs: QuerySet[Case], query: str, *, personal: bool) -> QuerySet[Case]:
     """The cases of `qs` whose number, subject or description (or, when `personal`, the
-    complainant's name) holds `term`, in any case. On PostgreSQL the rows holding every index
-    term of `term` (search.py) are found through the index first; the match is then checked
-    exactly. A term with no index terms (one character) is matched over the whole of `qs`."""
-    found = Q(number__icontains=term) | Q(subject__icontains=term) | Q(description__icontains=term)
-    if personal:
-        found |= Q(complainant_name__icontains=term)
-    terms = search.query_terms(term)
-    if not terms or connections[qs.db].vendor != "postgresql":
-        return qs.filter(found)
-    indexed = Q(HasTerms(terms))
-    if personal:
-        indexed |= Q(HasTerms(search.name_terms(terms)))
-    # A common term is found soonest by walking the newest cases and testing each row, a rare one
-    # only through the index; the planner chooses from the index's estimate of the hits. The
-    # exact match only re-checks what the index found: wrapped in COALESCE it is counted as "half
-    # of those" instead of multiplying that estimate by LIKE's own guess (3 % x 3 % for 态度,
-    # which made every term look rare and read all 32,000 hits to show the newest 25).
-    exact = Coalesce(ExpressionWrapper(found, output_field=BooleanField()), Value(False))
-    return qs.filter(indexed, exact)
+    complainant's name) holds every word of `query` (split at spaces), folded as `search.fold`
+    folds (case, full and half width). The rows holding every index term of a word (search.py)
+    are found through an index first: PostgreSQL's GIN index on `search_terms`, SQLite's term
+    table; the match is then checked exactly, unless the word is its own only term. A word with
+    no index terms (one character) is matched over the whole of `qs`."""
+    postgres = connections[qs.db].vendor == "postgresql"
+    fields = [*search.SEARCHED_FIELDS, *([search.NAME_FIELD] if personal else [])]
+    for word in search.words(query):
+        found = Q()
+        for field in fields:
+            found |= _holds(field, word)
+        terms = search.query_terms(word)
+        if not terms:
+            qs = qs.filter(found)
+            continue
+        has = HasTerms if postgres else InTermTable
+        indexed = Q(has(terms))
+        if personal:
+            indexed |= Q(has(search.name_terms(terms)))
+        if not postgres and search.is_one_term(word):
+            qs = qs.filter(indexed)  # holding the term is holding the word
+            continue
+        # A common term is found soonest by walking the newest cases and testing each row, a rare
+        # one only through the index; the planner chooses from the index's estimate of the hits.
+        # The exact match only re-checks what the index found: wrapped in COALESCE it is counted
+        # as "half of those" instead of multiplying that estimate by LIKE's own guess (3 % x 3 %
+        # for 态度, which made every term look rare and read all 32,000 hits to show the newest 25).
+        exact = Coalesce(ExpressionWrapper(found, output_field=BooleanField()), Value(False))
+        qs = qs.filter(indexed, exact)
+    return qs
 
 
 def order_cases(qs: QuerySet[Case], order_by: str = "-received_at") -> QuerySet[Case]:
