@@ -60,3 +60,13 @@ os.environ.setdefault("TOUSU_CHAIN_KEY", TEST_CHAIN_KEY)
 @pytest.fixture(autouse=True)
 def _chain_key(settings):
     settings.TOUSU_CHAIN_KEY = os.environ["TOUSU_CHAIN_KEY"]
+
+
+@pytest.fixture
+def regulator(db):
+    return _org("regulator")
+
+
+@pytest.fixture
+def hotline(db):
+    return _org("hotline")

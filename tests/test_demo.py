@@ -45,3 +45,15 @@ def test_the_procurement_demo_re_enacts_the_original_case(db, capsys):
     assert Case.objects.filter(kind="procurement", state="received").count() == 1
     assert list(verify_all()) == []
     assert "cg_leader" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("preset", "states"), [
+    ("regulator", {"mediating", "terminated", "refused", "received", "case_opened"}),
+    ("hotline", {"joined", "contacted", "dispatched", "closed"}),
+])
+def test_the_regulator_and_hotline_demos_list_their_own_cases(db, preset, states, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("demo", preset=preset, setup_only=True)
+    assert Case.objects.count() == 6
+    assert states <= set(Case.objects.values_list("state", flat=True))
+    assert list(verify_all()) == []

@@ -133,6 +133,7 @@ def load_demo() -> dict:
     people = create_preset_people(DEMO_PASSWORD)
     policy = actions.current_policy()
     if policy.raw.get("demo", {}).get("cases"):
+        load_robots(policy)
         load_scripted(policy, people, timezone.now())
         return people
     kind = policy.kind()
@@ -202,40 +203,66 @@ def _close_needs_signature(kind) -> bool:
                for guard in kind.actions["close"].requires)
 
 
+def load_robots(policy) -> list:
+    """The group robots a preset's `[[demo.robots]]` sets up (name, kind, url, secret, unit,
+    role), so its fast reports have somewhere to go; the administrator points them at the real
+    group in the admin (robot and SMS targets)."""
+    from tousu.notify.models import RobotTarget
+
+    made = []
+    for spec in policy.raw.get("demo", {}).get("robots", []):
+        unit = Unit.objects.filter(code=spec.get("unit", "")).first()
+        made.append(RobotTarget.objects.create(name=spec["name"], kind=spec["kind"], url=spec["url"],
+                                               secret=spec.get("secret", ""), unit=unit, role=spec.get("role", "")))
+    return made
+
+
 def load_scripted(policy, people: dict, now) -> list:
     """The cases a preset's `[[demo.cases]]` re-enacts, each step by the real actions.
 
-    A case: `kind`, `unit`, `by` (who registers it), `days_ago` (when it was received), `channel`,
-    `category`, `subject`, `description`, `complainant` ({name, address, phone}), `parties`
-    ([{role, name, address, kind}]) and `steps`: each `{action, by, day, inputs}`, taken `day`
-    natural days after receipt (at 10:00 and a minute per step). In `inputs`, "@party:ROLE" is
-    the id of the case's first party of that role, "@date" the step's day; a list of files is
-    written as ["NAME.pdf"] and stands for a one-page PDF of that name."""
+    A case: `kind`, `unit`, `by` (who registers it), `days_ago` (when it was received, at `at`,
+    "HH:MM", 10:00 by default), `channel`, `category`, `subject`, `description`, `severity`,
+    `stage`, `complainant` ({name, address, phone}, or a name with `phone` beside it),
+    `complainant_kind`, `parties` ([{role, name, address, kind}]) and `steps`: each `{action, by,
+    day, minutes, inputs}`, taken `day` natural days and `minutes` minutes after receipt (and a
+    minute per step); `other_case = N, other_input = NAME` puts the number of the script's N-th
+    case (from 0) in input NAME (并案). In `inputs`, "@party:ROLE" is the id of the case's
+    first party of that role, "@date" the step's day, "@days:N" the step's time N days later; a
+    list of files is written as ["NAME.pdf"] and stands for a one-page PDF of that name."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     tz = org_timezone()
     cases = []
     for script in policy.raw["demo"]["cases"]:
-        received = timezone.localtime(now, tz).replace(hour=10, minute=0, second=0, microsecond=0) - timedelta(
+        hour, minute = (int(x) for x in str(script.get("at", "10:00")).split(":"))
+        received = timezone.localtime(now, tz).replace(hour=hour, minute=minute, second=0, microsecond=0) - timedelta(
             days=int(script.get("days_ago", 30)))
         complainant = script.get("complainant", {})
+        if isinstance(complainant, str):  # a name alone, with `phone` beside it
+            complainant = {"name": complainant, "phone": script.get("phone", "")}
         case = actions.register_case(
             actor=people[script["by"]], unit=Unit.objects.get(code=script["unit"]), kind=script.get("kind", ""),
             channel=script.get("channel", next(iter(policy.channels), "")), category=script.get("category", ""),
-            subject=script["subject"], description=script["description"],
+            subject=script["subject"], description=script.get("description") or script["subject"],
+            severity=script.get("severity"), stage=script.get("stage", ""),
             complainant_name=complainant.get("name", ""), complainant_address=complainant.get("address", ""),
-            complainant_phone=complainant.get("phone", ""), parties=script.get("parties", []), now=received)
+            complainant_phone=complainant.get("phone", ""), complainant_kind=script.get("complainant_kind", ""),
+            parties=script.get("parties", []), now=received)
         for n, step in enumerate(script.get("steps", [])):
-            when = received + timedelta(days=int(step.get("day", 0)), minutes=n)
+            when = received + timedelta(days=int(step.get("day", 0)), minutes=int(step.get("minutes", 0)) + n)
             if when > now:
                 break  # the script runs up to today, the rest is for the demo's user
             inputs = {}
+            if "other_case" in step:  # an earlier case of the script, by its place in the list (并案)
+                inputs[step["other_input"]] = cases[int(step["other_case"])].number
             for name, value in step.get("inputs", {}).items():
                 if isinstance(value, str) and value.startswith("@party:"):
                     role = value.removeprefix("@party:")
                     value = str(case.parties.filter(role=role).order_by("pk").values_list("pk", flat=True).first())
                 elif value == "@date":
                     value = timezone.localtime(when, tz).date().isoformat()
+                elif isinstance(value, str) and value.startswith("@days:"):
+                    value = timezone.localtime(when + timedelta(days=int(value.removeprefix("@days:"))), tz).isoformat()
                 elif isinstance(value, list) and value and all(str(v).endswith(".pdf") for v in value):
                     value = [SimpleUploadedFile(str(v), PDF, content_type="application/pdf") for v in value]
                 inputs[name] = value

@@ -185,6 +185,7 @@ INSTALLED_APPS = [
     "tousu.portal",
     "tousu.reports",
     "tousu.quality",
+    "tousu.imports",
     "tousu.ops",
 ]
 

@@ -77,7 +77,7 @@ def test_a_broken_policy_is_refused_naming_the_place(breakage, problem):
 
 
 def test_unknown_preset_lists_the_known_ones():
-    with pytest.raises(PolicyError, match="known presets: bank, hotel, procurement, telecom"):
+    with pytest.raises(PolicyError, match=r"known presets: bank, hotel, (\w+, )*telecom"):
         read_preset("school")
 
 

@@ -4,6 +4,7 @@ outbox row keeps so the worker's lines for the notification carry it too."""
 import io
 import json
 import logging.config
+import sys
 
 from pathlib import Path
 
@@ -33,6 +34,10 @@ def json_logs(settings):
 
     yield read
     logging.config.dictConfig(settings.LOGGING)
+    # dictConfig bound the console to this test's captured stderr, which pytest closes: write to
+    # the process's own stderr, so the tests after this one can still log
+    for handler in {*logging.getLogger("tousu").handlers, *logging.getLogger("django").handlers}:
+        handler.setStream(sys.__stderr__)
 
 
 def test_a_request_id_follows_the_case_change_into_the_worker(client, hotel, json_logs, monkeypatch):

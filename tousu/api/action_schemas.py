@@ -25,6 +25,9 @@ JSON_TYPES = {
               "description": "entries: a list, or text with one entry per line"},
     "per_item": {"type": "array", "items": {"type": "string"},
                  "description": "one value for each entry of the list it follows, in order"},
+    "url": {"type": "string", "maxLength": 2000, "description": "an http:// or https:// address"},
+    "count": {"type": ["integer", "string"], "minimum": 0, "pattern": r"^\d+$",
+              "description": "a whole number, 0 or more"},
 }
 
 

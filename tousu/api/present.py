@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from tousu.cases.models import Case
-from tousu.cases.selectors import mask_name, mask_phone, may_see_personal_data
+from tousu.cases.selectors import mask_name, mask_phone, may_see_personal_data, party_masked
 from tousu.org.services import current_policy
 
 
@@ -60,7 +60,7 @@ def detail(case: Case, *, personal: bool) -> dict:
         "signed_off_by": _username(case.signed_off_by),
         "compensation": str(case.compensation),
         "is_open": case.is_open,
-        "parties": [_party(p, personal) for p in _parties(case)],
+        "parties": [_party(p, current_policy().kind(case.kind), personal) for p in _parties(case)],
         "approvals": [{"chain": a.chain, "round": a.round, "position": a.position, "label": a.label,
                        "state": a.state, "decided_by": _username(a.decided_by), "decided_at": a.decided_at}
                       for a in _approvals(case)],
@@ -73,10 +73,11 @@ def detail(case: Case, *, personal: bool) -> dict:
     return out
 
 
-def _party(party, personal: bool) -> dict:
-    """A party as the reader may see it: a person's name, phone and address are masked for
-    those who may not see personal data (an organisation's are public)."""
-    masked = not personal and party.kind == "person"
+def _party(party, kind, personal: bool) -> dict:
+    """A party as the reader may see it: a person's name, phone and address, and the
+    complainant's whatever it is, are masked for those who may not see personal data (a
+    company complained about is public)."""
+    masked = party_masked(party, kind, personal)
     return {"id": party.pk, "role": party.role, "kind": party.kind,
             "name": mask_name(party.name) if masked else party.name,
             "address": "***" if masked and party.address else party.address,

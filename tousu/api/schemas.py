@@ -76,6 +76,7 @@ class CaseIn(StrictIn):
     subject: str = Field(max_length=200)
     description: str = Field(max_length=LONG_TEXT_MAX, description="The course of events.")
     complainant_name: str = Field(max_length=100)
+    complainant_kind: str = Field("", description="person (the default) or organisation.")
     complainant_phone: str = Field("", max_length=40)
     complainant_email: str = Field("", max_length=254)
     complainant_address: str = Field("", max_length=300)

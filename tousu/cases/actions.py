@@ -82,7 +82,8 @@ def register_case(*, actor, unit: Unit, channel: str, subject: str, description:
                   people_involved: str = "", requested_resolution: str = "", requested_by=None,
                   promised_reply_at=None, severity: int | None = None, note: str = "", attachments=(),
                   attachment_source: str = Attachment.STAFF, now=None, in_transaction=None,
-                  kind: str = "", parties=()) -> Case:
+                  kind: str = "", parties=(), imported: dict | None = None,
+                  complainant_kind: str = "") -> Case:
     """Record a complaint. Whoever registers it owns it (首问负责制) until they hand it on.
 
     `attachments` are uploaded files (checked here: type by their bytes, size, count), saved
@@ -94,7 +95,10 @@ def register_case(*, actor, unit: Unit, channel: str, subject: str, description:
 
     `kind` is one of the policy's kinds of case (its default when blank); the register action of
     that kind decides who may register and the state a new case starts in. The complainant
-    becomes the case's complainant party; `parties` names others ({"role", "name", ...})."""
+    becomes the case's complainant party; `parties` names others ({"role", "name", ...}).
+    `complainant_kind` says whether the complainant is a person (the default) or an organisation.
+    `imported` (file, row, key) marks a case read from a spreadsheet of past complaints: the
+    register event holds it, so the chain tells an imported case from one registered here."""
     policy = current_policy()
     if kind and kind not in policy.kinds:
         raise InvalidInput(_("Unknown kind of case: %(kind)s.") % {"kind": kind}, field="kind")
@@ -127,6 +131,11 @@ def register_case(*, actor, unit: Unit, channel: str, subject: str, description:
         raise InvalidInput(_("Severity must be one of: %(choices)s.") % {
             "choices": "、".join(label for _v, label in case_kind.levels)}, field="severity")
     extra = _checked_parties(case_kind, parties)
+    complainant_role = case_kind.complainant_role()
+    complainant_kind = (complainant_kind or "").strip() or (
+        complainant_role.default_kind if complainant_role is not None else CaseParty.PERSON)
+    if complainant_kind not in dict(CaseParty.KINDS):
+        raise InvalidInput(_("A party is a person or an organisation."), field="complainant_kind")
     requested_by = _aware(requested_by, "requested_by", _("Requested time"))
     promised_reply_at = _aware(promised_reply_at, "promised_reply_at", _("Agreed reply time"))
     occurred_at = _aware(occurred_at, "occurred_at", _("Time of the event"))
@@ -166,7 +175,9 @@ def register_case(*, actor, unit: Unit, channel: str, subject: str, description:
         facts = {f: plain(getattr(case, f)) for f in (
             "number", "kind", "state", "channel", "stage", "category", "subject", "receiving_unit",
             "target_unit", "owner", "level", "requested_by", "promised_reply_at")}
-        named = _add_parties(case, case_kind, extra, now)
+        if imported:
+            facts["imported"] = imported
+        named = _add_parties(case, case_kind, extra, now, complainant_kind)
         if named:
             facts["parties"] = named
         for effect in spec.effects:
@@ -209,12 +220,12 @@ def _checked_parties(kind, parties) -> list[dict]:
     return checked
 
 
-def _add_parties(case: Case, kind, extra: list[dict], now) -> list[dict]:
+def _add_parties(case: Case, kind, extra: list[dict], now, complainant_kind: str = CaseParty.PERSON) -> list[dict]:
     """The complainant as a party of the kind's complainant role, then the others."""
     rows = []
     complainant = kind.complainant_role()
     if complainant is not None:
-        rows.append(CaseParty(case=case, role=complainant.code, kind=complainant.default_kind, name=case.complainant_name,
+        rows.append(CaseParty(case=case, role=complainant.code, kind=complainant_kind, name=case.complainant_name,
                               phone=case.complainant_phone, email=case.complainant_email,
                               address=case.complainant_address, added_at=now))
     rows += [CaseParty(case=case, added_at=now, **party) for party in extra]

@@ -126,7 +126,11 @@ def values_for(step, inputs: dict, party=None) -> dict:
     state = step.pending.get("state", case.state)
     spec = step.kind.states.get(state)
     found["state"] = localized(spec.label, spec.label_en) if spec else state
+    action = step.kind.actions.get(step.action)
     for name, value in inputs.items():
+        spec = action.input(name) if action is not None else None
+        if spec is not None and spec.choices and isinstance(value, str):
+            value = dict(spec.choices).get(value, value)  # a choice is written as its words
         found[f"input.{name}"] = "" if value in (None, ...) else str(value)
     for name, value in (step.pending.get("data", case.data) or {}).items():
         found[f"data.{name}"] = _data_text(value, tz)

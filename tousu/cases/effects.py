@@ -349,8 +349,36 @@ def _notify(step, params: dict, values: dict) -> None:
 
 
 def _accountability(step, params: dict, values: dict) -> None:
-    Lateness.objects.create(case=step.case, clock=None, unit=step.case.handling_unit, person=step.case.owner,
-                            kind=str(params.get("kind", "accountability"))[:32], occurred_at=step.now)
+    """An entry in the accountability ledger: against the unit and person the action's inputs
+    name (`unit`, `person`), else the handling unit and the owner; under the word `kind`, or
+    the word a choice input holds ('$input.NAME')."""
+    kind = resolve(step, params.get("kind", "accountability"), values)
+    if kind is ...:
+        raise InvalidInput(_("Choose what is recorded."), field=str(params["kind"]).removeprefix("$input."))
+    unit = values.get(params["unit"]) if params.get("unit") else None
+    person = values.get(params["person"]) if params.get("person") else None
+    Lateness.objects.create(case=step.case, clock=None, unit=unit or step.case.handling_unit,
+                            person=person or step.case.owner, kind=str(kind)[:32], occurred_at=step.now)
+    step.facts.setdefault("accountability", []).append(
+        {"kind": str(kind)[:32], "unit": (unit or step.case.handling_unit).name,
+         "person": (person or step.case.owner).get_username()})
+
+
+def _robot(step, params: dict, values: dict) -> None:
+    """Queue a message to every group robot or SMS gateway set up (admin) for the role `to` and
+    the case's unit; the worker sends it after the action is saved, with retries. Refused when
+    none is set up: a fast report must not vanish unsent."""
+    from tousu.notify import robots
+
+    case = step.case
+    body = resolve(step, params.get("body", ""), values)
+    subject = f"{params.get('subject', '')} {case.number}".strip()
+    unit, role = step.pending.get("handling_unit", case.handling_unit), str(params.get("to", ""))
+    if not robots.targets_for(unit, role).exists():
+        raise Refused(_("No group robot or SMS gateway is set up for this unit: ask the administrator to "
+                        "add one (admin → robot and SMS targets)."))
+    rows = robots.queue(unit=unit, role=role, subject=subject, body="" if body is ... else str(body), case=case)
+    step.facts["robots"] = [row.recipient for row in rows]
 
 
 def _anonymise(step, params: dict, values: dict) -> None:
@@ -359,6 +387,49 @@ def _anonymise(step, params: dict, values: dict) -> None:
 
 def _personal_data_export(step, params: dict, values: dict) -> None:
     retention.personal_data_export(step)
+
+
+def _merge(step, params: dict, values: dict) -> None:
+    """并案: another open case of the same kind, one the actor sees, joins this one. It takes
+    the preset's `action` (by the system, on its own chain, naming this case) and from then on
+    follows this case's handling (`cascade`)."""
+    from .engine import acting, run_action
+    from .selectors import cases_visible_to
+
+    field = params["case"]
+    number = str(values.get(field) or "").strip()
+    other = cases_visible_to(step.staff_actor).filter(number=number).first() if step.staff_actor else None
+    if other is None or other.pk == step.case.pk:
+        raise InvalidInput(_("No such case, or you may not see it."), field=field)
+    if other.kind != step.case.kind or not other.is_open or (other.data or {}).get("merged_into"):
+        raise InvalidInput(_("Only an open case of the same kind, not merged already, can join this one."),
+                           field=field)
+    if (step.case.data or {}).get("merged_into"):
+        raise Refused(_("This case has itself been merged into %(number)s.") % {
+            "number": step.case.data["merged_into"]})
+    with acting(params["action"], actor=None, case_id=other.pk, now=step.now, system=True) as joined:
+        joined.set_data("merged_into", step.case.number)
+        run_action(joined, {}, note=_("Merged into %(number)s") % {"number": step.case.number})
+    data = step.pending.get("data", step.case.data or {})
+    step.set_data("merged", [*data.get("merged", []), other.number])
+    step.facts["merged"] = other.number
+
+
+def _cascade(step, params: dict, values: dict) -> None:
+    """Each case merged into this one takes `action` (by the system) with this action's inputs,
+    in this transaction: one handling answers every complainant, or none of it happens."""
+    from .engine import acting, run_action
+    from .models import Case
+
+    numbers = (step.pending.get("data", step.case.data or {}) or {}).get("merged", [])
+    for number in numbers:
+        case_id = Case.objects.filter(number=number).values_list("pk", flat=True).first()
+        with acting(params["action"], actor=None, case_id=case_id, now=step.now, system=True) as joined:
+            names = {item.name for item in joined.kind.actions[params["action"]].inputs}
+            raw = {name: value for name, value in values.items() if name in names and value not in (None, "")}
+            run_action(joined, raw, note=_("As handled in %(number)s") % {"number": step.case.number})
+    if numbers:
+        step.facts["cascaded"] = list(numbers)
 
 
 HANDLERS = {
@@ -380,6 +451,9 @@ HANDLERS = {
     "accountability": _accountability,
     "anonymise": _anonymise,
     "personal_data_export": _personal_data_export,
+    "robot": _robot,
+    "merge": _merge,
+    "cascade": _cascade,
 }
 
 

@@ -11,6 +11,8 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -233,7 +235,7 @@ def _value(spec: InputSpec, value, *, kind: Kind, case, tz):
             if spec.type == "files":
                 raise InvalidInput(_("Choose at least one file."), field=field)
             raise InvalidInput(_("%(field)s is required.") % {"field": name}, field=field)
-        return "" if spec.type in ("text", "longtext", "choice", "outcome") else None
+        return "" if spec.type in ("text", "longtext", "choice", "outcome", "url") else None
     if spec.type in ("text", "longtext"):
         text = required_text(value, field, name) if spec.required else str(value).strip()
         return within_limit(text, field, name, max_length(spec))
@@ -272,4 +274,35 @@ def _value(spec: InputSpec, value, *, kind: Kind, case, tz):
         raise InvalidInput(_("%(field)s: no such party in this case.") % {"field": name}, field=field)
     if spec.type == "files":
         return attachment_rules.check(value, field)
+    if spec.type == "url":
+        return web_address(value, field, name, max_length(spec))
+    if spec.type == "count":
+        return whole_number(value, field, name)
     raise InvalidInput(_("Unknown input type."), field=field)  # the preset loader refuses these
+
+
+_URL = URLValidator(schemes=["http", "https"])
+
+
+def web_address(value, field: str, name: str, limit: int = 2000) -> str:
+    """A link to a page online: http or https with a host, as typed (trimmed)."""
+    text = str(value).strip()
+    try:
+        _URL(text)
+    except ValidationError:
+        raise InvalidInput(_("%(field)s must be a web address starting with http:// or https://, "
+                             "such as https://weibo.com/123456.") % {"field": name}, field=field) from None
+    return within_limit(text, field, name, min(limit, 2000))
+
+
+def whole_number(value, field: str, name: str) -> int:
+    """A count (reads, reposts, comments): 0 or more."""
+    if isinstance(value, bool):
+        value = None
+    try:
+        number = int(str(value).strip().replace(",", "")) if not isinstance(value, int) else value
+    except (TypeError, ValueError):
+        number = -1
+    if number < 0 or number > 2**53:
+        raise InvalidInput(_("%(field)s must be a whole number, 0 or more.") % {"field": name}, field=field)
+    return number

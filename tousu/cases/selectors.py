@@ -23,7 +23,7 @@ from tousu.org.services import request_memo
 
 from . import search
 from .errors import InvalidInput, NotFound, Refused
-from .models import Case, Clock
+from .models import Case, CaseParty, Clock
 
 CASE_UNITS = ("receiving_unit", "handling_unit", "target_unit")
 
@@ -186,6 +186,16 @@ def mask_phone(phone: str) -> str:
     if len(phone) <= 4:
         return "*" * len(phone)
     return phone[:3] + "*" * (len(phone) - 7) + phone[-4:] if len(phone) > 7 else "*" * (len(phone) - 4) + phone[-4:]
+
+
+def party_masked(party, kind, personal: bool) -> bool:
+    """Whether a reader without personal data reads this party masked: a person, and the
+    complainant whatever it is (an organisation that reports a violation is as confidential as
+    a person: 举报人保密). A company complained about is not."""
+    if personal:
+        return False
+    role = kind.parties.get(party.role)
+    return party.kind == CaseParty.PERSON or bool(role and role.complainant)
 
 
 def mask_name(name: str) -> str:

@@ -264,6 +264,14 @@ class Figures:
 
 
 @dataclass(frozen=True)
+class ImportStep:
+    """One action an imported row with a reply takes (`[kinds.X.imports] reply`)."""
+
+    action: str
+    inputs: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
 class Kind:
     code: str
     label: str
@@ -293,6 +301,7 @@ class Kind:
     level_visibility: dict[int, frozenset[str]] = field(default_factory=dict)
     periods: dict[str, PeriodSpec] = field(default_factory=dict)
     monthly: tuple[MonthlyFigure, ...] = ()
+    import_reply: tuple[ImportStep, ...] = ()  # what an imported row with a reply does
 
     # --- states -------------------------------------------------------------------------
     @property

@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from . import duties
 from . import vocabulary as v
 from .policy import (
     PRESET_DIR,
@@ -27,6 +28,7 @@ from .policy import (
     EffectSpec,
     Figures,
     GuardSpec,
+    ImportStep,
     InputSpec,
     Kind,
     LadderStep,
@@ -196,6 +198,7 @@ def parse_policy(doc: dict[str, Any], origins: dict | None = None) -> Policy:
     unit_kinds = _table(doc.get("unit_kinds"), ("unit_kinds",), p)
     if kinds and default_kind not in kinds:
         p.add(("default_kind",), f"unknown kind {default_kind!r}")
+    duties.read(doc, roles, p)  # [accountability], [monitoring], levels' record_views
     if p.found:
         raise PolicyError(p.found)
     return Policy(
@@ -322,7 +325,8 @@ def _kind(code: str, doc: dict, roles: dict, path: Path_, p: _Problems) -> Kind:
                                (*path, "callback", "due_days"), p, 3),
         retention_days=_retention_days(doc.get("retention_days"), (*path, "retention_days"), p),
         ladder=tuple(ladder), label_en=str(doc.get("label_en", "")), periods=periods,
-        monthly=_monthly(doc.get("monthly"), (*path, "monthly"), actions, p))
+        monthly=_monthly(doc.get("monthly"), (*path, "monthly"), actions, p),
+        import_reply=_imports(doc.get("imports"), (*path, "imports"), actions, p))
 
 
 def _retention_days(value: Any, path: Path_, p: _Problems) -> int:
@@ -331,6 +335,32 @@ def _retention_days(value: Any, path: Path_, p: _Problems) -> int:
         p.add(path, "must be 0 (keep until erased) or a number of days")
         return 0
     return days
+
+
+def _imports(doc: Any, path: Path_, actions: dict, p: _Problems) -> tuple[ImportStep, ...]:
+    """`[kinds.X.imports]`: the actions an imported row with a reply takes, each an action of
+    the kind whose inputs are named by it."""
+    doc = _table(doc, path, p)
+    _unknown_keys(doc, v.IMPORT_KEYS, path, p)
+    steps = []
+    for i, item in enumerate(_list(doc.get("reply", []), (*path, "reply"), p)):
+        here = (*path, "reply", str(i))
+        item = _table(item, here, p)
+        _unknown_keys(item, v.IMPORT_STEP_KEYS, here, p)
+        name = str(item.get("action", ""))
+        spec = actions.get(name)
+        if spec is None:
+            p.add((*here, "action"), f"unknown action {name!r}")
+            continue
+        inputs = _table(item.get("inputs", {}), (*here, "inputs"), p)
+        known = {i.name for i in spec.inputs}
+        for key, value in inputs.items():
+            if key not in known:
+                p.add((*here, "inputs", key), f"the action {name!r} has no input {key!r}")
+            if isinstance(value, str) and value.startswith("$") and value not in v.IMPORT_VALUES:
+                p.add((*here, "inputs", key), f"unknown value {value!r}: one of {sorted(v.IMPORT_VALUES)}")
+        steps.append(ImportStep(name, tuple(inputs.items())))
+    return tuple(steps)
 
 
 def _known(values: Any, known: dict, path: Path_, what: str, p: _Problems) -> tuple[str, ...]:
@@ -689,6 +719,10 @@ def _check_references(name: str, params: dict, path: Path_, ctx: _Context, names
         for key in ("reason", "unit", "plan", "person"):
             if key in params and params[key] not in names:
                 p.add((*path, key), f"the action has no input {params[key]!r}")
+    if name == "merge" and params.get("case") not in names:
+        p.add((*path, "case"), f"the action has no input {params.get('case')!r}")
+    if name in ("merge", "cascade") and params.get("action") not in ctx.actions:
+        p.add((*path, "action"), f"unknown action {params.get('action')!r}")
     if "chain" in params and params["chain"] not in ctx.approvals:
         p.add((*path, "chain"), f"unknown approval chain {params['chain']!r}")
     if name in ("add_party", "serve") and params.get("role") not in ctx.parties and \
@@ -720,6 +754,12 @@ def _check_references(name: str, params: dict, path: Path_, ctx: _Context, names
             p.add((*path, key), f"effect {name} needs {key!r}: {v.EFFECTS[name][key]}")
     if name == "notify" and params.get("to", v.OWNER) not in (v.OWNER, v.COMPLAINANT, *ctx.roles):
         p.add((*path, "to"), f"unknown recipient {params['to']!r} (owner, complainant or a role)")
+    if name == "robot" and params.get("to") not in ctx.roles:
+        p.add((*path, "to"), f"unknown role {params.get('to')!r}")
+    if name == "accountability":
+        for key in ("unit", "person"):
+            if key in params and params[key] not in names:
+                p.add((*path, key), f"the action has no input {params[key]!r}")
 
 
 # The parameters an effect cannot do without that no other check above catches when missing.

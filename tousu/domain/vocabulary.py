@@ -36,6 +36,8 @@ INPUT_TYPES = {
     "party": "one of the case's parties (by id), optionally of `party_role`",
     "files": "uploaded files (images or PDF)",
     "bool": "yes, no or not known",
+    "url": "a web address (http or https), e.g. the link to an online post",
+    "count": "a whole number, not negative (reads, reposts, comments)",
     "date": "a day (in the organisation's time zone)",
     "lines": "entries, one per line (a list: the complaint's items 1..n)",
     "per_item": "one value for each entry of a list the case keeps (`of`), each one of `choices` "
@@ -95,11 +97,22 @@ EFFECTS = {
                  "with personal data removed"},
     "notify": {"to": "'owner', 'complainant' or a role code", "subject": "text", "body": "text or "
                "'$input.NAME'"},
-    "accountability": {"kind": "a word for the ledger, e.g. 'late_report'"},
+    "accountability": {"kind": "a word for the ledger, e.g. 'late_report', or '$input.NAME' (a "
+                       "choice input)", "unit": "the unit input: the unit held to account "
+                       "(optional: the handling unit)", "person": "the person input: the person "
+                       "held to account (optional: the owner)"},
     "publish": {"title": "the title input", "summary": "the summary input",
                 "lessons": "the lessons input: the case goes into the case library (案例库)"},
     "anonymise": {},  # clear the personal data of the case and its parties (retention, erasure)
     "personal_data_export": {},  # gather what is held about the complainant (a request to see it)
+    "robot": {"to": "a role code: the group robots and SMS gateways set up in the admin for that "
+              "role and the case's unit (or a unit above it)", "subject": "text",
+              "body": "text or '$input.NAME'"},
+    "merge": {"case": "the input holding another open case's number (same kind, one the actor "
+              "sees): it joins this one (并案)", "action": "the action the joined case takes, by "
+              "the system, as it joins"},
+    "cascade": {"action": "the action each case joined to this one takes, by the system, with "
+                "this action's inputs (one handling answers every complainant)"},
 }
 
 # The case columns a `set` effect may write (and a guard may read); a kind's own facts are
@@ -137,7 +150,7 @@ STEP_KEYS = frozenset({"role", "unit", "label", "label_en", "amount", "unit_of_t
 KIND_KEYS = frozenset({"label", "label_en", "number_prefix", "states", "actions", "clocks",
                        "categories", "stages", "outcomes", "levels", "default_level", "parties",
                        "approvals", "figures", "repeats", "ladder", "callback", "documents",
-                       "periods", "monthly", "retention_days"})
+                       "periods", "monthly", "retention_days", "imports"})
 # [[kinds.X.monthly]]: a figure of the kind's register, counted per month.
 MONTHLY_KEYS = frozenset({"label", "label_en", "count", "where", "average_working_days"})
 DOCUMENT_KEYS = frozenset({"title", "body", "items", "item"})
@@ -145,7 +158,23 @@ DOCUMENT_KEYS = frozenset({"title", "body", "items", "item"})
 # arts. 201-203: tousu/domain/periods.py).
 PERIOD_KEYS = frozenset({"label", "label_en", "amount", "unit", "basis", "served"})
 PERIOD_UNITS = _PERIOD_UNITS  # days and months, as the Civil Code counts them
-LEVEL_KEYS = frozenset({"value", "label", "visible_to"})
+LEVEL_KEYS = frozenset({"value", "label", "visible_to", "record_views"})
 FIGURE_KEYS = frozenset({"responded", "resolved", "satisfied", "verdicts", "dismissed"})
 TOP_KEYS = frozenset({"preset", "extends", "organisation", "roles", "ladder", "channels",
-                      "unit_kinds", "kinds", "default_kind", "units", "demo", "reports", "portal"})
+                      "unit_kinds", "kinds", "default_kind", "units", "demo", "reports", "portal",
+                      "accountability", "monitoring"})
+
+# [accountability.WORD]: what an entry of the accountability ledger under WORD means (迟报 ...)
+# and the consequences the organisation's rules attach to it, shown in the yearly ledger.
+ACCOUNTABILITY_KEYS = frozenset({"label", "label_en", "consequences"})
+# [monitoring]: a daily duty (每日搜索、监测、研判、预警): who keeps the log, on which days, and the
+# ledger word a day without one is recorded under.
+MONITORING_KEYS = frozenset({"role", "days", "missed", "label"})
+MONITORING_DAYS = ("every_day", "working_days")
+
+# [kinds.X.imports]: how a past complaint read from a spreadsheet (`tousu import`) enters the
+# kind. `reply`: the actions a row with a reply takes, in order, at the reply's time, each with
+# its inputs; an input's value may be one of IMPORT_VALUES or a literal.
+IMPORT_KEYS = frozenset({"reply"})
+IMPORT_STEP_KEYS = frozenset({"action", "inputs"})
+IMPORT_VALUES = {"$reply": "the row's reply text", "$reply_at": "the row's reply time"}

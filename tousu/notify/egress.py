@@ -144,6 +144,12 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
 def post(url: str, body: bytes, headers: dict[str, str], *, timeout: float) -> int:
     """POST `body` to `url` through the guard; returns the 2xx status. Raises BlockedTarget for a
     refused target and DeliveryError for any answer other than 2xx (a redirect included)."""
+    return exchange(url, body, headers, timeout=timeout)[0]
+
+
+def exchange(url: str, body: bytes, headers: dict[str, str], *, timeout: float) -> tuple[int, bytes]:
+    """`post`, returning the 2xx status and the first 64 KiB of the answer (a group robot says
+    in its answer whether it took the message: DingTalk answers HTTP 200 with an errcode)."""
     target = parse(url)
     address = resolve(target)
     connection_class = _PinnedHTTPS if target.scheme == "https" else _PinnedHTTP
@@ -151,13 +157,13 @@ def post(url: str, body: bytes, headers: dict[str, str], *, timeout: float) -> i
     try:
         connection.request("POST", target.path, body=body, headers=headers)
         response = connection.getresponse()
-        response.read(65536)  # a little of the answer, to end the exchange cleanly
+        answer = response.read(65536)  # a little of the answer, to end the exchange cleanly
         status = response.status
         if 300 <= status < 400:
             raise DeliveryError(f"HTTP {status}: redirect to {response.getheader('Location', '?')} "
                                 "not followed")
         if not 200 <= status < 300:
             raise DeliveryError(f"HTTP {status}")
-        return status
+        return status, answer
     finally:
         connection.close()

@@ -1,14 +1,32 @@
 """Queue a notification in the caller's transaction; the worker delivers it later."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.utils import timezone
 
 from . import request_id
 from .models import Notification
 
 
+_quiet: ContextVar[bool] = ContextVar("tousu_outbox_quiet", default=False)
+
+
+@contextmanager
+def quiet() -> Iterator[None]:
+    """Nothing is queued inside: past complaints being imported tell nobody a second time (no
+    mail to the complainant about a reply given years ago, no webhook, no robot)."""
+    token = _quiet.set(True)
+    try:
+        yield
+    finally:
+        _quiet.reset(token)
+
+
 def queue(*, recipient: str, subject: str, body: str = "", channel: str = "email", case=None,
           payload: dict | None = None) -> Notification | None:
-    if not recipient:
+    if not recipient or _quiet.get():
         return None
     return Notification.objects.create(
         channel=channel, recipient=recipient, subject=str(subject), body=str(body), case=case,

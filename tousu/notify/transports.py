@@ -1,5 +1,5 @@
 """Channels as a registry of small transports: each delivers one notification or raises. Every
-transport that speaks HTTP (webhooks; robots and SMS gateways to come) sends through egress.post,
+transport that speaks HTTP (webhooks, group robots, SMS gateways) sends through the egress guard,
 the one guard against internal targets."""
 
 from __future__ import annotations
@@ -62,4 +62,19 @@ def send_webhook(n: Notification) -> None:
     egress.post(n.recipient, body, headers, timeout=WEBHOOK_TIMEOUT)
 
 
-TRANSPORTS = {"email": send_email, "webhook": send_webhook}
+def send_robot(n: Notification) -> None:
+    """A group robot or SMS gateway (notify/robots.py): signed as its kind wants, sent through
+    the egress guard, and failed unless its answer says it took the message."""
+    from . import robots
+    from .models import RobotTarget
+
+    target = RobotTarget.objects.filter(pk=n.payload.get("target")).first()
+    if target is None or not target.active:
+        raise DeliveryError(f"robot target {n.payload.get('target')} no longer exists or is switched off")
+    text = f"{n.subject}\n{n.body}".strip()
+    url, body, headers = robots.request_for(target, text)
+    _status, answer = egress.exchange(url, body, headers, timeout=WEBHOOK_TIMEOUT)
+    robots.check_answer(target, answer)
+
+
+TRANSPORTS = {"email": send_email, "webhook": send_webhook, "robot": send_robot}

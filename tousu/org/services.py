@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
@@ -56,6 +57,17 @@ def forget_configuration() -> None:
     memo = _request_memo.get()
     if memo is not None:
         memo.clear()
+
+
+@contextmanager
+def configuration_held():
+    """Outside a web request, read the configuration (and each person's memberships) once for
+    a stretch of work, as a request does: a batch of imported rows."""
+    token = _request_memo.set({})
+    try:
+        yield
+    finally:
+        _request_memo.reset(token)
 
 
 def request_memo() -> dict | None:

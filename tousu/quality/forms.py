@@ -85,3 +85,22 @@ class CorrectiveActionForm(forms.Form):
 class ProgressForm(forms.Form):
     text = forms.CharField(label=_("Progress"), max_length=LONG_TEXT_MAX,
                            widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MonitoringForm(forms.Form):
+    """A day's monitoring log (每日搜索、监测、研判、预警)."""
+
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    searched = forms.CharField(label=_("Sites and channels searched"), max_length=LONG_TEXT_MAX,
+                               widget=forms.Textarea(attrs={"rows": 2}))
+    findings = forms.CharField(label=_("What was found"), required=False, max_length=LONG_TEXT_MAX,
+                               widget=forms.Textarea(attrs={"rows": 3}))
+    judgement = forms.CharField(label=_("Assessment"), required=False, max_length=LONG_TEXT_MAX,
+                                widget=forms.Textarea(attrs={"rows": 2}))
+    warnings = forms.CharField(label=_("Warnings given"), required=False, max_length=LONG_TEXT_MAX,
+                               widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(pk__in=[u.pk for u in units])

@@ -100,3 +100,59 @@ class LibraryEntry(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class MonitoringLog(models.Model):
+    """One day's online monitoring by a unit's administrator (每日搜索、监测、研判、预警: the
+    preset's `[monitoring]`). A day without one is a missed duty."""
+
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="+", verbose_name=_("unit"))
+    day = models.DateField(_("day"))
+    searched = models.TextField(_("sites and channels searched"))
+    findings = models.TextField(_("what was found"), blank=True)
+    judgement = models.TextField(_("assessment"), blank=True)
+    warnings = models.TextField(_("warnings given"), blank=True)
+    recorded_by = models.ForeignKey(User, models.PROTECT, related_name="+", verbose_name=_("recorded by"))
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("monitoring log")
+        verbose_name_plural = _("monitoring logs")
+        ordering = ["-day"]
+        constraints = [models.UniqueConstraint(fields=["unit", "day"], name="one_monitoring_log_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.day}"
+
+
+class MissedDuty(models.Model):
+    """A day a duty was not done (no monitoring log): an entry of the accountability ledger
+    against the unit and each holder of the duty's role there, found by the worker."""
+
+    unit = models.ForeignKey(Unit, models.PROTECT, related_name="+", verbose_name=_("unit"))
+    person = models.ForeignKey(User, models.PROTECT, related_name="+", verbose_name=_("person"))
+    day = models.DateField(_("day"))
+    kind = models.CharField(_("kind"), max_length=32)
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("missed duty")
+        verbose_name_plural = _("missed duties")
+        ordering = ["-day"]
+        constraints = [models.UniqueConstraint(fields=["unit", "person", "day", "kind"], name="one_missed_duty")]
+
+
+class CaseView(models.Model):
+    """Who opened a case at a level whose views are recorded (`record_views`), when, how."""
+
+    case = models.ForeignKey(Case, models.PROTECT, related_name="+", verbose_name=_("complaint"))
+    user = models.ForeignKey(User, models.PROTECT, related_name="+", verbose_name=_("person"))
+    at = models.DateTimeField(_("at"))
+    level = models.PositiveSmallIntegerField(_("severity"))
+    what = models.CharField(_("what was opened"), max_length=100)
+
+    class Meta:
+        verbose_name = _("case view")
+        verbose_name_plural = _("case views")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["case", "-at"], name="caseview_case_at")]

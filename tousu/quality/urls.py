@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import TemplateView
 
-from .views import analysis, corrective, library, report
+from .views import analysis, corrective, duties, library, report
 from .views.common import staff_only
 
 app_name = "quality"
@@ -16,6 +16,8 @@ urlpatterns = [
     path("repeats/", analysis.repeat_list, name="repeats"),
     path("ledger/", analysis.ledger_page, name="ledger"),
     path("ledger.xlsx", analysis.ledger_xlsx, name="ledger_xlsx"),
+    path("ledger/year/", duties.yearly, name="ledger_year"),
+    path("monitoring/", duties.monitoring, name="monitoring"),
     path("library/", library.library_list, name="library"),
     path("library/<int:entry_id>/", library.library_entry, name="library_entry"),
     path("actions/", corrective.action_list, name="corrective_list"),

@@ -84,6 +84,7 @@ from django.db.models import (
 )
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce, LastValue
+from django.utils.translation import gettext as _
 
 from tousu.cases.models import Case, CaseEvent, Clock
 from tousu.cases.selectors import REPEAT_MATCHES, mask_name, mask_phone, repeat_given, repeats_earlier
@@ -354,7 +355,16 @@ def complaint_rows_units(cases: QuerySet[Case], *, units: list[Unit], start, end
 
 ROW_FIELDS = ("grp", "number", "received_at", "complainant_name", "complainant_phone", "subject", "description",
               "category", "resolution", "reply", "kind", "state", "callback_result", "owner__first_name",
-              "owner__last_name", "owner__username")
+              "owner__last_name", "owner__username", "severity")
+
+
+def confidential(kind, case: dict) -> str:
+    """A case at a level only some roles may see (`visible_to`, e.g. an opinion item) is counted
+    in a report like any other but its content stays out: the stored report and its xlsx and
+    docx copies are read by people the level hides it from. Returns the placeholder, or ""."""
+    if case["severity"] in kind.level_visibility:
+        return _("(confidential: %(number)s, see the case)") % {"number": case["number"]}
+    return ""
 
 
 def _rows(cases, *, units, start, end, policy: Policy, tz: ZoneInfo) -> dict[int, list[dict]]:
@@ -369,9 +379,10 @@ def _rows(cases, *, units, start, end, policy: Policy, tz: ZoneInfo) -> dict[int
             "complainant": " ".join(p for p in (mask_name(case["complainant_name"]),
                                                  mask_phone(case["complainant_phone"]) if case["complainant_phone"]
                                                  else "") if p),
-            "content": f"{case['subject']}：{case['description']}" if case["description"] else case["subject"],
+            "content": confidential(kind, case) or (f"{case['subject']}：{case['description']}"
+                                                     if case["description"] else case["subject"]),
             "category": policy.categories.get(case["category"], case["category"]),
-            "handling": case["resolution"] or case["reply"],
+            "handling": "" if confidential(kind, case) else case["resolution"] or case["reply"],
             "state": case["state"],
             "result": kind.state_labels().get(case["state"], case["state"]),
             "callback": case["callback_result"],

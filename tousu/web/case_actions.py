@@ -65,6 +65,12 @@ def _field(spec, kind: Kind, case) -> django_forms.Field:
         options = [("", "—")] + list(spec.choices) if spec.choices else None
         return forms.PerItemField(input_rules.entries_of(spec, case), choices=options, label=label,
                                   help_text=spec.help)
+    if spec.type == "url":  # checked by the action, whose message names the field
+        return django_forms.CharField(label=label, required=False, max_length=2000,
+                                      widget=django_forms.URLInput(attrs={"placeholder": "https://"}))
+    if spec.type == "count":
+        return django_forms.CharField(label=label, required=False, max_length=20,
+                                      widget=django_forms.NumberInput(attrs={"min": 0, "step": 1}))
     return django_forms.NullBooleanField(label=label, required=False, widget=django_forms.Select(choices=[
         ("unknown", forms.NOT_KNOWN), ("true", forms.YES), ("false", forms.NO)]))
 

@@ -82,6 +82,8 @@ class IntakeForm(forms.Form):
     description = forms.CharField(label=_("Course of events"), max_length=LONG_TEXT_MAX, widget=forms.Textarea)
     people_involved = forms.CharField(label=_("People involved"), max_length=300, required=False)
     complainant_name = forms.CharField(label=_("Complainant"), max_length=100)
+    complainant_kind = forms.ChoiceField(label=_("Person or organisation"), required=False, choices=[
+        ("person", _("person")), ("organisation", _("organisation"))])
     complainant_phone = forms.CharField(label=_("Phone"), max_length=40, required=False,
                                         widget=forms.TextInput(attrs={"inputmode": "tel"}))
     complainant_email = forms.EmailField(label=_("Email"), required=False)
@@ -125,10 +127,16 @@ class IntakeForm(forms.Form):
             for name in self.PARTY_FIELDS:
                 del self.fields[name]
         self.fields["unit"].queryset = selectors.intake_units(user)
-        self.fields["stage"].choices = _choices(policy.stages)
+        # Every kind's stages (a report's 实名 / 匿名 beside the complaint's): the intake checks
+        # the one given against the kind chosen.
+        self.fields["stage"].choices = _choices({code: label for kind in policy.kinds.values()
+                                                 for code, label in kind.stages.items()})
         # The hotel's deadlines need the stage; with several kinds the action says for which.
         self.fields["stage"].required = len(policy.kinds) == 1 and "stage" in policy.deadline_facts()
         self.fields["category"].choices = _choices(policy.categories)
+        kind = policy.kind()  # the levels as the (default) kind names them, highest last: 三级 … 一级
+        self.fields["severity"].choices = list(kind.levels)
+        self.fields["severity"].initial = kind.default_level
 
     def clean_complainant_phone(self):
         phone = self.cleaned_data["complainant_phone"].strip()

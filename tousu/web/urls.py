@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import case, intake, register, work
+from .views import case, imports, intake, register, work
 
 app_name = "web"
 urlpatterns = [
@@ -14,4 +14,5 @@ urlpatterns = [
     path("cases/<int:case_id>/act/<slug:action>/", case.case_action, name="case_action"),
     path("cases/<int:case_id>/attachments/<int:attachment_id>/", case.attachment, name="attachment"),
     path("cases/<int:case_id>/documents/<int:document_id>/", case.document, name="document"),
+    path("import/", imports.import_page, name="import"),
 ]

@@ -4,6 +4,7 @@ from django.http import HttpResponse
 from ninja import Header, Query, Router, Status
 
 from tousu.cases.selectors import access_case, cases_visible_to
+from tousu.quality.duties import record_view
 from tousu.org.services import current_policy
 
 from .. import present
@@ -44,4 +45,5 @@ def list_cases(request, filters: Query[CaseFilters]):
             summary="One case with its clocks and events")
 def get_case(request, case_id: int):
     case = access_case(request.auth, case_id)
+    record_view(request.auth, case, "api")  # a confidential level's every view (quality/duties.py)
     return present.detail(case, personal=present.sees_personal_data(request.auth))

@@ -14,13 +14,15 @@ from tousu.cases import attachments as attachment_rules
 from tousu.cases.engine import label_of, perform, state_label
 from tousu.cases.errors import ActionError, NotFound
 from tousu.cases.wording import outcome_label
-from tousu.cases.selectors import access_case, mask_name, mask_phone, may_see_personal_data
+from tousu.cases.selectors import access_case, mask_name, mask_phone, may_see_personal_data, party_masked
 from tousu.cases import clocks
 from tousu.cases.items import item_rows
 from tousu.cases.service import service_rows
+from tousu.notify import robots
 from tousu.org.services import current_policy, org_timezone, work_calendar
+from tousu.quality.duties import record_view, views_of
 
-from .. import selectors
+from .. import facts, selectors
 from ..case_actions import by_name, possible
 from .common import is_htmx, staff_required
 
@@ -51,6 +53,14 @@ def _complainant(case, personal: bool) -> dict:
             "masked": True}
 
 
+def _parties(case, kind, personal: bool) -> list:
+    """The case's parties, each marked `masked` when the reader may not read its name."""
+    parties = list(selectors.parties_of(case))
+    for party in parties:
+        party.masked = party_masked(party, kind, personal)
+    return parties
+
+
 def case_context(request, case, *, failed=None, notice=""):
     """Everything the case section shows; `failed` is (action name, bound form, message) after
     a refused POST so that form re-renders with the person's input and the message."""
@@ -77,6 +87,7 @@ def case_context(request, case, *, failed=None, notice=""):
     spans = clocks.paused_spans(case, kind, timeline, now, calendar, tz)
     ladder = policy.ladder_of(case.kind)
     category = kind.categories.get(case.category)
+    personal = may_see_personal_data(request.user, policy)
     return {
         "case": case, "policy": policy, "kind": kind, "now": now, "state_label": state_label(kind, case.state),
         "channel_label": policy.channels.get(case.channel, case.channel),
@@ -85,14 +96,17 @@ def case_context(request, case, *, failed=None, notice=""):
         "callback_label": outcome_label(kind, case.callback_result),
         "level_label": policy.roles[ladder[case.level].role].name if case.level < len(ladder) else "",
         "severity_label": kind.level_label(case.severity),
-        "parties": list(selectors.parties_of(case)),
+        "parties": _parties(case, kind, personal),
         "approvals": list(selectors.approvals_of(case)),
-        "complainant": _complainant(case, may_see_personal_data(request.user, policy)),
+        "complainant": _complainant(case, personal),
         "clocks": _clocks(case, now, spans), "events": events,
         "items": item_rows(case, kind), "services": service_rows(case, kind, calendar), "forms": forms, "later": later,
         "attachments": list(selectors.attachments_of(case)),
         "documents": list(selectors.documents_of(case)),
         "notice": notice, "notice_error": notice_error,
+        "robot_reports": robots.reports_of(case),
+        "facts": facts.of(case, kind),
+        "views": list(views_of(request.user, case.pk)[:50]),
     }
 
 
@@ -100,6 +114,7 @@ def case_context(request, case, *, failed=None, notice=""):
 @staff_required
 def case_page(request, case_id: int):
     case = _case_or_404(request.user, case_id)
+    record_view(request.user, case, "page")  # a confidential level's every view (quality/duties.py)
     return render(request, "web/case.html", case_context(request, case))
 
 
@@ -171,6 +186,7 @@ def _case_file(request, case_id: int, files, file_id: int):
     item = files(case).filter(pk=file_id).first()
     if item is None:
         raise Http404
+    record_view(request.user, case, f"{files.__name__}:{file_id}")
     return case, item
 
 

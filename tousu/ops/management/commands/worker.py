@@ -10,6 +10,7 @@ from tousu.api.idempotency import purge_expired
 from tousu.cases.sweep import sweep
 from tousu.notify.delivery import deliver_due
 from tousu.ops.heartbeat import beat
+from tousu.quality.duties import check_missed
 from tousu.reports.schedule import run_schedule
 
 log = logging.getLogger("tousu.worker")
@@ -18,6 +19,8 @@ log = logging.getLogger("tousu.worker")
 # working-day clocks fall due together) the worker sweeps round after round and delivers queued
 # notices at most this often; what the burst queued goes out after it.
 DELIVER_AT_LEAST_EVERY = 30.0  # seconds
+# Days without a monitoring log (quality/duties.py) are looked for at most this often.
+DUTIES_EVERY = 60.0  # seconds
 
 
 class Command(BaseCommand):
@@ -29,7 +32,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         interval = options["interval"] or settings.TOUSU_WORKER_INTERVAL
-        delivered_at = None
+        delivered_at = duties_at = None
         while True:
             # A long-running process gets no request signals: drop a connection that is broken
             # (the database restarted) or past CONN_MAX_AGE before each round; never inside a
@@ -45,6 +48,9 @@ class Command(BaseCommand):
                     delivered_at = time.monotonic()
                 done["reports"] = run_schedule()  # tousu/reports/schedule.py: once per period
                 done["expired_keys"] = purge_expired()  # Idempotency-Keys past TOUSU_IDEMPOTENCY_HOURS
+                if duties_at is None or time.monotonic() - duties_at >= DUTIES_EVERY:
+                    done["missed_duties"] = check_missed()  # a day without a monitoring log
+                    duties_at = time.monotonic()
                 if any(done.values()):
                     log.info("worker round: %s", done)
                 beat()  # /healthz: a worker finished a round (a failing round does not count)
