@@ -32,3 +32,21 @@ class RoutingModel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} v{self.version}"
+
+
+class Suggestion(models.Model):
+    """What was suggested for a new case and what was chosen: one row per target (category,
+    unit) of a case registered while a model was on. `rank` is the chosen value's place among
+    the suggestions (1-3), 0 when none of them was chosen; the acceptance rate is the share of
+    rows with a rank."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    model = models.ForeignKey(RoutingModel, on_delete=models.SET_NULL, null=True, related_name="+")
+    target = models.CharField(max_length=20)
+    suggested = models.JSONField(default=list)  # [[value, confidence], ...], best first
+    chosen = models.CharField(max_length=100, blank=True)
+    rank = models.PositiveSmallIntegerField(default=0)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["at"], name="routing_suggestion_at")]

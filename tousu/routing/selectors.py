@@ -27,3 +27,27 @@ def models_of(kind: str | None = None):
 
 def active_model(kind: str) -> RoutingModel | None:
     return RoutingModel.objects.filter(kind=kind, active=True).first()
+
+
+def acceptance(start, end, *, kind: str | None = None) -> dict[str, dict]:
+    """Per target: how many intakes had suggestions in [start, end), how many chose one of them
+    (and the first), and the rate."""
+    from django.db.models import Count, Q as Where
+
+    from .models import Suggestion
+
+    qs = Suggestion.objects.filter(at__gte=start, at__lt=end)
+    if kind:
+        qs = qs.filter(case__kind=kind)
+    out = {}
+    for row in qs.values("target").annotate(n=Count("pk"), accepted=Count("pk", filter=Where(rank__gt=0)),
+                                            first=Count("pk", filter=Where(rank=1))).order_by("target"):
+        out[row["target"]] = {"suggested": row["n"], "accepted": row["accepted"], "first": row["first"],
+                              "rate": round(row["accepted"] / row["n"], 3) if row["n"] else None}
+    return out
+
+
+def unit_names(codes: list[str]) -> dict[str, str]:
+    from tousu.org.models import Unit
+
+    return dict(Unit.objects.filter(code__in=codes).values_list("code", "name"))

@@ -137,3 +137,42 @@ def suggest(kind: str, text: str, k: int = 3) -> dict[str, list[tuple[str, float
     if model is None or not text.strip():
         return {}
     return load(model).suggest(text, k)
+
+
+CATEGORY = "category"
+
+
+def intake_suggestions(policy: Policy, kind: str, text: str) -> dict[str, list[dict]]:
+    """For a form: the top three categories (at the deepest level the model learnt) and handling
+    units, each {"value", "label", "confidence"}; empty when no model is on for the kind."""
+    kind = kind if kind in policy.kinds else policy.default_kind
+    raw = suggest(kind, text)
+    out: dict[str, list[dict]] = {}
+    levels = [name for name in reversed(LEVELS) if name in raw]
+    if levels:
+        categories = policy.kinds[kind].categories
+        out[CATEGORY] = [{"value": code, "label": categories[code].label if code in categories else code,
+                          "confidence": confidence} for code, confidence in raw[levels[0]]]
+    if UNIT in raw:
+        names = selectors.unit_names([code for code, _c in raw[UNIT]])
+        out[UNIT] = [{"value": code, "label": names.get(code, code), "confidence": confidence}
+                     for code, confidence in raw[UNIT]]
+    return out
+
+
+def record(case, suggestions: dict[str, list[dict]], *, at=None) -> list:
+    """What was suggested for `case` at intake and what it was registered with."""
+    from .models import Suggestion
+
+    if not suggestions:
+        return []
+    model = selectors.active_model(case.kind)
+    chosen = {CATEGORY: case.category or "", UNIT: case.handling_unit.code if case.handling_unit_id else ""}
+    rows = []
+    for target, items in suggestions.items():
+        values = [item["value"] for item in items]
+        pick = chosen.get(target, "")
+        rows.append(Suggestion(case=case, model=model, target=target,
+                               suggested=[[item["value"], item["confidence"]] for item in items], chosen=pick,
+                               rank=values.index(pick) + 1 if pick in values else 0, at=at or timezone.now()))
+    return Suggestion.objects.bulk_create(rows)
