@@ -124,3 +124,16 @@ def test_evaluate_refuses_an_empty_or_unreadable_file(db, tmp_path):
         run("routing", "evaluate", str(tmp_path / "empty.csv"))
     with pytest.raises(CommandError, match="Cannot read"):
         run("routing", "evaluate", str(tmp_path / "missing.csv"))
+
+
+def test_an_administrator_sees_the_figures_and_switches_a_model_on(past_cases, settings, tmp_path, admin_client):
+    settings.DATA_DIR = tmp_path
+    run("routing", "train", "--kind", "complaint")
+    model = RoutingModel.objects.get()
+    page = admin_client.get(f"/admin/routing/routingmodel/{model.pk}/change/").content.decode()
+    assert "macro-F1" in page and "top-3" in page and "noise" in page
+    answer = admin_client.post("/admin/routing/routingmodel/", {
+        "action": "switch_on", "_selected_action": [model.pk]})
+    assert answer.status_code == 302
+    model.refresh_from_db()
+    assert model.active
