@@ -17,7 +17,7 @@ from ...evaluation import TARGETS, evaluate, labelled_rows
 def quality_table(quality: dict) -> str:
     lines = [_("macro-F1 %(f1).3f  accuracy %(acc).3f  top-3 accuracy %(top3).3f  (%(size)s rows)") % {
         "f1": quality["macro_f1"], "acc": quality["accuracy"], "top3": quality["top3"], "size": quality["size"]},
-        f"{_('class'):<40} {'precision':>9} {'recall':>7} {'F1':>6} {_('rows'):>6}"]
+        "{:<40} {:>9} {:>7} {:>6} {:>6}".format(_("class"), _("precision"), _("recall"), "F1", _("rows"))]
     for row in quality["per_class"]:
         lines.append(f"{row['label'][:40]:<40} {row['precision']:>9.3f} {row['recall']:>7.3f} "
                      f"{row['f1']:>6.3f} {row['support']:>6}")
