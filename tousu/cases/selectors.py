@@ -447,3 +447,55 @@ def announcements(limit: int = 50) -> list[dict]:
             .values("number", "data")[:limit])
     return [{"number": row["number"], **{k: row["data"]["announcement"].get(k, "") for k in ("title", "text", "at")}}
             for row in rows if isinstance(row["data"].get("announcement"), dict)]
+
+
+# How alike two texts must be (shared index terms over all of either's terms) to be "about the
+# same matter", and how many of the newest candidate cases are compared.
+SIMILAR_TEXT = 0.3
+SIMILAR_CANDIDATES = 200
+
+
+def _main_terms(case: Case) -> set[str]:
+    return {t for t in (case.search_terms or "").split() if not t.startswith(search.NAME_MARK)}
+
+
+def similar_open_cases(case: Case, *, user, limit: int = 5) -> list[tuple[Case, list[str]]]:
+    """Open cases of the same kind that `user` may see, received within the kind's repeat window
+    before or after `case`, probably about the same matter, each with its reasons: the same
+    complainant (phone), the same place, the same organisation named as a party, or a similar
+    text (index terms of the subject found through the search index, then compared in full)."""
+    from tousu.org.services import current_policy
+
+    window = timedelta(days=repeat_window_days(current_policy(), case.kind))
+    base = (cases_visible_to(user).filter(is_open=True, kind=case.kind, received_at__gte=case.received_at - window,
+                                          received_at__lte=case.received_at + window)
+            .exclude(pk=case.pk).order_by("-received_at"))
+    reasons: dict[int, list[str]] = {}
+    found: dict[int, Case] = {}
+
+    def note(rows, reason):
+        for row in rows:
+            found.setdefault(row.pk, row)
+            reasons.setdefault(row.pk, []).append(reason)
+
+    if case.complainant_phone:
+        note(base.filter(complainant_phone=case.complainant_phone)[:limit], _("the same complainant"))
+    if case.place.strip():
+        note(base.filter(place=case.place)[:limit], _("the same place"))
+    organisations = [p.name for p in case.parties.all() if p.kind == "organisation" and p.name.strip()
+                     and p.name != case.complainant_name]
+    if organisations:
+        note(base.filter(parties__name__in=organisations).distinct()[:limit], _("the same organisation"))
+    mine = _main_terms(case)
+    subject_terms = search.query_terms(case.subject)[:3]
+    if mine and subject_terms:
+        words = " ".join(subject_terms)  # any of the subject's first terms: candidates, not answers
+        candidates = Q()
+        for term in words.split():
+            candidates |= Q(pk__in=search_cases(base, term, personal=False).values("pk"))
+        for other in base.filter(candidates)[:SIMILAR_CANDIDATES]:
+            theirs = _main_terms(other)
+            if theirs and len(mine & theirs) / len(mine | theirs) >= SIMILAR_TEXT:
+                note([other], _("a similar text"))
+    ranked = sorted(found.values(), key=lambda c: (-len(reasons[c.pk]), -c.received_at.timestamp()))
+    return [(c, reasons[c.pk]) for c in ranked[:limit]]
