@@ -45,3 +45,30 @@ def test_closed_old_and_unseen_cases_are_left_out(hotel):
     case = hotel_case(hotel, subject="KTV噪音扰民", description="每晚唱歌")
     assert reasons_for(case, hotel.gm) == {}
     assert old.subject  # received 90 days ago: outside the 30-day window
+
+
+def test_a_similar_request_is_merged_with_one_click(hotline):
+    """Where the kind has a merge (the hotline's 并案), each similar case carries a button that
+    posts the merge with its number; the other request joins this one."""
+    import re
+
+    from tousu.cases.models import Case
+
+    h = hotline
+
+    def request(subject, place):
+        return actions.register_case(actor=h.operator1, unit=h.units["centre"], channel="phone", subject=subject,
+                                     description=subject, complainant_name="市民", category="sanitation",
+                                     place=place)
+
+    main, other = request("小区垃圾清运不及时", "幸福小区"), request("垃圾清运不及时臭气熏天", "幸福小区")
+    client = Client()
+    client.force_login(h.dispatcher)
+    html = client.get(f"/staff/cases/{main.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    form = re.search(r'<form method="post" action="([^"]+)" class="inline merge-similar">(.*?)</form>', html, re.S)
+    assert form and other.number in form.group(2)
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form.group(2)))
+    fields.pop("csrfmiddlewaretoken", None)
+    assert client.post(form.group(1), fields).status_code == 302
+    assert Case.objects.get(pk=other.pk).is_open is True  # joined: it follows the main request
+    assert Case.objects.get(pk=other.pk).data.get("merged_into")

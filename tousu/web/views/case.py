@@ -109,7 +109,18 @@ def case_context(request, case, *, failed=None, notice=""):
         "facts": facts.of(case, kind),
         "views": list(views_of(request.user, case.pk)[:50]),
         "similar": similar_open_cases(case, user=request.user) if case.is_open else [],
+        "merge": _merge_action(now_actions),
     }
+
+
+def _merge_action(now_actions) -> dict | None:
+    """The action this person may take now whose effect merges another case into this one (并案),
+    and the input that names the other case: a similar case is then merged with one click."""
+    for ui in now_actions:
+        for effect in ui.spec.effects:
+            if effect.name == "merge":
+                return {"action": ui.name, "label": ui.label, "field": f"{ui.name}-{effect.param('case')}"}
+    return None
 
 
 @require_GET
