@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import time_machine
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.web_ui.helpers import hotel_case
 from tousu.cases import actions
@@ -14,7 +14,8 @@ from tousu.cases.selectors import similar_open_cases
 
 
 def reasons_for(case, user):
-    return {other.subject: reasons for other, reasons in similar_open_cases(case, user=user)}
+    with translation.override("en"):
+        return {other.subject: [str(r) for r in reasons] for other, reasons in similar_open_cases(case, user=user)}
 
 
 def test_each_similar_case_comes_with_its_reason(hotel):
