@@ -55,3 +55,28 @@ def test_without_a_model_the_form_says_so_and_registers_as_before(hotel, setting
     assert 'id="no-suggestions"' in page and 'name="pick_category"' not in page
     assert client.post("/staff/intake/letter/", form(hotel, step="confirm")).status_code == 302
     assert Suggestion.objects.count() == 0
+
+
+def test_the_monthly_report_counts_the_acceptance_rate(hotel):
+    """Two intakes in October with suggestions, one of them accepted: the month's report says so
+    (in its tables, hence on the page, in the xlsx and the docx)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from tests.web_ui.helpers import hotel_case
+    from tousu.reports import exports
+    from tousu.reports.periods import parse_month
+    from tousu.reports.services import produce
+
+    october = datetime(2026, 10, 12, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
+    for category, chosen in (("noise", "noise"), ("billing", "hygiene")):
+        case = hotel_case(hotel)
+        Suggestion.objects.create(case=case, target="category", suggested=[[category, 0.8], ["food", 0.1]],
+                                  chosen=chosen, rank=1 if chosen == category else 0, at=october)
+    report = produce(parse_month("2026-10"), now=datetime(2026, 11, 2, 9, tzinfo=ZoneInfo("Asia/Shanghai")))
+    assert report.figures["suggestions"]["category"] == {"suggested": 2, "accepted": 1, "first": 1, "rate": 0.5}
+    from django.utils import translation
+
+    with translation.override("en"):
+        table = {title: rows for title, _header, rows in exports.tables(report)}["Suggestions at intake"]
+    assert table == [("Category", 2, 1, 1, "50.0%")]
