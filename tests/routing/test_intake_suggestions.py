@@ -44,7 +44,7 @@ def test_the_clerk_picks_a_suggested_category_and_the_choice_is_recorded(hotel, 
                                               subject="押金没退", description="退房后押金没退，发票开错"))
     now = timezone.now()
     figures = selectors.acceptance(now - timedelta(days=1), now + timedelta(days=1))["category"]
-    assert figures == {"suggested": 2, "accepted": 1, "first": 1, "rate": 0.5}
+    assert figures == {"suggested": 2, "taken": 1, "first": 1, "rate": 0.5}
 
 
 def test_without_a_model_the_form_says_so_and_registers_as_before(hotel, settings, tmp_path):
@@ -74,7 +74,7 @@ def test_the_monthly_report_counts_the_acceptance_rate(hotel):
         Suggestion.objects.create(case=case, target="category", suggested=[[category, 0.8], ["food", 0.1]],
                                   chosen=chosen, rank=1 if chosen == category else 0, at=october)
     report = produce(parse_month("2026-10"), now=datetime(2026, 11, 2, 9, tzinfo=ZoneInfo("Asia/Shanghai")))
-    assert report.figures["suggestions"]["category"] == {"suggested": 2, "accepted": 1, "first": 1, "rate": 0.5}
+    assert report.figures["suggestions"]["category"] == {"suggested": 2, "taken": 1, "first": 1, "rate": 0.5}
     from django.utils import translation
 
     with translation.override("en"):

@@ -46,7 +46,7 @@ def tables(report: Report) -> list[tuple[str, list[str], list[tuple]]]:
         targets = {"category": _("Category"), "unit": _("Handling unit")}
         out.append((_("Suggestions at intake"),
                     [_("Suggested for"), _("Intakes"), _("Accepted"), _("First choice"), _("Acceptance rate")],
-                    [(str(targets.get(t, t)), s["suggested"], s["accepted"], s["first"], labels.percent(s["rate"]))
+                    [(str(targets.get(t, t)), s["suggested"], s["taken"], s["first"], labels.percent(s["rate"]))
                      for t, s in figures["suggestions"].items()]))
     return out
 

@@ -40,10 +40,10 @@ def acceptance(start, end, *, kind: str | None = None) -> dict[str, dict]:
     if kind:
         qs = qs.filter(case__kind=kind)
     out = {}
-    for row in qs.values("target").annotate(n=Count("pk"), accepted=Count("pk", filter=Where(rank__gt=0)),
+    for row in qs.values("target").annotate(n=Count("pk"), taken=Count("pk", filter=Where(rank__gt=0)),
                                             first=Count("pk", filter=Where(rank=1))).order_by("target"):
-        out[row["target"]] = {"suggested": row["n"], "accepted": row["accepted"], "first": row["first"],
-                              "rate": round(row["accepted"] / row["n"], 3) if row["n"] else None}
+        out[row["target"]] = {"suggested": row["n"], "taken": row["taken"], "first": row["first"],
+                              "rate": round(row["taken"] / row["n"], 3) if row["n"] else None}
     return out
 
 
