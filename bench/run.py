@@ -397,6 +397,33 @@ def child_search(rounds: str) -> dict:
     return out
 
 
+def child_similar(rounds: str) -> dict:
+    """The case page's similar open complaints (issue 14) for open cases of the busiest unit, as
+    its complaint manager and as head office sees them."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+
+    from tousu.cases import selectors
+    from tousu.cases.models import Case
+    from tousu.org.models import Membership
+
+    busiest = (Case.objects.values("handling_unit").annotate(n=Count("pk")).order_by("-n").first()["handling_unit"])
+    cm = Membership.objects.filter(unit_id=busiest, role__code="complaint_manager").first().user
+    hq = get_user_model().objects.get(username="hq_service")
+    cases = list(Case.objects.filter(handling_unit_id=busiest, is_open=True).order_by("?")[:int(rounds)])
+    out = {"cases": Case.objects.count(), "open": Case.objects.filter(is_open=True).count()}
+    for who, user in (("cm", cm), ("hq", hq)):
+        selectors.similar_open_cases(cases[0], user=user)  # warm
+        samples, found = [], 0
+        for case in cases:
+            t = time.perf_counter()
+            found += len(selectors.similar_open_cases(case, user=user))
+            samples.append(time.perf_counter() - t)
+        out[who] = {"n": len(samples), "p50": round(pct(samples, 50), 1), "p95": round(pct(samples, 95), 1),
+                    "similar per case": round(found / max(len(cases), 1), 1)}
+    return out
+
+
 # --- the sweep -------------------------------------------------------------------------------
 
 def child_sweep(due: str) -> dict:
@@ -898,6 +925,7 @@ def main() -> None:
     p.add_argument("--burst-workers", type=int, default=2)
     p.add_argument("--burst-lead", type=float, default=5.0, help="seconds from arming the clocks to T")
     p.add_argument("--search", nargs="*", default=[], help="databases for the search, before and after issue 14")
+    p.add_argument("--similar", nargs="*", default=[], help="databases for the similar-case lookup")
     p.add_argument("--report", nargs="*", default=[], help="databases for the monthly report")
     p.add_argument("--weekly", nargs="*", default=[], help="databases for the weekly record")
     p.add_argument("--out", default=str(ROOT / "docs" / "performance.md"))
@@ -907,6 +935,7 @@ def main() -> None:
     parts = [("intake", a.intake, lambda url: intake(url, [int(c) for c in a.clients.split(",")], a.seconds)),
              ("pages", a.pages, lambda url: child("pages", url, a.rounds)),
              ("search", a.search, lambda url: child("search", url, a.rounds)),
+             ("similar", a.similar, lambda url: child("similar", url, "50")),
              ("sweep", a.sweep, lambda url: child("sweep", url, "1000")),
              ("lag", a.lag, lambda url: child("lag", url, "5")),
              ("burst", a.burst, lambda url: burst(url, a.burst_clocks, a.burst_workers, a.burst_lead)),
