@@ -26,9 +26,9 @@ from .models import RoutingModel
 
 UNIT = "unit"
 LEVELS = ("category_1", "category_2", "category_3")
-# Cross-validation of a training run reads at most this many cases (the figures shown before a
+# Cross-validation of a training run reads at most this many cases (the newest) (the figures shown before a
 # model is switched on); the model itself learns from every case.
-QUALITY_SAMPLE = 20_000
+QUALITY_SAMPLE = 10_000
 
 
 class RoutingError(ValueError):
