@@ -359,8 +359,11 @@ def _term_table_ids(db: str, terms: list[str], name_terms: list[str] | None) -> 
 
 
 def _holds(field: str, word: str) -> Q:
-    """The field, folded, holds the folded word."""
-    return Q(GreaterThan(StrIndex(Folded(F(field)), Value(word)), 0))
+    """The field, folded, holds the folded word. The plain case-insensitive match comes first: it
+    is how the search matched before, costs the same, and when it holds the folded match holds
+    too (the word is folded, so what it matches has no full-width form); the folding of the
+    column (translate, or tousu_fold) is paid only for a row it does not settle."""
+    return Q(**{f"{field}__icontains": word}) | Q(GreaterThan(StrIndex(Folded(F(field)), Value(word)), 0))
 
 
 def search_cases(qs: QuerySet[Case], query: str, *, personal: bool) -> QuerySet[Case]:
