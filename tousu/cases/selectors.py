@@ -358,12 +358,16 @@ def _term_table_ids(db: str, terms: list[str], name_terms: list[str] | None) -> 
     return found if len(ids) > TERM_IDS_INLINE else Q(pk__in=ids)
 
 
-def _holds(field: str, word: str) -> Q:
-    """The field, folded, holds the folded word. The plain case-insensitive match comes first: it
-    is how the search matched before, costs the same, and when it holds the folded match holds
-    too (the word is folded, so what it matches has no full-width form); the folding of the
-    column (translate, or tousu_fold) is paid only for a row it does not settle."""
-    return Q(**{f"{field}__icontains": word}) | Q(GreaterThan(StrIndex(Folded(F(field)), Value(word)), 0))
+def _holds(fields: list[str], word: str) -> Q:
+    """One of the fields, folded, holds the folded word. The plain case-insensitive matches come
+    first: they are how the search matched before, cost the same, and when one holds the folded
+    match holds too (the word is folded, so what it matches has no full-width form); the folding
+    of the columns (translate, or tousu_fold) is paid only for a row they do not settle."""
+    plain, folded = Q(), Q()
+    for field in fields:
+        plain |= Q(**{f"{field}__icontains": word})
+        folded |= Q(GreaterThan(StrIndex(Folded(F(field)), Value(word)), 0))
+    return plain | folded
 
 
 def search_cases(qs: QuerySet[Case], query: str, *, personal: bool) -> QuerySet[Case]:
@@ -376,9 +380,7 @@ def search_cases(qs: QuerySet[Case], query: str, *, personal: bool) -> QuerySet[
     postgres = connections[qs.db].vendor == "postgresql"
     fields = [*search.SEARCHED_FIELDS, *([search.NAME_FIELD] if personal else [])]
     for word in search.words(query):
-        found = Q()
-        for field in fields:
-            found |= _holds(field, word)
+        found = _holds(fields, word)
         terms = search.query_terms(word)
         if not terms:
             qs = qs.filter(found)
