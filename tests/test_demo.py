@@ -57,3 +57,22 @@ def test_the_regulator_and_hotline_demos_list_their_own_cases(db, preset, states
     assert Case.objects.count() == 6
     assert states <= set(Case.objects.values_list("state", flat=True))
     assert list(verify_all()) == []
+
+
+HOTEL_WORDS = ("房间", "前台", "酒店", "早餐", "客房", "入住", "退房", "毛巾")
+
+
+@pytest.mark.parametrize("preset, words", [
+    ("bank", ("排队", "手续费", "卡", "理财", "柜员")),
+    ("telecom", ("信号", "宽带", "账单", "网络", "营业厅")),
+])
+def test_each_presets_demo_complaints_fit_its_organisation(db, preset, words, capsys):
+    call_command("demo", preset=preset, setup_only=True)
+    texts = list(Case.objects.values_list("subject", "description", "category"))
+    assert len(texts) == 12
+    blob = " ".join(s + d for s, d, _c in texts)
+    assert not [w for w in HOTEL_WORDS if w in blob]
+    assert all(w in blob for w in words)
+    from tousu.org.services import current_policy
+
+    assert {c for *_t, c in texts} <= set(current_policy().kind().categories)

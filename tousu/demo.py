@@ -1,6 +1,7 @@
 """Demo data: the preset's people and a dozen complaints in various states, made through the
-real actions. Texts come from the hotel reviews in ../shared/data when that file is there
-(negative reviews, names redacted), from a small built-in list otherwise."""
+real actions. Texts come from the preset's `[[demo.complaints]]` (the bank's and the telecom's);
+for a preset without them (the hotel), from the hotel reviews in ../shared/data when that file is
+there (negative reviews, names redacted), from a small built-in list otherwise."""
 
 from __future__ import annotations
 
@@ -99,7 +100,10 @@ class Plan:
 
 
 CALLED_BACK_PLEASED, CALLED_BACK_DISPLEASED = "call back: pleased", "call back: displeased"
+# The steps that handle a case up to the reply; a preset may give its own (`[demo] handled`,
+# with `[demo.inputs.ACTION]`), e.g. the bank's finding before the reply.
 HANDLED = ("accept", "propose_resolution", "reply")
+HANDLED_STEPS = "handled"
 # A dozen cases in various states.
 PLANS = [
     Plan(),
@@ -107,13 +111,13 @@ PLANS = [
     Plan(("accept",), overdue=True),
     Plan(("accept", "escalate")),
     Plan(("accept", "propose_resolution")),
-    Plan(HANDLED),
-    Plan((*HANDLED, CALLED_BACK_PLEASED)),
-    Plan((*HANDLED, CALLED_BACK_PLEASED, "close")),
-    Plan((*HANDLED, CALLED_BACK_PLEASED, "close")),
+    Plan((HANDLED_STEPS,)),
+    Plan((HANDLED_STEPS, CALLED_BACK_PLEASED)),
+    Plan((HANDLED_STEPS, CALLED_BACK_PLEASED, "close")),
+    Plan((HANDLED_STEPS, CALLED_BACK_PLEASED, "close")),
     Plan(("reject",)),
     Plan(("accept", "withdraw")),
-    Plan((*HANDLED, CALLED_BACK_DISPLEASED)),
+    Plan((HANDLED_STEPS, CALLED_BACK_DISPLEASED)),
 ]
 # What the demo writes into the actions it takes, by their input names.
 INPUTS = {
@@ -147,23 +151,37 @@ def load_demo() -> dict:
     categories = list(kind.categories) or [""]
     stages = list(kind.stages) or [""]
     now = timezone.now()
-    texts = cycle(complaint_texts())
+    texts = cycle(demo_complaints(policy))
+    handled = tuple(policy.raw.get("demo", {}).get("handled", HANDLED))
+    inputs = {**INPUTS, **policy.raw.get("demo", {}).get("inputs", {})}
     for index, plan in enumerate(PLANS):
+        plan = Plan(tuple(s for step in plan.steps for s in (handled if step == HANDLED_STEPS else (step,))),
+                    plan.overdue)
         person = staff[index % len(staff)]
         unit = Unit.objects.get(code=next(s["unit"] for s in specs if s["username"] == person.username))
         text = next(texts)
         started = now - timedelta(days=12 if plan.overdue else index % 3, hours=index)
         case = actions.register_case(
-            actor=person, unit=unit, channel=channels[index % len(channels)],
-            subject=subject_of(text), description=text,
+            actor=person, unit=unit, channel=text.get("channel") or channels[index % len(channels)],
+            subject=text["subject"], description=text["description"],
             stage=stages[-1] if plan.overdue else stages[index % len(stages)],
             requested_by=started + timedelta(hours=3) if index % len(stages) == 0 else None,
-            category=categories[index % len(categories)],
+            category=text.get("category") or categories[index % len(categories)],
             complainant_name=["张先生", "李女士", "王先生", "赵女士"][index % 4],
             complainant_phone=f"1380000{index:04d}", place="", now=started)
         for step in plan.steps:
-            case = _take(policy, case, step, person, started)
+            case = _take(policy, case, step, person, started, inputs)
     return people
+
+
+def demo_complaints(policy) -> list[dict]:
+    """The demo's complaint texts: the preset's own `[[demo.complaints]]` (subject, description,
+    and optionally category and channel), so a bank's demo shows queues, fees and cards and a
+    telecom's shows coverage and bills; a preset without them gets the hotel reviews."""
+    own = [c for c in policy.raw.get("demo", {}).get("complaints", []) if c.get("description")]
+    if own:
+        return [{**c, "subject": c.get("subject") or subject_of(c["description"])} for c in own]
+    return [{"subject": subject_of(text), "description": text} for text in complaint_texts()]
 
 
 def _has_head(policy, unit) -> bool:
@@ -181,7 +199,7 @@ def _outcome(kind, pleased: bool) -> str:
     return next(code for code in kind.figures.verdicts if code not in kind.figures.satisfied)
 
 
-def _take(policy, case, step: str, person, started):
+def _take(policy, case, step: str, person, started, inputs=INPUTS):
     """Take one step of a plan on `case`: the owner acts, except that the unit's head rejects
     and closes (after the signature the kind's close asks for, when it asks for one)."""
     kind = policy.kind(case.kind)
@@ -195,7 +213,7 @@ def _take(policy, case, step: str, person, started):
         signer = next(m.user for m in case.handling_unit.memberships.select_related("user", "role")
                       if policy.roles[m.role.code].sign_off)
         actions.perform("sign_off", actor=signer, case_id=case.pk, now=started)
-    return actions.perform(step, actor=actor, case_id=case.pk, inputs=INPUTS.get(step, {}), now=started)
+    return actions.perform(step, actor=actor, case_id=case.pk, inputs=inputs.get(step, {}), now=started)
 
 
 def _close_needs_signature(kind) -> bool:

@@ -7,8 +7,8 @@ from tousu.ops.health import healthz
 from tousu.ops.metrics import metrics
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="web:my_work", permanent=False), name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(next_page="web:my_work", redirect_authenticated_user=True),
+    path("", RedirectView.as_view(pattern_name="web:home", permanent=False), name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(next_page="web:home", redirect_authenticated_user=True),
          name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(next_page="login"), name="logout"),
     path("admin/", admin.site.urls),

@@ -15,6 +15,7 @@ OPERATIONS = {
         "accept", "note", "assign", "transfer", "agree-plan", "escalate", "propose-resolution", "reply",
         "callback", "sign-off", "close", "reopen", "withdraw", "reject")},
     ("post", "/api/cases/{case_id}/actions/{action}"), ("get", "/api/kinds"),
+    ("get", "/api/units"), ("get", "/api/categories"), ("get", "/api/people"),
 }
 
 

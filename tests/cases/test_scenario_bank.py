@@ -58,9 +58,14 @@ def test_phone_complaint_beyond_the_outlet_goes_to_head_office_and_back(bank):
         assert state_of(case) == ("hq_service", 3, "in_progress")
 
         clock.move_to(at(2026, 6, 2, 15, 0))
+        actions.perform("find_at_fault", actor=b.hq_service, case_id=case.pk, inputs={
+            "findings": "理财经理未按规定揭示风险", "apology": "网点负责人当面致歉", "correction": "补偿收益差额",
+            "rectification": "理财销售双录抽查", "rectification_owner": "outlet_head",
+            "rectification_due": "2026-06-30"})
         actions.propose_resolution(actor=b.hq_service, case_id=case.pk, resolution="补偿收益差额",
-                                   compensation=5000, at_fault=True)
-        actions.reply_case(actor=b.hq_service, case_id=case.pk, text="总行决定补偿收益差额")
+                                   compensation=5000)
+        actions.perform("reply", actor=b.hq_service, case_id=case.pk,
+                        inputs={"text": "总行决定补偿收益差额", "method": "letter"})
         for name in ("reply", "promised_reply"):
             assert Clock.objects.get(case=case, name=name).state == Clock.STOPPED
         actions.record_callback(actor=b.cm, case_id=case.pk, result="satisfied")
@@ -77,7 +82,7 @@ def test_phone_complaint_beyond_the_outlet_goes_to_head_office_and_back(bank):
     assert (case.state, case.signed_off_by, case.compensation) == ("closed", b.outlet_head, Decimal(5000))
     assert list(case.events.values_list("action", "actor__username")) == [
         ("register", "teller"), ("escalate", "teller"), ("accept", "cm"), ("escalate", "cm"),
-        ("escalate", "outlet_head"), ("note", "cm"), ("propose_resolution", "hq_service"),
+        ("escalate", "outlet_head"), ("note", "cm"), ("find_at_fault", "hq_service"), ("propose_resolution", "hq_service"),
         ("reply", "hq_service"), ("record_callback", "cm"), ("sign_off", "outlet_head"),
         ("close", "cm")]
 
@@ -94,13 +99,15 @@ def test_a_new_reply_needs_a_new_signature(bank):
         case = actions.register_case(actor=b.cm, unit=b.units["outlet_wenyi"], channel="opinion_book",
                                      subject="排队太久", description="等候一小时", complainant_name="周先生")
         actions.accept_case(actor=b.cm, case_id=case.pk)
-        actions.propose_resolution(actor=b.cm, case_id=case.pk, resolution="增开窗口")
-        actions.reply_case(actor=b.cm, case_id=case.pk, text="已增开窗口")
+        actions.perform("find_not_at_fault", actor=b.cm, case_id=case.pk,
+                        inputs={"findings": "当日午间客流高峰", "explanation": "已说明高峰时段，并增开窗口"})
+        # 周先生 left no contact details: the reply is written back into the opinion book.
+        actions.perform("reply_in_book", actor=b.cm, case_id=case.pk, inputs={"text": "已增开窗口"})
         actions.sign_off_case(actor=b.outlet_head, case_id=case.pk)
         actions.record_callback(actor=b.cm, case_id=case.pk, result="not_satisfied")
         assert state_of(case) == ("outlet_head", 2, "in_progress")
         actions.propose_resolution(actor=b.outlet_head, case_id=case.pk, resolution="网点负责人致歉")
-        actions.reply_case(actor=b.outlet_head, case_id=case.pk, text="网点负责人致歉")
+        actions.perform("reply_in_book", actor=b.outlet_head, case_id=case.pk, inputs={"text": "网点负责人致歉"})
         actions.record_callback(actor=b.cm, case_id=case.pk, result="satisfied")
         with pytest.raises(Refused, match="签字确认"):
             actions.close_case(actor=b.outlet_head, case_id=case.pk)

@@ -74,7 +74,8 @@ def test_during_stay_complaint_climbs_the_whole_ladder(hotel):
         assert where(case) == ("hk_head", 1, "in_progress")
         case = actions.reply_case(actor=h.hk_head, case_id=case.pk, text="已重新打扫并致歉")
         assert where(case) == ("hk_head", 1, "replied")
-        assert Clock.objects.get(case=case, name="during_stay").state == Clock.STOPPED
+        # The guest's time runs on until the final handling (办结), through the escalations.
+        assert Clock.objects.get(case=case, name="during_stay").state == Clock.RUNNING
 
         clock.move_to(at(2026, 5, 12, 11, 0))
         case = actions.record_callback(actor=h.hk_head, case_id=case.pk, result="not_satisfied")
@@ -108,6 +109,7 @@ def test_during_stay_complaint_climbs_the_whole_ladder(hotel):
         case = actions.close_case(actor=h.gm, case_id=case.pk, note="办结")
 
     assert where(case) == ("gm", 3, "closed")
+    assert Clock.objects.get(case=case, name="during_stay").state == Clock.STOPPED
     assert fresh(case).compensation == Decimal(8000)
     assert actions_of(case) == [
         "register", "accept", "escalate", "transfer", "agree_plan", "propose_resolution", "reply",

@@ -44,8 +44,8 @@ def test_state_and_role_checks(hotel):
 
 
 def test_clock_rules_depend_on_the_stage(hotel):
-    during = hotel.clocks_for("accept", {"stage": "during"})
-    after = hotel.clocks_for("accept", {"stage": "after"})
+    during = hotel.clocks_for("register", {"stage": "during"})
+    after = hotel.clocks_for("register", {"stage": "after"})
     assert [c.name for c in during["start"]] == ["during_stay"]
     assert [c.name for c in after["start"]] == ["after_stay"]
     assert after["start"][0].amount == 3 and after["start"][0].unit == "working_days"

@@ -28,5 +28,11 @@ def to_replied(case: Case, reply: str = "We refunded the second fee.") -> Case:
     """Accept, resolve and reply, as the case's owner."""
     owner = case.owner
     actions.accept_case(actor=owner, case_id=case.pk)
+    if "find_at_fault" in actions.current_policy().kind(case.kind).actions:  # the bank: a finding first
+        actions.perform("find_at_fault", actor=owner, case_id=case.pk, inputs={
+            "findings": "Charged twice", "apology": "Apologised by phone", "correction": "Refund",
+            "rectification": "Check the fee screen", "rectification_owner": owner.username,
+            "rectification_due": "2030-01-31"})
+        return actions.perform("reply", actor=owner, case_id=case.pk, inputs={"text": reply, "method": "phone"})
     actions.propose_resolution(actor=owner, case_id=case.pk, resolution="Refund", compensation=0)
     return actions.reply_case(actor=owner, case_id=case.pk, text=reply)

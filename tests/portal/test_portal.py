@@ -81,7 +81,8 @@ def test_the_hotel_portal_asks_when_it_was_because_the_deadline_depends_on_it(cl
     assert "When was this?" in response.content.decode()
     assert submit(client, category="", stage="after").status_code == 302
     case = actions.accept_case(actor=hotel.fo_head, case_id=the_case().pk)
-    assert [c.name for c in case.clocks.all()] == ["after_stay"]  # 三个工作日 from acceptance
+    running = case.clocks.filter(state="running")
+    assert [c.name for c in running] == ["after_stay"]  # 三个工作日 from acceptance
 
 
 def test_the_bank_portal_does_not_ask_for_a_stage(client, bank):
@@ -335,3 +336,23 @@ def test_leaving_forgets_the_case(client, replied):
     client.post("/portal/track/leave/")
     page = client.get("/portal/track/", **EN).content.decode()
     assert 'id="lookup-form"' in page and replied.number not in page
+
+
+def test_the_hotel_portal_asks_by_when_and_the_deadline_follows_it(client, hotel):
+    """消费中: the guest says by when; the deadline is that time (the bank does not ask)."""
+    from django.utils import timezone
+
+    assert 'name="requested_by"' in client.get("/portal/submit/").content.decode()
+    past = submit(client, category="", stage="during", requested_by="2020-01-01T10:00")
+    assert past.status_code == 400 and Case.objects.count() == 0
+    assert "This time must be in the future." in past.content.decode()
+    when = timezone.localtime() + timezone.timedelta(hours=5)
+    assert submit(client, category="", stage="during",
+                  requested_by=when.strftime("%Y-%m-%dT%H:%M")).status_code == 302
+    case = the_case()
+    clock = case.clocks.get(name="during_stay", state="running")
+    assert clock.due_at == case.requested_by == when.replace(second=0, microsecond=0)
+
+
+def test_the_bank_portal_does_not_ask_by_when(client, bank):
+    assert 'name="requested_by"' not in client.get("/portal/submit/").content.decode()

@@ -32,6 +32,11 @@ def replied(actor, unit, when: dt.datetime, *, responsible=None, **kwargs) -> Ca
     case = complaint(actor, unit, when, **kwargs)
     with time_machine.travel(when, tick=False):
         actions.accept_case(actor=actor, case_id=case.pk)
+        if "find_not_at_fault" in actions.current_policy().kind(case.kind).actions:  # the bank: a finding
+            actions.perform("find_not_at_fault", actor=actor, case_id=case.pk,
+                            inputs={"findings": "已核实", "explanation": "致歉并处理"})
+            actions.perform("reply", actor=actor, case_id=case.pk, inputs={"text": "已处理", "method": "phone"})
+            return fresh(case)
         actions.propose_resolution(actor=actor, case_id=case.pk, resolution="致歉并处理",
                                    responsible_employee=responsible)
         actions.reply_case(actor=actor, case_id=case.pk, text="已处理")

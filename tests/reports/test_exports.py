@@ -40,19 +40,20 @@ def test_monthly_xlsx_holds_the_figures(monthly):
     assert rows[0] == ["《顾客投诉统计分析报告表》"]
     assert ["Unit: All units"] in rows
     assert ["Month 2026-10 (2026-10-01 to 2026-10-31)"] in rows
-    assert ["Complaints received", "5", "2", "+3"] in rows
-    assert ["Response rate (响应率)", "60.0%", "50.0%", "+10.0"] in rows
-    assert ["Resolution rate (解决率)", "20.0%", "50.0%", "-30.0"] in rows
-    assert ["Satisfaction rate (满意率)", "50.0%", "100.0%", "-50.0"] in rows
-    assert ["Repeat rate", "40.0%", "0.0%", "+40.0"] in rows
-    assert ["Reopened", "1", "0", "+1"] in rows
-    assert ["卫生", 2, "40.0%"] in rows
-    assert ["前厅部", 2, "40.0%"] in rows and ["餐饮部", 1, "20.0%"] in rows
-    assert ["电话", 2, "40.0%"] in rows
-    assert ["消费后投诉", 3, "60.0%"] in rows
-    assert ["1 · 部门负责人", 3, "60.0%"] in rows
-    assert ["消费中投诉：客人要求的处理时间", 2, 1, 1, "50.0%"] in rows
-    assert ["消费后投诉：受理至最终处理三个工作日", 4, 3, 1, "75.0%"] in rows
+    # Counts, rates and changes are numbers (rates formatted as percentages, changes in points).
+    assert ["Complaints received", 5, 2, 3] in rows
+    assert ["Response rate (响应率)", 0.6, 0.5, 10.0] in rows
+    assert ["Resolution rate (解决率)", 0.2, 0.5, -30.0] in rows
+    assert ["Satisfaction rate (满意率)", 0.5, 1.0, -50.0] in rows
+    assert ["Repeat rate", 0.4, 0.0, 40.0] in rows
+    assert ["Reopened", 1, 0, 1] in rows
+    assert ["卫生", 2, 0.4] in rows
+    assert ["前厅部", 2, 0.4] in rows and ["餐饮部", 1, 0.2] in rows
+    assert ["电话", 2, 0.4] in rows
+    assert ["消费后投诉", 3, 0.6] in rows
+    assert ["1 · 部门负责人", 3, 0.6] in rows
+    assert ["消费中投诉：客人要求的处理时间", 2, 0, 2, 0.0] in rows
+    assert ["消费后投诉：受理至最终处理三个工作日", 4, 3, 1, 0.75] in rows
 
 
 def test_monthly_docx_holds_the_figures(monthly):
@@ -76,7 +77,7 @@ def test_weekly_files_are_the_record_form(october, weekly):
     first = rows[rows.index(header) + 1]
     assert first[:5] == ["1", "2026-10-12 10:00", "张** 138****0002", "房间未打扫：经过", "卫生"]
     assert first[-1] == "前厅部经理 李强"
-    assert ["Complaints received", "2", "0", "+2"] in rows
+    assert ["Complaints received", 2, 0, 2] in rows
     assert not any("13800000002" in str(v) for row in rows for v in row)
 
     paragraphs, drows = docx_rows(weekly)

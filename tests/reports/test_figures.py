@@ -48,16 +48,19 @@ def test_october_rates(october):
 
 
 def test_october_timeliness_counts_clocks_due_in_october(october):
-    assert october.swept["breached"] == 1
-    breached = Clock.objects.get(breached_at__isnull=False)
-    assert breached.case_id == october.B.pk
+    # B's, and H's: its three working days from registration ran out in September, before this
+    # first sweep.
+    assert october.swept["breached"] == 2
+    breached = Clock.objects.filter(breached_at__isnull=False)
+    assert {c.case_id for c in breached} == {october.B.pk, october.H.pk}
     f = compute(parse_month("2026-10"), now=AS_OF)
     clocks = {c["name"]: (c["due"], c["on_time"], c["late"], c["rate"]) for c in f["clocks"]}
-    # during_stay: A's (due 10-01 08:00, kept: A is September's case but its clock fell due in
-    # October) and B's (breached).
+    # during_stay: A's (due 10-01 08:00: A is September's case but its clock fell due in
+    # October; replied in time but closed at 11:00, and the guest's time runs until the final
+    # handling: late) and B's (breached).
     # after_stay: C's first (kept), C's second after reopening (due 10-23, still running: late),
     # D's (stopped by the rejection), E's (kept).
-    assert clocks == {"during_stay": (2, 1, 1, 0.5), "after_stay": (4, 3, 1, 0.75)}
+    assert clocks == {"during_stay": (2, 0, 2, 0.0), "after_stay": (4, 3, 1, 0.75)}
 
 
 def test_change_against_september_and_top_causes(october):

@@ -21,7 +21,7 @@ def log_in(page, live_server, username, then=""):
     page.fill("#id_username", username)
     page.fill("#id_password", "pw")
     page.click("form[action$='/accounts/login/'] button[type=submit]")
-    page.wait_for_url("**/staff/")
+    page.wait_for_url("**/staff/**")
     if then:
         page.goto(live_server.url + then)
 
@@ -137,8 +137,10 @@ def _replied_bank_case(b):
     case = bank_case(b)
     actions.escalate_case(actor=b.teller, case_id=case.pk, reason="转投诉管理人")
     actions.accept_case(actor=b.cm, case_id=case.pk)
-    actions.propose_resolution(actor=b.cm, case_id=case.pk, resolution="说明收益计算并致歉")
-    actions.reply_case(actor=b.cm, case_id=case.pk, text="已向客户说明收益计算方法")
+    actions.perform("find_not_at_fault", actor=b.cm, case_id=case.pk,
+                    inputs={"findings": "收益按合同计算", "explanation": "说明收益计算并致歉"})
+    actions.perform("reply", actor=b.cm, case_id=case.pk,
+                    inputs={"text": "已向客户说明收益计算方法", "method": "phone"})
     return case
 
 

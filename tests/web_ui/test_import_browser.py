@@ -9,6 +9,8 @@ from openpyxl import Workbook
 from tests.browser import shot
 from tousu.cases.models import Case
 
+from .test_browser_flows import log_in
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -29,12 +31,7 @@ def test_an_administrator_imports_a_spreadsheet_in_the_browser(page, live_server
     admin = hotline.operator1
     admin.is_superuser = True
     admin.save()
-    page.goto(live_server.url + "/")
-    page.fill("#id_username", "operator1")
-    page.fill("#id_password", "pw")
-    page.click("form[action$='/accounts/login/'] button[type=submit]")
-    page.wait_for_url("**/staff/")
-    page.goto(live_server.url + "/staff/import/")
+    log_in(page, live_server, "operator1", then="/staff/import/")
     page.set_input_files("#id_file", str(spreadsheet(tmp_path / "留言.xlsx")))
     page.select_option("#id_unit", "centre")
     page.click("#import-send")

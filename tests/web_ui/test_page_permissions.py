@@ -41,7 +41,8 @@ def test_login_and_logout(client, hotel):
     page = client.get(reverse("login"))
     assert b'name="username"' in page.content and b'name="password"' in page.content
     response = client.post(reverse("login"), {"username": "frontdesk", "password": "pw"})
-    assert response.status_code == 302 and response["Location"] == reverse("web:my_work")
+    assert response.status_code == 302 and response["Location"] == reverse("web:home")
+    assert client.get(reverse("web:home"))["Location"] == reverse("web:my_work")  # a clerk starts on her work
     assert client.get(reverse("web:my_work")).status_code == 200
     response = client.post(reverse("logout"))
     assert response.status_code == 302 and response["Location"] == reverse("login")
@@ -106,8 +107,9 @@ def test_sign_off_queue_is_for_heads(client, bank):
     case = bank_case(bank)
     actions.escalate_case(actor=bank.teller, case_id=case.pk, reason="转投诉管理人")
     actions.accept_case(actor=bank.cm, case_id=case.pk)
-    actions.propose_resolution(actor=bank.cm, case_id=case.pk, resolution="说明收益计算")
-    actions.reply_case(actor=bank.cm, case_id=case.pk, text="已说明")
+    actions.perform("find_not_at_fault", actor=bank.cm, case_id=case.pk,
+                    inputs={"findings": "收益按合同计算", "explanation": "说明收益计算"})
+    actions.perform("reply", actor=bank.cm, case_id=case.pk, inputs={"text": "已说明", "method": "phone"})
     assert login(client, bank.teller).get(reverse("web:sign_off")).status_code == 403
     page = login(client, bank.outlet_head).get(reverse("web:sign_off")).content.decode()
     assert case.number in page

@@ -31,7 +31,7 @@ def log_in(page, live_server, username):
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill("pw")
     page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/staff/")
+    page.wait_for_url("**/staff/**")
 
 
 def open_case(page, live_server, case):
@@ -233,12 +233,19 @@ def test_s2_carry_a_bank_complaint_from_intake_to_closing(live_server, page, ban
     assert "规范服务管理部 郑洁" in page.inner_text("#case-owner")
     shot(page, "readme-s2-04-at-head-office")
 
-    # hq_service proposes and replies.
+    # hq_service investigates: the bank is at fault (apology, correction, 整改 with its owner), then
+    # proposes the compensation and replies by phone.
     log_in(page, live_server, "hq_service")
     open_case(page, live_server, case)
-    take(page, "提出处理方案", {"处理方案": "补偿收益差额并致歉", "补偿金额": "3000"}, {"我方有过错": "是"})
+    take(page, "调查属实：我行应负责任", {
+        "调查核实情况": "营业网点宣传材料夸大预期收益", "向客户道歉（由谁、何时、如何）": "网点负责人电话致歉",
+        "纠正错误（处理方案）": "补偿收益差额", "整改措施": "网点理财宣传材料送总行重新审核",
+        "整改完成期限": "2026-12-31"}, {"整改责任人": "网点负责人 杨帆"})
+    saved(page, "调查属实：我行应负责任")
+    shot(page, "readme-s2-05a-at-fault")
+    take(page, "提出处理方案", {"处理方案": "补偿收益差额并致歉", "补偿金额": "3000"})
     saved(page, "提出处理方案")
-    take(page, "答复客户", {"答复": "经核实，已补偿收益差额 3000 元，并就宣传不当致歉"})
+    take(page, "答复客户", {"答复": "经核实，已补偿收益差额 3000 元，并就宣传不当致歉"}, {"答复方式": "电话"})
     saved(page, "答复客户")
     assert state(page) == "已答复"
     shot(page, "readme-s2-05-replied-by-head-office")

@@ -133,7 +133,8 @@ def test_during_stay_clock_falls_due_at_the_guests_requested_time(hotel):
     assert actions_of(case)[-3:] == ["clock_warned", "clock_breached", "escalate"]
 
 
-def test_reply_before_the_requested_time_stops_the_during_stay_clock(hotel):
+def test_closing_before_the_requested_time_stops_the_during_stay_clock(hotel):
+    """The guest's time runs until the final handling (办结), not just until the reply."""
     requested = dt.datetime(2026, 3, 2, 14, 30, tzinfo=SH)
     case = actions.register_case(
         actor=hotel.frontdesk, unit=hotel.units["front_office"], channel="walk_in",
@@ -143,6 +144,8 @@ def test_reply_before_the_requested_time_stops_the_during_stay_clock(hotel):
     noon = MONDAY_10 + dt.timedelta(hours=2)
     actions.propose_resolution(actor=hotel.frontdesk, case_id=case.pk, resolution="维修空调", now=noon)
     actions.reply_case(actor=hotel.frontdesk, case_id=case.pk, text="空调已修好", now=noon)
+    actions.record_callback(actor=hotel.frontdesk, case_id=case.pk, result="satisfied", now=noon)
+    actions.close_case(actor=hotel.fo_head, case_id=case.pk, now=noon)
 
     assert sweep(now=requested + dt.timedelta(hours=1)) == NOTHING
     assert not Lateness.objects.filter(case=case).exists()

@@ -5,14 +5,19 @@ from . import errors
 from .action_schemas import TousuAPI
 from .auth import TokenAuth
 from .docs import OfflineSwagger
-from .routers import actions, cases, kinds
+from .routers import actions, cases, kinds, lookups
 
 api = TousuAPI(
     title="Tousu API",
     version="1",
     description=(
         "Complaint handling. Authenticate with `Authorization: Bearer <token>` (a token comes from "
-        "`tousu api-token USERNAME` or the admin). Errors are `{\"detail\": ..., \"field\": ...}`. "
+        "`tousu api-token USERNAME` or the admin). Creating a case (`POST /api/cases`) needs an "
+        "`Idempotency-Key` header, unique per complaint, so a retry never registers it twice. "
+        "Errors are `{\"detail\": ..., \"field\": ...}` in the language of `Accept-Language` "
+        "(Simplified Chinese by default, English with `Accept-Language: en`). "
+        "Lookups: `GET /api/units`, `/api/categories`, `/api/people` give the codes and usernames "
+        "the other endpoints take. "
         "Every change goes through the same actions as the staff pages; case events are sent to "
         "webhook subscriptions, signed with `X-Tousu-Signature`: the HMAC-SHA256 hex, with the "
         "subscription's secret, of `X-Tousu-Timestamp` (Unix seconds), a dot and the body. A "
@@ -26,3 +31,4 @@ errors.install(api)
 api.add_router("/cases", cases.router)
 api.add_router("/cases", actions.router)
 api.add_router("/kinds", kinds.router)
+api.add_router("", lookups.router)

@@ -39,9 +39,65 @@ def _field(loc) -> str:
 
 
 def _message(e: dict) -> str:
-    if e.get("type") == "missing" and tuple(e.get("loc", ()))[:1] == ("body",) and len(e["loc"]) <= 2:
+    """The validator's message in the reader's language (pydantic writes English only)."""
+    kind, ctx = e.get("type", ""), e.get("ctx") or {}
+    if kind == "missing" and tuple(e.get("loc", ()))[:1] == ("body",) and len(e["loc"]) <= 2:
         return _("A JSON object is required as the body (send {} when no field is needed).")
-    return str(e.get("msg", ""))
+    known = _known_messages()
+    if kind in known:
+        try:
+            return known[kind] % {key: _plain(value) for key, value in ctx.items()}
+        except (KeyError, TypeError, ValueError):
+            pass
+    if kind.startswith("value_error") or kind == "custom_error" or kind not in _PYDANTIC_KINDS:
+        return str(e.get("msg", ""))  # our own validators' messages are already translated
+    return _("This value is not accepted.")
+
+
+def _plain(value) -> str:
+    return "、".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+
+
+# pydantic's error types whose English message we replace (a type not listed keeps its message).
+_PYDANTIC_KINDS = frozenset({
+    "missing", "string_type", "string_too_short", "string_too_long", "string_pattern_mismatch",
+    "int_type", "int_parsing", "float_parsing", "decimal_parsing", "bool_parsing", "bool_type",
+    "datetime_parsing", "datetime_from_date_parsing", "datetime_type", "date_parsing", "date_from_datetime_parsing",
+    "greater_than", "greater_than_equal", "less_than", "less_than_equal", "literal_error", "enum",
+    "extra_forbidden", "list_type", "dict_type", "model_type", "too_long", "too_short", "url_parsing",
+    "json_invalid", "timezone_aware", "int_from_float", "decimal_max_places", "decimal_type"})
+
+
+def _known_messages() -> dict[str, str]:
+    return {
+        "missing": _("This field is required."),
+        "string_type": _("Enter text."),
+        "string_too_short": _("Enter at least %(min_length)s characters."),
+        "string_too_long": _("Enter at most %(max_length)s characters."),
+        "string_pattern_mismatch": _("This value does not have the expected form."),
+        "int_type": _("Enter a whole number."), "int_parsing": _("Enter a whole number."),
+        "int_from_float": _("Enter a whole number."),
+        "float_parsing": _("Enter a number."), "decimal_parsing": _("Enter a number."),
+        "decimal_type": _("Enter a number."),
+        "decimal_max_places": _("Enter at most %(decimal_places)s decimal places."),
+        "bool_parsing": _("Enter true or false."), "bool_type": _("Enter true or false."),
+        "datetime_parsing": _("Enter a date and time such as 2026-12-01T09:30:00+08:00."),
+        "datetime_from_date_parsing": _("Enter a date and time such as 2026-12-01T09:30:00+08:00."),
+        "datetime_type": _("Enter a date and time such as 2026-12-01T09:30:00+08:00."),
+        "timezone_aware": _("Give the time with its zone, such as 2026-12-01T09:30:00+08:00."),
+        "date_parsing": _("Enter a date such as 2026-12-01."),
+        "date_from_datetime_parsing": _("Enter a date such as 2026-12-01."),
+        "greater_than": _("Enter a value greater than %(gt)s."),
+        "greater_than_equal": _("Enter a value of at least %(ge)s."),
+        "less_than": _("Enter a value less than %(lt)s."),
+        "less_than_equal": _("Enter a value of at most %(le)s."),
+        "literal_error": _("Enter one of: %(expected)s."), "enum": _("Enter one of: %(expected)s."),
+        "extra_forbidden": _("This field is not known here."),
+        "list_type": _("Enter a list."), "dict_type": _("Enter an object."), "model_type": _("Enter an object."),
+        "too_long": _("Give at most %(max_length)s items."), "too_short": _("Give at least %(min_length)s items."),
+        "url_parsing": _("Enter a web address."),
+        "json_invalid": _("The request body is not valid JSON."),
+    }
 
 
 def install(api: NinjaAPI) -> None:

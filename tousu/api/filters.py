@@ -33,7 +33,9 @@ class CaseFilters(StorableIn):
                                                         "from 1900-01-01 to 9999-12-30.")
     received_to: Day | None = Field(None, description="Last day, included.")
     q: str | None = Field(None, max_length=100, description=(
-        "Search in number, subject, description and (if you may see it) the complainant's name."))
+        "Search in number, subject, description and (if you may see it) the complainant's name; "
+        "also finds a case by its tracking code, by the complainant's or a party's full phone "
+        "number or its last four digits (if you may see personal data), and by a party's name."))
     order_by: Ordering = Field("-received_at", description="due_at: the nearest running deadline "
                                                           "(cases without one come last).")
     limit: int = Field(50, ge=1, le=200)

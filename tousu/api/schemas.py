@@ -251,8 +251,16 @@ class CreatedCaseOut(CaseOut):
     suggestions: dict[str, list[SuggestionOut]] = Field(default_factory=dict, description=(
         "The routing model's top three for `category` and `unit` (empty when no model is on)."))
 
+
+COUNT_AHEAD = 1000  # the list counts no further than this many cases past the page asked for
+
+
 class CasePage(Schema):
-    count: int
+    count: int = Field(description=(
+        f"The matching cases, counted no further than {COUNT_AHEAD} past the end of this page, so "
+        "a request costs the same however many cases the years bring: when `count_capped` is true "
+        "there are at least `count` (page on with `offset` until `items` is shorter than `limit`)."))
+    count_capped: bool = Field(description="True when `count` is a lower bound, not the exact number.")
     limit: int
     offset: int
     items: list[CaseSummaryOut]

@@ -9,7 +9,6 @@ worker call these; nothing else writes a case.
 from __future__ import annotations
 
 import re
-import secrets
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -26,7 +25,7 @@ from tousu.org.services import current_policy, org_timezone, policy_version, wor
 from . import attachments as attachment_rules
 from . import clocks
 from . import inputs as input_rules
-from . import effects, retention
+from . import effects, retention, tracking_codes
 from .engine import Step, acting, follow, follow_problem, perform, refusal_message, run_action
 from .errors import InvalidInput, Refused
 from .events import append_event, new_salt, party_fact, plain
@@ -139,6 +138,8 @@ def register_case(*, actor, unit: Unit, channel: str, subject: str, description:
     requested_by = _aware(requested_by, "requested_by", _("Requested time"))
     promised_reply_at = _aware(promised_reply_at, "promised_reply_at", _("Agreed reply time"))
     occurred_at = _aware(occurred_at, "occurred_at", _("Time of the event"))
+    if input_rules.event_time_in_future(occurred_at, now):
+        raise InvalidInput(_("This time is in the future."), field="occurred_at")
     for value, field in ((requested_by, "requested_by"), (promised_reply_at, "promised_reply_at")):
         if value is not None and value <= now:
             raise InvalidInput(_("This time must be in the future."), field=field)
@@ -162,7 +163,7 @@ def register_case(*, actor, unit: Unit, channel: str, subject: str, description:
         case = Case.objects.create(
             number=_next_number(timezone.localtime(now, org_timezone()).year, case_kind.number_prefix),
             kind=case_kind.code, is_open=case_kind.is_open(state), policy_version=policy_version(),
-            tracking_code=secrets.token_urlsafe(9), channel=channel, stage=stage, category=category,
+            tracking_code=tracking_codes.new_code(), channel=channel, stage=stage, category=category,
             severity=severity, subject=subject, description=description, received_at=now,
             received_by=actor, receiving_unit=unit, target_unit=target_unit, handling_unit=unit,
             occurred_at=occurred_at, place=place.strip(), people_involved=people_involved.strip(),
@@ -305,9 +306,11 @@ def escalate_case(*, actor, case_id: int, reason: str, expected_version: int | N
 
 def propose_resolution(*, actor, case_id: int, resolution: str, compensation=0, at_fault: bool | None = None,
                        responsible_employee=None, expected_version: int | None = None, now=None) -> Case:
+    # Only what was given: a preset may record fault and the responsible employee elsewhere (the
+    # bank's findings after the investigation).
+    given = {k: v for k, v in (("at_fault", at_fault), ("responsible_employee", responsible_employee)) if v is not None}
     return _perform("propose_resolution", actor=actor, case_id=case_id, expected_version=expected_version,
-                    now=now, resolution=resolution, compensation=compensation, at_fault=at_fault,
-                    responsible_employee=responsible_employee)
+                    now=now, resolution=resolution, compensation=compensation, **given)
 
 
 def reply_case(*, actor, case_id: int, text: str, expected_version: int | None = None, now=None) -> Case:

@@ -27,10 +27,14 @@ OPEN = (Clock.RUNNING, Clock.PAUSED)
 
 def deadline_for(spec: ClockSpec, case: Case, start: datetime, calendar: WorkCalendar, tz):
     """(due_at, provisional) for a clock starting at `start`, or None when the clock has no
-    due time (a customer's requested time that was not given)."""
+    due time (a customer's requested time that was not given, and the clock has no `amount` to
+    fall back on: with one, the preset's default deadline runs from `start`)."""
     if spec.due_from:
         due = getattr(case, spec.due_from)
-        return (due, False) if due else None
+        if due:
+            return due, False
+        if spec.amount <= 0:
+            return None
     deadline = compute_due(start, spec.amount, spec.unit, tz, calendar)
     return deadline.due_at, deadline.provisional
 
@@ -136,8 +140,12 @@ def start(case: Case, spec: ClockSpec, now: datetime, calendar: WorkCalendar, tz
         # Restarting a clock on a fixed time that has passed (a promise, restarted when the case
         # is escalated): that time was already kept (its clock stopped in time) or missed (its
         # clock breached). A new clock would be born breached and escalate the case again, round
-        # after round, up the whole ladder. Leave things as they are.
-        return None
+        # after round, up the whole ladder. Leave things as they are, unless the clock has a
+        # default (`amount`): then that runs from now (a reopened 消费中 complaint).
+        if spec.amount <= 0:
+            return None
+        deadline = compute_due(now, spec.amount, spec.unit, tz, calendar)
+        deadline = (deadline.due_at, deadline.provisional)
     if not new_case:
         Clock.objects.filter(case=case, name=spec.name, state__in=OPEN).update(
             state=Clock.STOPPED, stopped_at=now)

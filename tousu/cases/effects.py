@@ -66,7 +66,15 @@ def escalation_holder(step):
 
 
 def _escalate(step, params: dict, values: dict) -> None:
-    """Climb one level; the holder of the next role becomes the owner."""
+    """Climb one level; the holder of the next role becomes the owner. With `to_role`: climb to
+    that role's level of the ladder, unless the case is already held there or higher."""
+    if params.get("to_role"):
+        target = next((s for s in step.policy.ladder_of(step.case.kind) if s.role == params["to_role"]), None)
+        if target is None or step.pending.get("level", step.case.level) >= target.level:
+            return
+        holder = ladder_holder(step.policy, target.level, step.case.handling_unit, step.case.kind)
+        step.set(level=target.level, owner=holder)
+        return
     following, holder = escalation_holder(step)
     step.set(level=following.level, owner=holder)
 
@@ -466,6 +474,8 @@ def register(name: str, handler) -> None:
 
 def run(step, effect: EffectSpec, values: dict) -> None:
     handler = HANDLERS.get(effect.name)
+    if effect.when and not effect.applies_to(step.case.facts()):
+        return  # the effect is for other cases (another stage, channel or category)
     if handler is None:
         raise Refused(_("This step is not available in this installation."))
     handler(step, dict(effect.params), values)

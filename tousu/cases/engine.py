@@ -26,6 +26,7 @@ from . import clocks, effects
 from . import inputs as input_rules
 from .errors import InvalidInput, NotFound, Refused, StaleCase
 from .events import append_event, plain
+from .guards import needs_values as guard_needs_values
 from .guards import unmet
 from .labels import action_label
 from .models import Case
@@ -81,6 +82,7 @@ class _GuardContext:
     action: str
     kind: Kind
     policy: Policy
+    values: dict | None = None  # the action's parsed inputs, once read
 
 
 class Step:
@@ -297,6 +299,13 @@ def run_action(step: Step, raw: dict, *, note: str = "", stored: list | None = N
         raise InvalidInput(_("“%(action)s” takes no input %(name)s.") % {
             "action": label_of(step.kind, step.action), "name": unknown[0]}, field=unknown[0])
     values = input_rules.parse(spec.inputs, raw, kind=step.kind, case=step.case, tz=step.tz)
+    problems = unmet(step.case, spec.requires, _GuardContext(step.actor, step.action, step.kind, step.policy,
+                                                             values), values=values)
+    if problems:  # a condition that depends on the answers given (closing "not covered")
+        field = next(name for guard in spec.requires if guard_needs_values(guard)
+                     for name in ([guard.param("input")] if guard.name == "input_given" else [])
+                     + [n for n, _v in guard.when_input])
+        raise Refused(problems[0], field=field)
     for item in spec.inputs:
         if item.type == "money" and item.authority:
             try:

@@ -65,6 +65,13 @@ def _document_served(case, document: str, roles) -> bool:
     return all_served(case, document, tuple(roles))
 
 
+def _no_contact_details(case) -> bool:
+    """The complainant left no phone, email or address: a reply can only be written where they
+    wrote (第九条: 客户留有联系方式的，必须回复客户)."""
+    return not any((getattr(case, name, "") or "").strip()
+                   for name in ("complainant_phone", "complainant_email", "complainant_address"))
+
+
 def _level_rank(kind: Kind, value) -> int:
     values = kind.level_values()
     return values.index(value) if value in values else -1
@@ -86,6 +93,11 @@ CHECKS = {
     "actor_in_unit": lambda case, g, ctx: _actor_in_unit(case, ctx, g.param("unit")),
     "level_at_least": lambda case, g, ctx: _level_rank(ctx.kind, case.severity) >= _level_rank(
         ctx.kind, g.param("level")),
+    "no_contact_details": lambda case, g, ctx: _no_contact_details(case),
+    "input_given": lambda case, g, ctx: (getattr(ctx, "values", None) or {}).get(g.param("input")) not in (
+        None, "", [], ()),
+    "actor_is": lambda case, g, ctx: ctx.actor is not None and _field(case, g.param("field")) is not None
+    and _field(case, g.param("field")) == getattr(ctx.actor, "pk", None),
 }
 
 MESSAGES = {
@@ -102,6 +114,9 @@ MESSAGES = {
     "document_served": _("The document has not been served on every party yet."),
     "actor_in_unit": _("Only the unit concerned may take this step."),
     "level_at_least": _("The case's level is too low for this step."),
+    "no_contact_details": _("The complainant left contact details: the reply must reach them directly."),
+    "input_given": _("Fill in this field."),
+    "actor_is": _("Only the person this step belongs to may take it."),
 }
 
 
@@ -117,7 +132,23 @@ def message(guard: GuardSpec, case) -> str:
         return localized(guard.message, guard.message_en)
 
 
-def unmet(case, requires: tuple[GuardSpec, ...], ctx) -> list[str]:
+def needs_values(guard: GuardSpec) -> bool:
+    """Whether the guard reads the action's answers: it is looked at once they are read."""
+    return bool(guard.when_input) or guard.name == "input_given"
+
+
+def applies(guard: GuardSpec, values: dict | None) -> bool:
+    """A guard with `when_input` holds only for those answers: it is looked at once the inputs
+    are read (`values`), never before."""
+    if not guard.when_input:
+        return True
+    return values is not None and all(values.get(name) in answers for name, answers in guard.when_input)
+
+
+def unmet(case, requires: tuple[GuardSpec, ...], ctx, values: dict | None = None) -> list[str]:
     """Messages for the conditions in `requires` that the case does not meet. `ctx` gives the
-    actor, action, kind and policy (what actor_in_unit and level_at_least look at)."""
-    return [message(guard, case) for guard in requires if not CHECKS[guard.name](case, guard, ctx)]
+    actor, action, kind and policy (what actor_in_unit and level_at_least look at); `values`, the
+    action's parsed inputs, are given once read: then only guards that depend on them are looked at."""
+    return [message(guard, case) for guard in requires
+            if needs_values(guard) == (values is not None) and applies(guard, values)
+            and not CHECKS[guard.name](case, guard, ctx)]

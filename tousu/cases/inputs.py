@@ -25,6 +25,16 @@ from .errors import InvalidInput
 from .wording import localized, outcome_label
 
 BLANK = (None, "", [], ())
+# A clock a little ahead of the server's is no lie: an event time this far ahead still passes.
+EVENT_TIME_SLACK_SECONDS = 300
+
+
+def event_time_in_future(moment, now=None) -> bool:
+    """The time an event happened lies ahead of now (allowing a fast clock): refused at every
+    intake, the portal's and the staff's alike."""
+    from datetime import timedelta
+
+    return moment is not None and moment > (now or timezone.now()) + timedelta(seconds=EVENT_TIME_SLACK_SECONDS)
 
 
 def label(spec: InputSpec) -> str:

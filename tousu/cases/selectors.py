@@ -6,12 +6,13 @@ unit (marketing, head office service management)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 
 from django.db import connections
 from django.db.models import (BooleanField, Exists, ExpressionWrapper, F, Func, OuterRef, Q, QuerySet, Subquery,
                               TextField, Value)
-from django.db.models.functions import Coalesce, StrIndex
+from django.db.models.functions import Coalesce, Replace, StrIndex
 from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext as _
 
@@ -373,17 +374,25 @@ def _holds(fields: list[str], word: str) -> Q:
 def search_cases(qs: QuerySet[Case], query: str, *, personal: bool) -> QuerySet[Case]:
     """The cases of `qs` whose number, subject or description (or, when `personal`, the
     complainant's name) holds every word of `query` (split at spaces), folded as `search.fold`
-    folds (case, full and half width). The rows holding every index term of a word (search.py)
-    are found through an index first: PostgreSQL's GIN index on `search_terms`, SQLite's term
-    table; the match is then checked exactly, unless the word is its own only term. A word with
-    no index terms (one character) is matched over the whole of `qs`."""
+    folds (case, full and half width); or that the query, or a word of it, names by a key (a
+    phone, its last four digits, the tracking code, a party's name: `_found_by_key`). The rows
+    holding every index term of a word (search.py) are found through an index first:
+    PostgreSQL's GIN index on `search_terms`, SQLite's term table; the match is then checked
+    exactly, unless the word is its own only term. A word with no index terms (one character) is
+    matched over the whole of `qs`."""
     postgres = connections[qs.db].vendor == "postgresql"
     fields = [*search.SEARCHED_FIELDS, *([search.NAME_FIELD] if personal else [])]
-    for word in search.words(query):
+    raw_words = list(dict.fromkeys(query.split()))
+    whole = _found_by_key(query, personal=personal, db=qs.db) if len(raw_words) > 1 else []
+    matched = qs
+    for raw in raw_words:
+        word = search.fold(raw)
         found = _holds(fields, word)
+        also = _found_by_key(raw, personal=personal, db=qs.db)
+        keyed = Q(pk__in=also) if also else None
         terms = search.query_terms(word)
         if not terms:
-            qs = qs.filter(found)
+            matched = matched.filter(found | keyed if keyed else found)
             continue
         if postgres:
             indexed = Q(HasTerms(terms))
@@ -392,7 +401,7 @@ def search_cases(qs: QuerySet[Case], query: str, *, personal: bool) -> QuerySet[
         else:
             indexed = _term_table_ids(qs.db, terms, search.name_terms(terms) if personal else None)
         if not postgres and search.is_one_term(word):
-            qs = qs.filter(indexed)  # holding the term is holding the word
+            matched = matched.filter(indexed | keyed if keyed else indexed)  # holding the term is holding the word
             continue
         # A common term is found soonest by walking the newest cases and testing each row, a rare
         # one only through the index; the planner chooses from the index's estimate of the hits.
@@ -400,8 +409,50 @@ def search_cases(qs: QuerySet[Case], query: str, *, personal: bool) -> QuerySet[
         # as "half of those" instead of multiplying that estimate by LIKE's own guess (3 % x 3 %
         # for 态度, which made every term look rare and read all 32,000 hits to show the newest 25).
         exact = Coalesce(ExpressionWrapper(found, output_field=BooleanField()), Value(False))
-        qs = qs.filter(indexed, exact)
-    return qs
+        if keyed:  # the rows found by a key join those of the index as one more bitmap
+            matched = matched.filter((Q(indexed) & Q(exact)) | keyed)
+        else:
+            matched = matched.filter(indexed, exact)
+    if whole:  # "139 0000 4321": the whole query is a key too
+        return qs.filter(Q(pk__in=matched.values("pk")) | Q(pk__in=whole))
+    return matched
+
+
+KEY_HITS = 500  # a phone's last four digits or a common party name: the newest this many cases
+_PHONE_LIKE = re.compile(r"^\+?[\d\s-]+$")
+
+
+def _bare(field: str):
+    """A phone as its digits (and a leading +): spaces and dashes taken out, as typed or stored."""
+    return Replace(Replace(F(field), Value(" "), Value("")), Value("-"), Value(""))
+
+
+def _found_by_key(term: str, *, personal: bool, db: str) -> list[int]:
+    """Ids of the cases a term names by a key rather than by their text: the tracking code, the
+    complainant's (or a party's) full phone number or its last four digits, and a party's name
+    (an organisation's always; a person's only for who may see personal data, as the case page
+    masks it). Read as a short list of ids first, so the search still walks only its indexes.
+    The caller intersects them with the cases the person may see."""
+    from .models import CaseParty
+
+    ids: list[int] = []
+    code = term.strip()
+    if 4 <= len(code) <= 32:
+        ids += Case.objects.using(db).filter(tracking_code__iexact=code).values_list("pk", flat=True)[:1]
+    digits = re.sub(r"[\s+-]", "", code)
+    if personal and _PHONE_LIKE.match(code) and len(digits) >= 4:
+        match = "endswith" if len(digits) == 4 else "contains"
+        ids += (Case.objects.using(db).annotate(bare_phone=_bare("complainant_phone"))
+                .filter(**{f"bare_phone__{match}": digits}).order_by("-received_at")
+                .values_list("pk", flat=True)[:KEY_HITS])
+        ids += (CaseParty.objects.using(db).annotate(bare_phone=_bare("phone"))
+                .filter(**{f"bare_phone__{match}": digits}).values_list("case_id", flat=True)[:KEY_HITS])
+    if len(code) >= 2 and not code.isdigit():
+        named = Q(name__icontains=code)
+        if not personal:
+            named &= ~Q(kind=CaseParty.PERSON)
+        ids += CaseParty.objects.using(db).filter(named).order_by("-case_id").values_list("case_id", flat=True)[:KEY_HITS]
+    return sorted(set(ids))
 
 
 def order_cases(qs: QuerySet[Case], order_by: str = "-received_at") -> QuerySet[Case]:

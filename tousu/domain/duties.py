@@ -26,6 +26,7 @@ class Monitoring:
     days: str = "every_day"  # or working_days
     missed: str = "missed_monitoring"  # the ledger word of a day without a log
     label: str = ""
+    fields: dict[str, str] = field(default_factory=dict)  # the log's field labels, by field
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,15 @@ def read(doc: dict[str, Any], roles=(), problems=None) -> Duties:
         days = str(spec.get("days", "every_day"))
         if days not in v.MONITORING_DAYS:
             add(("monitoring", "days"), f"must be one of {', '.join(v.MONITORING_DAYS)}")
-        monitoring = Monitoring(role, days, str(spec.get("missed", "missed_monitoring")), str(spec.get("label", "")))
+        labels = spec.get("fields", {})
+        if not isinstance(labels, dict):
+            add(("monitoring", "fields"), "must be a table of field labels")
+            labels = {}
+        for name in labels:
+            if name not in v.MONITORING_FIELDS:
+                add(("monitoring", "fields", name), f"must be one of {', '.join(v.MONITORING_FIELDS)}")
+        monitoring = Monitoring(role, days, str(spec.get("missed", "missed_monitoring")), str(spec.get("label", "")),
+                                {str(k): str(t) for k, t in labels.items() if k in v.MONITORING_FIELDS})
     for code, kind in (doc.get("kinds") or {}).items():
         for i, level in enumerate(kind.get("levels") or [] if isinstance(kind, dict) else []):
             if isinstance(level, dict) and not isinstance(level.get("record_views", False), bool):

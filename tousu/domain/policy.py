@@ -91,6 +91,9 @@ class GuardSpec:
     params: tuple[tuple[str, Any], ...] = ()
     message: str = ""
     message_en: str = ""
+    # input -> values: the guard holds only when the action is taken with one of these answers
+    # (closing a hotel complaint "not covered by a standard": the handling report must be done).
+    when_input: tuple[tuple[str, tuple[Any, ...]], ...] = ()
 
     def param(self, key: str, default: Any = None) -> Any:
         return dict(self.params).get(key, default)
@@ -100,6 +103,10 @@ class GuardSpec:
 class EffectSpec:
     name: str
     params: tuple[tuple[str, Any], ...] = ()
+    when: tuple[tuple[str, str], ...] = ()  # the case facts it applies to (like a clock's `when`)
+
+    def applies_to(self, facts: dict[str, Any]) -> bool:
+        return all(str(facts.get(key, "")) == value for key, value in self.when)
 
     def param(self, key: str, default: Any = None) -> Any:
         return dict(self.params).get(key, default)
@@ -129,6 +136,8 @@ class ActionSpec:
     then: str = ""  # an action the system takes next, when it may
     portal: bool = False  # offered to the complainant on the portal
     offer: bool = True  # offered on the case page (off: another page takes it, e.g. quality's)
+    quiet: bool = False  # not listed as "not yet" on the case page while a guard holds it back
+    bulk: bool = False  # offered on the work list for the cases ticked there, one by one
     label: str = ""
     label_en: str = ""
     order: int = 0
@@ -356,6 +365,11 @@ class Kind:
         """The case fields some deadline depends on (the hotel's stage: 消费中 or 消费后): a
         complaint cannot be registered without them, or no clock would ever start for it."""
         return frozenset(key for spec in self.clocks for key, _value in spec.when if key != "level")
+
+    def due_fields(self) -> frozenset[str]:
+        """The case's times some clock falls due at (the hotel's requested time): the staff form
+        and the portal ask for them."""
+        return frozenset(spec.due_from for spec in self.clocks if spec.due_from)
 
     def clocks_for(self, event: str, facts: dict[str, Any]) -> dict[str, list[ClockSpec]]:
         """What `event` (an action name, 'action:outcome', 'level:N', 'approval:CHAIN:STEP' ...)

@@ -199,6 +199,24 @@ def parse_policy(doc: dict[str, Any], origins: dict | None = None) -> Policy:
     if kinds and default_kind not in kinds:
         p.add(("default_kind",), f"unknown kind {default_kind!r}")
     duties.read(doc, roles, p)  # [accountability], [monitoring], levels' record_views
+    intake = _table(doc.get("intake"), ("intake",), p)
+    _unknown_keys(intake, v.INTAKE_KEYS, ("intake",), p)
+    spot = intake.get("on_the_spot")
+    if spot is not None and (default_kind not in kinds or str(spot) not in kinds[default_kind].actions):
+        p.add(("intake", "on_the_spot"), f"unknown action {spot!r} of the kind {default_kind!r}")
+    for code, spec in _table(doc.get("registers"), ("registers",), p).items():
+        spec = _table(spec, ("registers", code), p)
+        _unknown_keys(spec, v.REGISTER_KEYS, ("registers", code), p)
+        listed = spec.get("channels", [])
+        if not isinstance(listed, list) or not listed or any(str(c) not in channels for c in listed):
+            p.add(("registers", code, "channels"), "must be a list of the preset's channels")
+    report_units = _table(doc.get("reports"), ("reports",), p).get("units", [])
+    if not isinstance(report_units, list) or any(str(k) not in unit_kinds for k in report_units):
+        p.add(("reports", "units"), "must be a list of the preset's unit kinds")
+    changes = _table(doc.get("policy_changes"), ("policy_changes",), p)
+    _unknown_keys(changes, v.POLICY_CHANGE_KEYS, ("policy_changes",), p)
+    if "approver_role" in changes and changes["approver_role"] not in roles:
+        p.add(("policy_changes", "approver_role"), f"unknown role {changes['approver_role']!r}")
     if p.found:
         raise PolicyError(p.found)
     return Policy(
@@ -613,6 +631,19 @@ def _inputs(doc: Any, path: Path_, ctx: _Context, p: _Problems) -> tuple[InputSp
     return tuple(inputs)
 
 
+def _guards_on_inputs(doc: Any, path: Path_, ctx: _Context, inputs, p: _Problems) -> tuple[GuardSpec, ...]:
+    """An action's guards; a guard's `when_input` must name the action's own inputs."""
+    guards = _guards(doc, path, ctx, p)
+    names = {item.name for item in inputs}
+    for i, guard in enumerate(guards):
+        if guard.name == "input_given" and guard.param("input") not in names:
+            p.add((*path, str(i), "input"), f"the action has no input {guard.param('input')!r}")
+        for name, _values in guard.when_input:
+            if name not in names:
+                p.add((*path, str(i), "when_input", name), f"the action has no input {name!r}")
+    return guards
+
+
 def _guards(doc: Any, path: Path_, ctx: _Context, p: _Problems) -> tuple[GuardSpec, ...]:
     guards = []
     for i, item in enumerate(_list(doc, path, p)):
@@ -640,8 +671,13 @@ def _guards(doc: Any, path: Path_, ctx: _Context, p: _Problems) -> tuple[GuardSp
         for j, role in enumerate(params.get("roles", []) if isinstance(params.get("roles", []), list) else [None]):
             if role not in ctx.parties:
                 p.add((*here, "roles", str(j)), f"unknown party role {role!r}")
+        when_input = _table(item.get("when_input", {}), (*here, "when_input"), p)
+        for key, values in when_input.items():
+            if not isinstance(values, list):
+                p.add((*here, "when_input", key), "a list of the answers the guard applies to")
         guards.append(GuardSpec(name, tuple(sorted((k, _frozen(x)) for k, x in params.items())),
-                                str(item.get("message", "")), str(item.get("message_en", ""))))
+                                str(item.get("message", "")), str(item.get("message_en", "")),
+                                tuple(sorted((k, tuple(x)) for k, x in when_input.items() if isinstance(x, list)))))
     return tuple(guards)
 
 
@@ -661,9 +697,10 @@ def _effects(doc: Any, path: Path_, ctx: _Context, inputs: tuple[InputSpec, ...]
         here = (*path, str(i))
         if isinstance(item, str):
             item = {item: {}}
-        item = _table(item, here, p)
+        item = dict(_table(item, here, p))
+        when = _effect_when(item.pop("when", {}), (*here, "when"), ctx, p)
         if len(item) != 1:
-            p.add(here, "an effect is a table with one key, the effect's name")
+            p.add(here, "an effect is a table with one key, the effect's name (and `when`)")
             continue
         (name, params), = item.items()
         if name not in v.EFFECTS:
@@ -676,8 +713,21 @@ def _effects(doc: Any, path: Path_, ctx: _Context, inputs: tuple[InputSpec, ...]
             if key not in v.EFFECTS[name]:
                 p.add((*here, name, key), f"effect {name} takes no parameter {key!r}")
         _check_references(name, params, (*here, name), ctx, names, p)
-        effects.append(EffectSpec(name, tuple(sorted((k, _frozen(x)) for k, x in params.items()))))
+        effects.append(EffectSpec(name, tuple(sorted((k, _frozen(x)) for k, x in params.items())), when))
     return tuple(effects)
+
+
+def _effect_when(doc: Any, path: Path_, ctx: _Context, p: _Problems) -> tuple[tuple[str, str], ...]:
+    """An effect's `when`: the stage, channel or category of the cases it applies to."""
+    when = _table(doc, path, p)
+    for key, value in when.items():
+        if key not in ("stage", "channel", "category"):
+            p.add((*path, key), "an effect may depend on stage, channel or category")
+        elif key == "stage" and str(value) not in ctx.stages:
+            p.add((*path, key), f"unknown stage {value!r}")
+        elif key == "category" and ctx.categories and str(value) not in ctx.categories:
+            p.add((*path, key), f"unknown category {value!r}")
+    return tuple(sorted((k, str(x)) for k, x in when.items()))
 
 
 def _check_references(name: str, params: dict, path: Path_, ctx: _Context, names: set, p: _Problems) -> None:
@@ -754,8 +804,14 @@ def _check_references(name: str, params: dict, path: Path_, ctx: _Context, names
             p.add((*path, key), f"effect {name} needs {key!r}: {v.EFFECTS[name][key]}")
     if name == "notify" and params.get("to", v.OWNER) not in (v.OWNER, v.COMPLAINANT, *ctx.roles):
         p.add((*path, "to"), f"unknown recipient {params['to']!r} (owner, complainant or a role)")
+    if name == "escalate" and "to_role" in params and params["to_role"] not in ctx.roles:
+        p.add((*path, "to_role"), f"unknown role {params['to_role']!r}")
     if name == "robot" and params.get("to") not in ctx.roles:
         p.add((*path, "to"), f"unknown role {params.get('to')!r}")
+    if name == "corrective_action":
+        for key in ("title", "due", "owner", "description"):
+            if key in params and params[key] not in names:
+                p.add((*path, key), f"the action has no input {params[key]!r}")
     if name == "accountability":
         for key in ("unit", "person"):
             if key in params and params[key] not in names:
@@ -763,7 +819,8 @@ def _check_references(name: str, params: dict, path: Path_, ctx: _Context, names
 
 
 # The parameters an effect cannot do without that no other check above catches when missing.
-_EFFECT_NEEDS = {"transfer": ("unit",), "assign": ("person",), "request_approval": ("chain",)}
+_EFFECT_NEEDS = {"transfer": ("unit",), "assign": ("person",), "request_approval": ("chain",),
+                 "corrective_action": ("title", "due")}
 
 
 def _action(name: str, doc: dict, ctx: _Context, path: Path_, order: int, p: _Problems) -> ActionSpec:
@@ -814,13 +871,19 @@ def _action(name: str, doc: dict, ctx: _Context, path: Path_, order: int, p: _Pr
     then = str(doc.get("then", ""))
     if then and then not in ctx.actions:
         p.add((*path, "then"), f"unknown action {then!r}")
+    bulk = bool(doc.get("bulk", False))
+    for item in inputs if bulk else ():
+        if item.type not in v.BULK_INPUT_TYPES:
+            p.add((*path, "bulk"), f"input {item.name!r} is a {item.type}: a bulk action takes only "
+                                   f"{', '.join(sorted(v.BULK_INPUT_TYPES))}")
     return ActionSpec(
         name=name, from_states=from_states, to_state=to_state, roles=roles,
-        requires=_guards(doc.get("requires"), (*path, "requires"), ctx, p), inputs=inputs,
+        requires=_guards_on_inputs(doc.get("requires"), (*path, "requires"), ctx, inputs, p), inputs=inputs,
         effects=_effects(doc.get("effects"), (*path, "effects"), ctx, inputs, p),
         to_by_state=tuple(to_by_state), role_flag=flag, note=str(doc.get("note", "")),
         outcome=str(doc.get("outcome", "")), branches=tuple(branches), then=then,
-        portal=bool(doc.get("portal", False)), offer=bool(doc.get("offer", True)), label=str(doc.get("label", "")),
+        portal=bool(doc.get("portal", False)), offer=bool(doc.get("offer", True)), bulk=bulk,
+        quiet=bool(doc.get("quiet", False)), label=str(doc.get("label", "")),
         label_en=str(doc.get("label_en", "")), order=_int(doc.get("order"), (*path, "order"), p, order))
 
 

@@ -65,14 +65,21 @@ GUARDS = {
     "actor_in_unit": {"unit": "'handling' or 'target' or 'receiving': the actor holds one of the "
                               "action's roles in that unit of the case itself"},
     "level_at_least": {"level": "a level of the kind (by its place, lowest first)"},
+    "no_contact_details": {},  # the complainant left no phone, email or address to reply to
+    "input_given": {"input": "an input of the action that must be filled in (with `when_input`: "
+                             "only for those answers)"},
+    "actor_is": {"field": "a person of the case (`responsible_employee`, or `data.NAME` a person "
+                          "input was kept in): only that person may take the step"},
 }
-GUARD_COMMON = frozenset({"guard", "message", "message_en"})
+GUARD_COMMON = frozenset({"guard", "message", "message_en", "when_input"})
 
 # effect -> {parameter: what it is}
 EFFECTS = {
     "set": {"fields": "case field -> value: '$input.NAME', '$now', '$actor', '$none', or a literal"},
     "increment": {"field": "a whole-number case field"},
-    "escalate": {"reason": "the input whose text explains why (optional)"},
+    "escalate": {"reason": "the input whose text explains why (optional)",
+                 "to_role": "a ladder role: climb straight to its level, unless the case is held "
+                            "there or higher already (optional: one level up)"},
     "transfer": {"unit": "the unit input", "plan": "the plan input", "min_level": "the lowest "
                  "ladder level the receiving holder takes the case at (default 0)"},
     "assign": {"person": "the person input"},
@@ -103,6 +110,9 @@ EFFECTS = {
                        "held to account (optional: the owner)"},
     "publish": {"title": "the title input", "summary": "the summary input",
                 "lessons": "the lessons input: the case goes into the case library (案例库)"},
+    "corrective_action": {"title": "the title input", "due": "the date input: the due date",
+                          "owner": "the person input: who carries it out (optional: the actor)",
+                          "description": "the input saying what is to be done (optional)"},
     "anonymise": {},  # clear the personal data of the case and its parties (retention, erasure)
     "personal_data_export": {},  # gather what is held about the complainant (a request to see it)
     "robot": {"to": "a role code: the group robots and SMS gateways set up in the admin for that "
@@ -135,7 +145,10 @@ CLOCK_KEYS = frozenset({"name", "label", "label_en", "when", "amount", "unit", "
                         "on_breach", "raise_level", "per_party"})
 ACTION_KEYS = frozenset({"label", "label_en", "from", "to", "roles", "role_flag", "inputs",
                          "requires", "effects", "note", "outcome", "branches", "then", "portal",
-                         "order", "offer"})
+                         "order", "offer", "quiet", "bulk"})
+# The input types an action offered on a whole selection (`bulk = true`) may take: the same
+# values for every case chosen.
+BULK_INPUT_TYPES = frozenset({"text", "longtext", "person"})
 BRANCH_KEYS = frozenset({"to", "effects", "then"})
 ROLE_KEYS = frozenset({"name", "max_compensation", "sign_off", "close", "personal_data",
                        "all_units"})
@@ -162,14 +175,27 @@ LEVEL_KEYS = frozenset({"value", "label", "visible_to", "record_views"})
 FIGURE_KEYS = frozenset({"responded", "resolved", "satisfied", "verdicts", "dismissed"})
 TOP_KEYS = frozenset({"preset", "extends", "organisation", "roles", "ladder", "channels",
                       "unit_kinds", "kinds", "default_kind", "units", "demo", "reports", "portal",
-                      "accountability", "monitoring"})
+                      "accountability", "monitoring", "intake", "registers",
+                      "policy_changes"})
+# [registers.CODE]: a paper register kept as a view of the cases received through its channels
+# (the bank outlet's 客户意见簿 and 意见登记簿), a page and an xlsx export.
+REGISTER_KEYS = frozenset({"label", "channels"})
+# [intake]: `on_the_spot`, the default kind's action (taking one `text` input) that answers a
+# complaint at once, offered on the staff intake form (the bank's 当场答复).
+INTAKE_KEYS = frozenset({"on_the_spot"})
+# [policy_changes]: a change of the policy in force (authority, procedures) takes effect only
+# with the approval of a person holding `approver_role`, named with the day they approved it.
+POLICY_CHANGE_KEYS = frozenset({"approver_role"})
 
 # [accountability.WORD]: what an entry of the accountability ledger under WORD means (迟报 ...)
 # and the consequences the organisation's rules attach to it, shown in the yearly ledger.
 ACCOUNTABILITY_KEYS = frozenset({"label", "label_en", "consequences"})
 # [monitoring]: a daily duty (每日搜索、监测、研判、预警): who keeps the log, on which days, and the
 # ledger word a day without one is recorded under.
-MONITORING_KEYS = frozenset({"role", "days", "missed", "label"})
+MONITORING_KEYS = frozenset({"role", "days", "missed", "label", "fields"})
+# The daily log's fields a preset may relabel (`[monitoring.fields]`): the bank's daily check of
+# the customer opinion book names them for what its complaint manager writes.
+MONITORING_FIELDS = ("searched", "findings", "judgement", "warnings")
 MONITORING_DAYS = ("every_day", "working_days")
 
 # [kinds.X.imports]: how a past complaint read from a spreadsheet (`tousu import`) enters the

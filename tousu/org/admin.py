@@ -6,13 +6,29 @@ from django.utils.translation import gettext_lazy as _
 from tousu.domain.policy import PolicyError, parse_policy
 
 from .models import Holiday, HolidayYear, Membership, Organisation, PolicyVersion, Role, Unit
-from .services import record_version
+from .services import approval_problem, record_version
 
 
 class OrganisationForm(forms.ModelForm):
+    approved_by = forms.CharField(label=_("approved by (user name)"), required=False, max_length=150,
+                                  help_text=_("Where the policy in force asks for an approval of its changes."))
+    approved_on = forms.DateField(label=_("approved on"), required=False,
+                                  widget=forms.DateInput(attrs={"type": "date"}))
+
     class Meta:
         model = Organisation
         fields = "__all__"
+
+    def clean(self):
+        """A change of the policy takes effect only with the approval the policy in force asks for."""
+        cleaned = super().clean()
+        latest = PolicyVersion.objects.order_by("-number").first()
+        policy = cleaned.get("policy")
+        if latest is not None and policy is not None and policy != latest.policy:
+            problem = approval_problem(latest.policy, cleaned.get("approved_by", ""), cleaned.get("approved_on"))
+            if problem:
+                self.add_error("approved_by", problem)
+        return cleaned
 
     def clean_policy(self):
         """A policy edited here is checked as a preset file is: every mistake is named."""
@@ -33,15 +49,18 @@ class OrganisationAdmin(admin.ModelAdmin):
         """Each change of the policy becomes a new version naming who made it."""
         with transaction.atomic():
             super().save_model(request, obj, form, change)
-            record_version(obj.policy, changed_by=request.user.get_username(), note=str(_("edited in the admin")))
+            record_version(obj.policy, changed_by=request.user.get_username(), note=str(_("edited in the admin")),
+                           approved_by=form.cleaned_data.get("approved_by", ""),
+                           approved_on=form.cleaned_data.get("approved_on"))
 
 
 @admin.register(PolicyVersion)
 class PolicyVersionAdmin(admin.ModelAdmin):
     """The policies the organisation has run under; read only (a case names its version)."""
 
-    list_display = ["number", "preset", "changed_by", "changed_at", "note"]
-    readonly_fields = ["number", "preset", "policy", "changed_by", "changed_at", "note"]
+    list_display = ["number", "preset", "changed_by", "changed_at", "approved_by", "approved_on", "note"]
+    readonly_fields = ["number", "preset", "policy", "changed_by", "changed_at", "approved_by", "approved_on",
+                       "note"]
 
     def has_add_permission(self, request):
         return False

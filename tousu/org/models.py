@@ -60,6 +60,10 @@ class PolicyVersion(models.Model):
     changed_by = models.CharField(_("changed by"), max_length=150, blank=True)
     changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    # Who approved the change and on which day, where the policy in force asks for an approval
+    # ([policy_changes] approver_role: the hotel's 总经理).
+    approved_by = models.CharField(_("approved by"), max_length=150, blank=True)
+    approved_on = models.DateField(_("approved on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("policy version")

@@ -25,3 +25,12 @@ def is_staff_member(user) -> bool:
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     return user.is_superuser or bool(memberships(user))
+
+
+def sees_every_unit(user) -> bool:
+    """The person sees the whole organisation: a superuser, or a member holding a role the
+    policy lets see every unit (`all_units`). The one definition the all-units pages, reports
+    and lists use."""
+    if user is None or not user.is_authenticated:
+        return False
+    return user.is_superuser or any(m.role.sees_all_units for m in memberships(user))

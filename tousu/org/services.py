@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tousu.domain.calendar import WorkCalendar
@@ -143,23 +144,48 @@ def policy_version() -> int:
     return configuration().version
 
 
-def record_version(doc: dict, *, changed_by: str = "", note: str = "") -> PolicyVersion | None:
-    """A new PolicyVersion when `doc` differs from the policy in force (None when it does not)."""
+def approval_problem(in_force: dict | None, approved_by: str, approved_on) -> str:
+    """Why a change of the policy `in_force` may not take effect yet ("" when it may): where it
+    names an `[policy_changes] approver_role`, a person holding that role must have approved it,
+    on a day given (not in the future)."""
+    role = ((in_force or {}).get("policy_changes") or {}).get("approver_role")
+    if not role:
+        return ""
+    name = ((in_force or {}).get("roles") or {}).get(role, {}).get("name", role)
+    if not approved_by or not Membership.objects.filter(
+            user__username=approved_by, role__code=role, user__is_active=True).exists():
+        return _("A change of the policy takes effect only once %(role)s approves it: name the %(role)s "
+                 "who approved it (user name).") % {"role": name}
+    if approved_on is None or approved_on > timezone.localdate():
+        return _("Give the day %(role)s approved the change (not in the future).") % {"role": name}
+    return ""
+
+
+def record_version(doc: dict, *, changed_by: str = "", note: str = "", approved_by: str = "",
+                   approved_on=None) -> PolicyVersion | None:
+    """A new PolicyVersion when `doc` differs from the policy in force (None when it does not).
+    Refused (PolicyError) when the policy in force asks for an approval not given."""
     latest = PolicyVersion.objects.select_for_update().order_by("-number").first()
     if latest is not None and latest.policy == doc:
         return None
+    problem = approval_problem(latest.policy if latest else None, approved_by, approved_on)
+    if problem:
+        raise PolicyError(problem)
     return PolicyVersion.objects.create(number=(latest.number if latest else 0) + 1,
                                         preset=str(doc.get("preset", ""))[:50], policy=doc,
-                                        changed_by=changed_by[:150], note=note[:300])
+                                        changed_by=changed_by[:150], note=note[:300],
+                                        approved_by=approved_by[:150] if latest else "",
+                                        approved_on=approved_on if latest else None)
 
 
 @transaction.atomic
-def apply_preset(name: str, *, changed_by: str = "", note: str = "") -> Organisation:
+def apply_preset(name: str, *, changed_by: str = "", note: str = "", approved_by: str = "",
+                 approved_on=None) -> Organisation:
     """Load a preset: the policy, its roles and its units. Running it again updates them; a
     policy that differs from the one in force becomes a new PolicyVersion."""
     doc, origins = read_with_origins(name)
     parse_policy(doc, origins)  # refuse a broken preset before writing anything
-    record_version(doc, changed_by=changed_by, note=note)
+    record_version(doc, changed_by=changed_by, note=note, approved_by=approved_by, approved_on=approved_on)
     info = doc.get("organisation", {})
     org = Organisation.objects.order_by("pk").first() or Organisation()
     org.name = info.get("name", name)

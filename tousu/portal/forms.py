@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 
 from django import forms
 from django.core.validators import RegexValidator
@@ -11,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tousu.cases.actions import PHONE_RE
 from tousu.cases.attachments import MultipleFileField
+from tousu.cases.inputs import event_time_in_future
 
 
 
@@ -29,6 +29,12 @@ class ComplaintForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}))
     stage = forms.ChoiceField(label=_("When was this?"), widget=forms.RadioSelect,
                               help_text=_("Our deadline to answer you depends on it."))
+    requested_by = forms.DateTimeField(
+        label=_("By when would you like it dealt with?"), required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        help_text=_("If you are still staying with us, tell us by when; otherwise we deal with it "
+                    "within our usual time."),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
     category = forms.ChoiceField(label=_("Category"), required=False)
     complainant_name = forms.CharField(label=_("Your name"), max_length=100, widget=forms.TextInput(
         attrs={"autocomplete": "name"}))
@@ -44,8 +50,10 @@ class ComplaintForm(forms.Form):
     submission = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, categories: dict[str, str] | None = None,
-                 stages: dict[str, str] | None = None, **kwargs):
+                 stages: dict[str, str] | None = None, ask_requested_by: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not ask_requested_by:  # asked where a deadline is the time the complainant names
+            del self.fields["requested_by"]
         if stages:  # asked only where a deadline depends on it (the hotel: 消费中 or 消费后)
             self.fields["stage"].choices = list(stages.items())
         else:
@@ -58,8 +66,14 @@ class ComplaintForm(forms.Form):
 
     def clean_occurred_at(self):
         value = self.cleaned_data.get("occurred_at")
-        if value is not None and value > timezone.now() + timedelta(minutes=5):
+        if event_time_in_future(value):
             raise forms.ValidationError(_("This time is in the future."))
+        return value
+
+    def clean_requested_by(self):
+        value = self.cleaned_data.get("requested_by")
+        if value is not None and value <= timezone.now():
+            raise forms.ValidationError(_("This time must be in the future."))
         return value
 
     def clean_complainant_phone(self):
@@ -72,7 +86,7 @@ class ComplaintForm(forms.Form):
 
 class LookupForm(forms.Form):
     tracking_code = forms.CharField(label=_("Tracking code"), max_length=32, widget=forms.TextInput(
-        attrs={"autocomplete": "off", "autocapitalize": "off", "spellcheck": "false"}))
+        attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}))
     phone_last4 = forms.CharField(
         label=_("Last four digits of your phone number"), min_length=4, max_length=4,
         validators=[RegexValidator(r"^[0-9]{4}$", _("Enter four digits."))],

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hmac
 import re
 
+from tousu.cases import tracking_codes
 from tousu.cases.models import Case
 from tousu.cases.wording import localized
 
@@ -35,8 +36,9 @@ def complainant_party(case):
 
 
 def normal_code(tracking_code: str) -> str:
-    """A tracking code as it is looked up."""
-    return tracking_code.strip()
+    """A tracking code as it is looked up: as read aloud or typed (case, spaces, hyphens and
+    look-alike letters forgiven; `cases/tracking_codes.py`)."""
+    return tracking_codes.normal(tracking_code)
 
 
 def last_four(phone: str) -> str:

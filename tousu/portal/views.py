@@ -9,6 +9,7 @@ import uuid
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -16,7 +17,7 @@ from tousu.cases import actions, selectors
 from tousu.cases.engine import PartyActor, available, label_of, perform
 from tousu.cases.errors import ActionError, InvalidInput, StaleCase
 from tousu.cases.wording import outcome_label
-from tousu.cases.models import Attachment
+from tousu.cases.models import Attachment, Clock
 from tousu.org.services import NotInitialised, current_policy, organisation, org_timezone
 
 from . import limits, tracking
@@ -64,7 +65,8 @@ def _choices() -> dict[str, dict[str, str]]:
     except NotInitialised:
         return {}
     return {"categories": policy.categories,
-            "stages": policy.stages if "stage" in policy.deadline_facts() else {}}
+            "stages": policy.stages if "stage" in policy.deadline_facts() else {},
+            "ask_requested_by": "requested_by" in policy.kind().due_fields()}
 
 
 @require_http_methods(["GET", "POST"])
@@ -114,7 +116,7 @@ def _register(form: ComplaintForm):
         place=data.get("place", ""), requested_resolution=data.get("requested_resolution", ""),
         complainant_name=data["complainant_name"], complainant_phone=data["complainant_phone"],
         complainant_email=data.get("complainant_email", ""), category=data.get("category", ""),
-        stage=data.get("stage", ""),
+        stage=data.get("stage", ""), requested_by=data.get("requested_by"),
         note=_("Submitted on the complainant portal."), attachments=data.get("attachments") or [],
         attachment_source=Attachment.PORTAL)
 
@@ -219,6 +221,22 @@ def _rating_inputs(case, result: str, comment: str) -> dict:
     return {"result": result, **({"comment": comment} if spec.input("comment") else {})}
 
 
+def _review_state(case, kind) -> dict | None:
+    """The complainant's latest re-review request as the portal shows it: when it was made, the
+    deadline its clock (the kind's clock started by a re-review) gives the handler, and whether it
+    is answered; None when none was made."""
+    data = case.data or {}
+    requested = parse_datetime(str(data.get("review_requested_at") or ""))
+    if requested is None:
+        return None
+    names = [spec.name for spec in kind.clocks if set(REVIEW) & set(spec.start_on)]
+    clock = case.clocks.filter(name__in=names).order_by("-started_at").first() if names else None
+    running = clock is not None and clock.state != Clock.STOPPED
+    return {"requested_at": requested, "reason": data.get("review_reason", ""),
+            "answer": data.get("review_answer", ""), "due_at": clock.due_at if running else None,
+            "open": running or (clock is None and not data.get("review_answer"))}
+
+
 def _case_context(request, case, *, failed: str = "") -> dict:
     """What the case page shows; `failed` names a kind's portal action whose form is redrawn with
     the complainant's input and its errors."""
@@ -234,6 +252,7 @@ def _case_context(request, case, *, failed: str = "") -> dict:
         "rating_label": outcome_label(kind, case.callback_result) if case.callback_result else "",
         "rating_form": RatingForm(initial={"version": case.version}, kind=kind, action=RATE) if can_rate else None,
         "rereview_form": ReReviewForm() if can_rereview else None,
+        "review": _review_state(case, kind),
         "tz": org_timezone().key,
         "policy": policy,
     }

@@ -107,6 +107,25 @@ def publish_effect(step, params: dict, values: dict) -> None:
     step.facts["library"] = title
 
 
+def corrective_action_effect(step, params: dict, values: dict) -> None:
+    """The `corrective_action` effect: a corrective action (整改) for this case, named by the
+    title input, owned by the person input (the actor when the preset names none) and due on
+    the date input, in the case's handling unit."""
+    title = (values.get(params["title"]) or "").strip()[:200]
+    if not title:
+        raise InvalidInput(_("%(field)s is required.") % {"field": params["title"]}, field=params["title"])
+    owner = values.get(params.get("owner", "")) or step.staff_actor
+    due = values.get(params["due"])
+    if not isinstance(due, dt.date):
+        raise InvalidInput(_("%(field)s is required.") % {"field": _("Due date")}, field=params["due"])
+    action = CorrectiveAction.objects.create(
+        title=title, description=(values.get(params.get("description", "")) or "").strip(),
+        category=step.case.category, unit=step.case.handling_unit, owner=owner, due_date=due,
+        created_by=step.staff_actor, created_at=step.now)
+    action.cases.add(step.case)
+    step.facts["corrective_action"] = title
+
+
 # --- corrective actions -----------------------------------------------------------------------
 
 def create_corrective_action(*, actor, title: str, owner, due_date: dt.date, description: str = "",

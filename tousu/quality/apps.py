@@ -9,6 +9,7 @@ class QualityConfig(AppConfig):
     def ready(self):
         from tousu.cases import effects
 
-        from .actions import publish_effect
+        from .actions import corrective_action_effect, publish_effect
 
         effects.register("publish", publish_effect)
+        effects.register("corrective_action", corrective_action_effect)

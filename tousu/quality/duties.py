@@ -72,6 +72,20 @@ def record_monitoring(*, actor, unit: Unit, day: dt.date, searched: str, finding
                       % {"unit": unit.name, "day": day.isoformat()}) from None
 
 
+def duty_due_today(user, now=None) -> list[Unit]:
+    """The units where `user` keeps the daily log and today's is not yet recorded (the day's
+    task on their work list), on the days the duty runs."""
+    duty = policy_duties().monitoring
+    units = monitoring_units(user)
+    if duty is None or not units:
+        return []
+    today = timezone.localtime(now or timezone.now(), org_timezone()).date()
+    if not _due_days(today, today, duty.days):
+        return []
+    done = set(MonitoringLog.objects.filter(day=today, unit__in=units).values_list("unit_id", flat=True))
+    return [unit for unit in units if unit.pk not in done]
+
+
 def monitoring_logs_visible_to(user):
     """The logs of the units the reader's memberships cover (every unit for a role that sees
     every unit)."""

@@ -91,7 +91,8 @@ class MonitoringForm(forms.Form):
     """A day's monitoring log (每日搜索、监测、研判、预警)."""
 
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
-    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    # An <input type="date"> takes only ISO dates: the localised format left it empty (so unsendable).
+    day = forms.DateField(label=_("Day"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     searched = forms.CharField(label=_("Sites and channels searched"), max_length=LONG_TEXT_MAX,
                                widget=forms.Textarea(attrs={"rows": 2}))
     findings = forms.CharField(label=_("What was found"), required=False, max_length=LONG_TEXT_MAX,
@@ -101,6 +102,8 @@ class MonitoringForm(forms.Form):
     warnings = forms.CharField(label=_("Warnings given"), required=False, max_length=LONG_TEXT_MAX,
                                widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, units=(), **kwargs):
+    def __init__(self, *args, units=(), labels=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.filter(pk__in=[u.pk for u in units])
+        for name, label in (labels or {}).items():  # the preset's words for its own duty
+            self.fields[name].label = label

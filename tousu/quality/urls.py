@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import TemplateView
 
-from .views import analysis, corrective, duties, library, report
+from .views import analysis, corrective, duties, library, registers, report
 from .views.common import staff_only
 
 app_name = "quality"
@@ -18,6 +18,9 @@ urlpatterns = [
     path("ledger.xlsx", analysis.ledger_xlsx, name="ledger_xlsx"),
     path("ledger/year/", duties.yearly, name="ledger_year"),
     path("monitoring/", duties.monitoring, name="monitoring"),
+    path("registers/", registers.register_list, name="registers"),
+    path("registers/<slug:code>/", registers.register_page, name="register"),
+    path("registers/<slug:code>.xlsx", registers.register_xlsx, name="register_xlsx"),
     path("library/", library.library_list, name="library"),
     path("library/<int:entry_id>/", library.library_entry, name="library_entry"),
     path("actions/", corrective.action_list, name="corrective_list"),

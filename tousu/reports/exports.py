@@ -35,18 +35,30 @@ def tables(report: Report) -> list[tuple[str, list[str], list[tuple]]]:
     figures = report.figures
     out = [(_("Summary"), [_("Figure"), _("This period"), _("Previous period"), _("Change (points for rates)")],
             labels.summary_rows(figures))]
+    total = figures["total"]
     for key, title in labels.DIMENSIONS.items():
-        out.append((str(title), [_("Item"), _("Complaints"), _("Share")], labels.dimension_rows(figures, key)))
-    out.append((_("Timeliness by clock"), [_("Clock"), _("Due"), _("On time"), _("Late"), _("On-time rate")],
-                [(c["label"], c["due"], c["on_time"], c["late"], labels.percent(c["rate"]))
-                 for c in figures["clocks"]]))
+        rows = labels.dimension_rows(figures, key)
+        counted = sum(r[1] for r in rows)
+        out.append((str(title), [_("Item"), _("Complaints"), _("Share")],
+                    [*rows, (str(labels.TOTAL), counted, labels.share(counted / total if total else None))]
+                    if rows else rows))
+    # What the clock figures count (figures._clocks): the deadlines that fell in the period and
+    # have passed (or whose clock stopped), those met, and the rest, missed or still open late.
+    clocks = figures["clocks"]
+    due, met = sum(c["due"] for c in clocks), sum(c["on_time"] for c in clocks)
+    out.append((_("Timeliness by clock"),
+                [_("Clock"), _("Deadlines that fell in the period"), _("Met"), _("Missed (late or still open)"),
+                 _("Met / deadlines")],
+                [*[(c["label"], c["due"], c["on_time"], c["late"], labels.share(c["rate"])) for c in clocks],
+                 (str(labels.TOTAL), due, met, due - met, labels.share(met / due if due else None))]
+                if clocks else []))
     out.append((_("Top causes"), [_("Category"), _("Complaints"), _("Share")],
-                [(c["label"], c["count"], labels.percent(c["share"])) for c in figures["top_causes"]]))
+                [(c["label"], c["count"], labels.share(c["share"])) for c in figures["top_causes"]]))
     if figures.get("suggestions"):
         targets = {"category": _("Category"), "unit": _("Handling unit")}
         out.append((_("Suggestions at intake"),
                     [_("Suggested for"), _("Intakes"), _("Accepted"), _("First choice"), _("Acceptance rate")],
-                    [(str(targets.get(t, t)), s["suggested"], s["taken"], s["first"], labels.percent(s["rate"]))
+                    [(str(targets.get(t, t)), s["suggested"], s["taken"], s["first"], labels.share(s["rate"]))
                      for t, s in figures["suggestions"].items()]))
     return out
 
@@ -95,27 +107,56 @@ def to_xlsx(report: Report) -> bytes:
             cell = put(ws, row, col, str(text))
             cell.font, cell.border = Font(bold=True), box
         row += 1
+        first = row
         for values in rows:
             for col, value in enumerate(values, start=1):
-                cell = put(ws, row, col, value)  # the complainant's words stay text
+                if hasattr(value, "xlsx_value"):  # a share, a rate or a change: a number, formatted
+                    cell = ws.cell(row, col, value.xlsx_value)
+                    cell.number_format = value.XLSX_FORMAT
+                else:
+                    cell = put(ws, row, col, value)  # the complainant's words stay text
                 cell.border = box
                 if wrap:
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if values and str(values[0]) == str(labels.TOTAL):
+                for col in range(1, len(values) + 1):
+                    ws.cell(row, col).font = Font(bold=True)
             row += 1
         row += 1
+        return first
 
     if report.kind == Report.WEEKLY:
         header, rows = record_rows(report)
         table("", header, rows, wrap=True)
-    for title, header, rows in tables(report):
-        table(title, header, rows)
+    category_rows = None
+    for (title, header, rows), key in zip(tables(report), ["summary", *labels.DIMENSIONS, "clocks", "top"],
+                                          strict=True):
+        first = table(title, header, rows)
+        if key == "by_category" and rows:
+            category_rows = (first, first + len(rows) - 2)  # without the total row
+    if category_rows:
+        _category_chart(ws, *category_rows, anchor=f"J{category_rows[0]}")
     put(ws, row, 1, _("Compiled by:"))
+    put(ws, row, 3, _("Reviewed by:"))
     put(ws, row, 5, _("Date:"))
     for col, size in zip("ABCDEFGH", (14, 18, 18, 40, 12, 30, 16, 14)):
         ws.column_dimensions[col].width = size
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def _category_chart(ws, first: int, last: int, *, anchor: str) -> None:
+    """A bar chart of the complaints by category, drawn from the table's own cells."""
+    from openpyxl.chart import BarChart, Reference
+
+    chart = BarChart()
+    chart.title = str(labels.DIMENSIONS["by_category"])
+    chart.legend = None
+    chart.add_data(Reference(ws, min_col=2, min_row=first - 1, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
+    chart.height, chart.width = 7.5, 15
+    ws.add_chart(chart, anchor)
 
 
 # --- docx -------------------------------------------------------------------------------------
@@ -158,7 +199,8 @@ def to_docx(report: Report) -> bytes:
     for caption, header, rows in tables(report):
         table(caption, header, rows)
     doc.add_paragraph("")
-    doc.add_paragraph(f"{_('Compiled by:')} ____________    {_('Date:')} ____________")
+    doc.add_paragraph(f"{_('Compiled by:')} ____________    {_('Reviewed by:')} ____________    "
+                      f"{_('Date:')} ____________")
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

@@ -390,3 +390,10 @@ def _rows(cases, *, units, start, end, policy: Policy, tz: ZoneInfo) -> dict[int
             "handler": owner or case["owner__username"],
         })
     return out
+
+
+def monthly_rates(cases: QuerySet[Case], *, months: list[tuple[dt.datetime, dt.datetime]],
+                  policy: Policy) -> list[dict]:
+    """For each [start, end) in `months`: the cases received and their 响应率 / 解决率 / 满意率,
+    by the same definitions as the monthly report (one aggregate query a month)."""
+    return [_summaries(cases, start, end, None, policy).get(WHOLE, _summary_of(None)) for start, end in months]

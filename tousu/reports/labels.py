@@ -22,6 +22,7 @@ DIMENSIONS = {
     "by_level": _("By escalation level"),
 }
 NOT_GIVEN = _("Not given")
+TOTAL = _("Total (合计)")
 ROW_COLUMNS = [
     ("date", _("Date")),
     ("complainant", _("Complainant")),
@@ -46,6 +47,55 @@ def points(delta) -> str:
     return "—" if delta is None else f"{delta * 100:+.1f}"
 
 
+class Share(float):
+    """A rate or share (0.125): reads as 12.5% on the page and in the docx; written to the xlsx
+    as the number 0.125 formatted as a percentage."""
+
+    XLSX_FORMAT = "0.0%"
+
+    def __str__(self) -> str:
+        return percent(float(self))
+
+    @property
+    def xlsx_value(self) -> float:
+        return float(self)
+
+
+class Points(float):
+    """A change of a rate (0.015): reads +1.5 (percentage points); the number 1.5 in the xlsx."""
+
+    XLSX_FORMAT = "+0.0;-0.0;0.0"
+
+    def __str__(self) -> str:
+        return points(float(self))
+
+    @property
+    def xlsx_value(self) -> float:
+        return round(float(self) * 100, 1)
+
+
+class Delta(int):
+    """A change of a count: reads +2; the number 2 in the xlsx."""
+
+    XLSX_FORMAT = "+0;-0;0"
+
+    def __str__(self) -> str:
+        return f"{int(self):+d}"
+
+    @property
+    def xlsx_value(self) -> int:
+        return int(self)
+
+
+def share(value):
+    """Share(value), or "—" when there is nothing to divide by."""
+    return "—" if value is None else Share(value)
+
+
+def point_change(delta):
+    return "—" if delta is None else Points(delta)
+
+
 def result(row: dict) -> str:
     """The state's label, and the call-back's outcome when there was one (its label as stored
     with the row; a report stored before rows held it reads the policy's)."""
@@ -61,20 +111,20 @@ def outcome_label(code: str) -> str:
     return code
 
 
-def summary_rows(figures: dict) -> list[tuple[str, str, str, str]]:
-    """(figure, this period, previous period, change) as text, for the summary table."""
+def summary_rows(figures: dict) -> list[tuple]:
+    """(figure, this period, previous period, change) for the summary table: counts as numbers,
+    rates as `Share`, changes of a rate as `Points` (numbers in the xlsx, text on the page)."""
     change, previous = figures["change"], figures["previous"]
-    rows = [(str(_("Complaints received")), str(figures["total"]), str(previous["total"]),
-             f"{change['total']['delta']:+d}")]
+    rows = [(str(_("Complaints received")), figures["total"], previous["total"], Delta(change["total"]["delta"]))]
     for name, label in RATES.items():
-        rows.append((str(label), percent(figures["rates"][name]["rate"]),
-                     percent(previous["rates"][name]["rate"]), points(change[name]["delta"])))
-    rows.append((str(_("Reopened")), str(figures["reopened"]), str(previous["reopened"]),
-                 f"{figures['reopened'] - previous['reopened']:+d}"))
+        rows.append((str(label), share(figures["rates"][name]["rate"]),
+                     share(previous["rates"][name]["rate"]), point_change(change[name]["delta"])))
+    rows.append((str(_("Reopened")), figures["reopened"], previous["reopened"],
+                 Delta(figures["reopened"] - previous["reopened"])))
     return rows
 
 
 def dimension_rows(figures: dict, key: str) -> list[tuple[str, int, str]]:
     total = figures["total"]
-    return [(row["label"] or str(NOT_GIVEN), row["count"], percent(row["count"] / total if total else None))
+    return [(row["label"] or str(NOT_GIVEN), row["count"], share(row["count"] / total if total else None))
             for row in figures[key]]

@@ -19,7 +19,7 @@ from tousu.org.services import NotInitialised, current_policy, org_timezone
 
 from .models import Report
 from .periods import local_midnight, month_of, week_of
-from .services import produce, produce_units, weekly_units
+from .services import own_statistics_units, produce, produce_units, weekly_units
 
 log = logging.getLogger("tousu.worker")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -65,11 +65,24 @@ def run_schedule(now=None) -> int:
         if missing:  # every department's record from one set of queries
             produce_units(period, missing, now=now, replace=False)
             produced += len(missing)
+        produced += _own_statistics(period, done, now)
     if now >= monthly_moment(specs["monthly"], today, tz):
         period = month_of(today).previous()
         if not Report.objects.filter(kind=Report.MONTHLY, period_start=period.start, unit__isnull=True).exists():
             produce(period, None, now=now, replace=False)
             produced += 1
+        done = set(Report.objects.filter(kind=Report.MONTHLY, period_start=period.start)
+                   .values_list("unit_id", flat=True))
+        produced += _own_statistics(period, done, now)
     if produced:
         log.info("reports produced: %s", produced)
     return produced
+
+
+def _own_statistics(period, done: set, now) -> int:
+    """The period's statistics of each unit the preset names (`[reports] units`) not stored yet;
+    they may lie below a department, so they are computed apart from the departments'."""
+    missing = [unit for unit in own_statistics_units() if unit.pk not in done]
+    if missing:
+        produce_units(period, missing, now=now, replace=False)
+    return len(missing)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from tousu.cases.models import Case, CaseEvent
-from tousu.org.selectors import is_staff_member, memberships
+from tousu.org.selectors import is_staff_member, memberships, sees_every_unit
 
 from .models import Report
 
@@ -34,9 +34,8 @@ def events_of(cases: QuerySet[Case]) -> QuerySet[CaseEvent]:
 
 
 def sees_all_units(user) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    return user.is_superuser or any(m.role.sees_all_units for m in memberships(user))
+    """Who may open the all-units reports: `org.selectors.sees_every_unit`, one definition."""
+    return sees_every_unit(user)
 
 
 def reports_visible_to(user) -> QuerySet[Report]:

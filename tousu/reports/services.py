@@ -100,3 +100,11 @@ def weekly_units() -> list[Unit]:
     roots = list(Unit.objects.filter(parent__isnull=True))
     children = list(Unit.objects.filter(parent__in=roots).order_by("path"))
     return children or roots
+
+
+def own_statistics_units() -> list[Unit]:
+    """The units that get their own weekly and monthly statistics besides the departments'
+    records and the organisation's monthly report: those of the unit kinds the preset names in
+    `[reports] units` (the bank's outlets, whose complaint manager does the statistics, 第四条)."""
+    kinds = current_policy().raw.get("reports", {}).get("units", [])
+    return list(Unit.objects.filter(kind__in=kinds).order_by("path")) if kinds else []

@@ -1,14 +1,26 @@
 """The reports' pages and downloads: a list, one report, and its xlsx and docx files.
 Who may open which report is decided in `selectors`; a report one may not see is not found."""
 
+import datetime as dt
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tousu.org.services import org_timezone
 
 from . import exports, labels
 from .models import Report
-from .selectors import reports_visible_to
+from .periods import month_of, parse_month, parse_week, week_of
+from .selectors import reports_visible_to, sees_all_units
+from .services import produce, produce_units, weekly_units
 
 staff_required = login_required(login_url="login")
 PER_PAGE = 30
@@ -33,7 +45,37 @@ def report_list(request):
         reports = reports.filter(kind=kind)
     page = Paginator(reports.order_by("-period_start", "kind", "unit__path"), PER_PAGE).get_page(
         request.GET.get("page"))
-    return render(request, "reports/list.html", {"page": page, "kind": kind, "kinds": Report.KINDS})
+    return render(request, "reports/list.html", {"page": page, "kind": kind, "kinds": Report.KINDS,
+                                                 "may_produce": sees_all_units(request.user), **_last_periods()})
+
+
+def _last_periods() -> dict:
+    """The last complete week and month, offered in the 生成 form."""
+    today = timezone.localtime(timezone.now(), org_timezone()).date()
+    return {"last_week": week_of(today - dt.timedelta(days=7)).code,
+            "last_month": month_of(today.replace(day=1) - dt.timedelta(days=1)).code}
+
+
+@staff_required
+@require_POST
+def report_produce(request):
+    """生成: produce (or refresh) a weekly record of every department or the monthly analysis of
+    all units, for those who may open the all-units reports."""
+    if not sees_all_units(request.user):
+        raise PermissionDenied
+    kind, text = request.POST.get("kind", ""), request.POST.get("period", "")
+    try:
+        period = parse_week(text) if kind == Report.WEEKLY else parse_month(text) if kind == Report.MONTHLY else None
+    except ValueError:
+        period = None
+    if period is None:
+        messages.error(request, _("Give a week such as 2026-W47 or a month such as 2026-10."))
+        return redirect("reports:list")
+    reports = produce_units(period, weekly_units()) if kind == Report.WEEKLY else [produce(period)]
+    messages.success(request, _("Produced %(n)d report(s) for %(period)s.") % {"n": len(reports), "period": period.code})
+    if len(reports) == 1:
+        return redirect("reports:report", report_id=reports[0].pk)
+    return redirect(f"{reverse('reports:list')}?kind={kind}")
 
 
 @staff_required

@@ -106,7 +106,8 @@ def possible(case, policy: Policy, actor) -> tuple[list[ActionUI], list[tuple[Ac
         if ui is None:
             continue
         if problem:
-            later.append((ui, problem))
+            if not spec.quiet:  # a quiet action waits unseen for its condition
+                later.append((ui, problem))
         else:
             now.append(ui)
     return now, later

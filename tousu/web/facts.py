@@ -4,6 +4,7 @@ page lists them: each under the label of the input that writes it, a link as a l
 from __future__ import annotations
 
 from tousu.cases import inputs as input_rules
+from tousu.cases.readable import yuan
 from tousu.domain.policy import Kind
 
 
@@ -35,7 +36,7 @@ def of(case, kind: Kind) -> list[dict]:
             item_choices = dict(next((i.choices for s in kind.actions.values() for i in s.inputs
                                       if i.type == "choice" and value in dict(i.choices)), ()))
             value = item_choices.get(value, value)
-        text = str(value)
+        text = yuan(value) if kind_of_input == "money" else str(value)
         link = text if kind_of_input == "url" and text.startswith(("http://", "https://")) else ""
         rows.append({"label": label, "value": text, "link": link})
     return rows

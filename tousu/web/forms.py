@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tousu.cases.actions import PHONE_RE
 from tousu.cases.attachments import MultipleFileField  # noqa: F401  (case_actions draws files with it)
+from tousu.cases.inputs import event_time_in_future
 from tousu.domain.text import LONG_TEXT_MAX
 from tousu.org.models import Unit
 
@@ -72,6 +73,11 @@ class PersonChoice(forms.ModelChoiceField):
         return obj.get_full_name() or obj.username
 
 
+def on_the_spot_action(policy) -> str:
+    """The action that answers a complaint at once (`[intake] on_the_spot`), or ""."""
+    return str((policy.raw.get("intake") or {}).get("on_the_spot", ""))
+
+
 class IntakeForm(forms.Form):
     """The facts the original text asks to record first (S1 六要素; S2 投诉登记)."""
 
@@ -107,10 +113,20 @@ class IntakeForm(forms.Form):
     party_product = forms.CharField(label=_("Product or brand"), max_length=200, required=False)
     party_address = forms.CharField(label=_("Its address"), max_length=300, required=False)
 
+    # 能立即答复的要当场答复: where the preset names an action for it (`[intake] on_the_spot`), the
+    # answer given at the counter, registered and replied in one step.
+    on_the_spot = forms.CharField(label=_("Answered on the spot"), required=False, max_length=LONG_TEXT_MAX,
+                                  widget=forms.Textarea(attrs={"rows": 3}), help_text=_(
+                                      "If the complaint was answered at once, what the customer was told: "
+                                      "it is registered as replied, then called back and signed off."))
+
     PARTY_FIELDS = ("party_role", "party_name", "party_kind", "party_product", "party_address")
+    NOT_REGISTERED = (*PARTY_FIELDS, "on_the_spot")
 
     def __init__(self, *args, user, policy, with_files: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not on_the_spot_action(policy):
+            del self.fields["on_the_spot"]
         if not with_files:  # only channels that bring paper (a letter, the opinion book) take files
             del self.fields["attachments"]
         if len(policy.kinds) > 1:
@@ -144,6 +160,12 @@ class IntakeForm(forms.Form):
             raise forms.ValidationError(_("The phone number may hold only digits, spaces, '-' and a leading '+'."))
         return phone
 
+    def clean_occurred_at(self):
+        value = self.cleaned_data["occurred_at"]
+        if event_time_in_future(value):  # refused before the read-back, as at the portal
+            raise forms.ValidationError(_("This time is in the future."))
+        return value
+
     def clean_requested_by(self):
         value = self.cleaned_data["requested_by"]
         if value is not None and value <= timezone.now():
@@ -152,7 +174,7 @@ class IntakeForm(forms.Form):
 
     def register_fields(self) -> dict:
         """The cleaned data as register_case takes it: the other party as `parties`."""
-        data = {k: v for k, v in self.cleaned_data.items() if k not in self.PARTY_FIELDS}
+        data = {k: v for k, v in self.cleaned_data.items() if k not in self.NOT_REGISTERED}
         role = self.cleaned_data.get("party_role", "")
         if role:
             data["parties"] = [{"role": role.split(":", 1)[1], "name": self.cleaned_data["party_name"],

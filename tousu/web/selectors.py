@@ -14,6 +14,7 @@ from tousu.cases.selectors import cases_visible_to, in_units
 from tousu.domain.policy import OWNER, Policy
 from tousu.org.models import Membership, Unit
 from tousu.org.selectors import memberships
+from tousu.org.selectors import sees_every_unit as org_sees_every_unit
 
 DUE_SOON = timedelta(days=1)
 # The GET parameters of the lists, the same names as the API's (tousu.cases.selectors.filter_cases).
@@ -109,7 +110,7 @@ def _paths_q(mine) -> Q:
 
 
 def sees_every_unit(user) -> bool:
-    return bool(user.is_superuser or any(m.role.sees_all_units for m in memberships(user)))
+    return org_sees_every_unit(user)
 
 
 def unit_overview(user, now: datetime) -> list[dict]:

@@ -8,7 +8,7 @@ from tousu.quality.duties import record_view
 from tousu.org.services import current_policy
 from tousu.routing import services as routing
 
-from .. import present
+from .. import present, schemas
 from ..filters import CaseFilters, apply_filters
 from ..idempotency import register_once
 from ..schemas import CaseIn, CasePage, ErrorOut
@@ -22,7 +22,12 @@ IDEMPOTENCY_KEY = Header(
 
 
 @router.post("", response=created_responses(), operation_id="create_case",
-             summary="Register a complaint")
+             summary="Register a complaint", description=(
+                 "Needs an `Idempotency-Key` header: a unique string per complaint (a UUID will do). "
+                 "A retry with the same key and the same body returns the case the first request "
+                 "registered (with `Idempotent-Replayed: true`) instead of registering it twice; the "
+                 "same key with another body is refused (422). Without the header the request is "
+                 "refused (422, field `Idempotency-Key`)."))
 def create_case(request, response: HttpResponse, payload: CaseIn,
                 idempotency_key: str = IDEMPOTENCY_KEY):
     case, replayed = register_once(user=request.auth, key=idempotency_key, payload=payload)
@@ -43,8 +48,10 @@ def list_cases(request, filters: Query[CaseFilters]):
     qs = apply_filters(cases_visible_to(request.auth), filters, policy=current_policy(),
                        personal=personal)
     page = qs[filters.offset:filters.offset + filters.limit]
-    return {"count": qs.count(), "limit": filters.limit, "offset": filters.offset,
-            "items": [present.summary(case, personal=personal) for case in page]}
+    cap = filters.offset + filters.limit + schemas.COUNT_AHEAD
+    counted = qs.order_by()[:cap + 1].count()  # reads at most `cap` rows of an index, not every case
+    return {"count": min(counted, cap), "count_capped": counted > cap, "limit": filters.limit,
+            "offset": filters.offset, "items": [present.summary(case, personal=personal) for case in page]}
 
 
 @router.get("/{case_id}", response=case_responses(200, READ_ERRORS), operation_id="get_case",

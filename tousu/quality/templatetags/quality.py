@@ -1,5 +1,7 @@
 from django import template
 
+from django.utils.translation import gettext as _
+
 from tousu.cases.selectors import repeats_of
 
 register = template.Library()
@@ -9,6 +11,28 @@ register = template.Library()
 def get_label(labels: dict, code: str) -> str:
     """A code's label from a dict of labels (the code itself when unknown; a dash when blank)."""
     return labels.get(code, code) if code else "—"
+
+
+@register.simple_tag
+def daily_duty_label() -> str:
+    """The name of the preset's daily duty (舆情监测, 每日查阅客户意见簿) for the navigation."""
+    from ..duties import policy_duties
+
+    duty = policy_duties().monitoring
+    return duty.label if duty and duty.label else _("Monitoring log")
+
+
+@register.inclusion_tag("quality/_duty_due.html", takes_context=True)
+def daily_duty_due(context):
+    """Today's task on the work list when the reader keeps a daily log not yet recorded today
+    (每日查阅客户意见簿): `{% load quality %}{% daily_duty_due %}`."""
+    from ..duties import duty_due_today, policy_duties
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    units = duty_due_today(user) if user is not None and user.is_authenticated else []
+    duty = policy_duties().monitoring if units else None
+    return {"units": units, "label": (duty.label if duty else "") or _("Monitoring log")}
 
 
 @register.inclusion_tag("quality/_repeat_flag.html", takes_context=True)

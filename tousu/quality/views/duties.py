@@ -18,8 +18,9 @@ from .common import staff_only
 @staff_only
 def monitoring(request):
     units = monitoring_units(request.user)
+    duty = policy_duties().monitoring
     today = timezone.localtime(timezone.now(), org_timezone()).date()
-    form = MonitoringForm(request.POST or None, units=units,
+    form = MonitoringForm(request.POST or None, units=units, labels=duty.fields if duty else None,
                           initial={"day": today, "unit": units[0] if units else None})
     error = ""
     if request.method == "POST" and units and form.is_valid():
@@ -32,7 +33,8 @@ def monitoring(request):
             return redirect("quality:monitoring")
     status = 400 if request.method == "POST" and (error or not form.is_valid() or not units) else 200
     return render(request, "quality/monitoring.html", {
-        "form": form if units else None, "error": error, "duty": policy_duties().monitoring,
+        "form": form if units else None, "error": error, "duty": duty,
+        "labels": {name: form.fields[name].label for name in ("searched", "findings", "warnings")},
         "logs": monitoring_logs_visible_to(request.user)[:60]}, status=status)
 
 

@@ -24,6 +24,7 @@ from tousu.org.services import current_policy, org_timezone, work_calendar
 from tousu.quality.duties import record_view, views_of
 
 from .. import facts, selectors
+from ..timeline import details as timeline_details
 from ..case_actions import by_name, possible
 from .common import is_htmx, staff_required
 
@@ -81,9 +82,9 @@ def case_context(request, case, *, failed=None, notice=""):
         notice_error = ""
     now = timezone.now()
     timeline = list(selectors.timeline(case))
-    events = [{"event": e, "label": label_of(kind, e.action),
+    events = [{"event": e, "label": label_of(kind, e.action), "details": shown,
                "state": state_label(kind, (e.new or {}).get("state", "")) if (e.new or {}).get("state") else ""}
-              for e in timeline]
+              for e, shown in zip(timeline, timeline_details(timeline, kind), strict=True)]
     calendar, tz = work_calendar(), org_timezone()
     spans = clocks.paused_spans(case, kind, timeline, now, calendar, tz)
     ladder = policy.ladder_of(case.kind)

@@ -2,6 +2,7 @@
 saved: the first POST shows the facts to read back; only "confirm" registers the complaint."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,7 +13,7 @@ from tousu.cases.models import Attachment
 from tousu.org.services import current_policy
 from tousu.routing import services as routing
 
-from ..forms import IntakeForm
+from ..forms import IntakeForm, on_the_spot_action
 from .common import staff_required
 
 READ_BACK = frozenset({"phone", "walk_in", "hotline_transfer"})
@@ -56,7 +57,12 @@ def intake(request, channel: str):
         return render(request, "web/intake_read_back.html", {**context, "summary": form.summary()})
     try:
         extra = {"attachment_source": SCANNED[channel]} if scanned else {}
-        case = actions.register_case(actor=request.user, channel=channel, **form.register_fields(), **extra)
+        answered = form.cleaned_data.get("on_the_spot", "").strip()
+        with transaction.atomic():  # registered and answered on the spot in one step, or neither
+            case = actions.register_case(actor=request.user, channel=channel, **form.register_fields(), **extra)
+            if answered:
+                case = actions.perform(on_the_spot_action(policy), actor=request.user, case_id=case.pk,
+                                       inputs={"text": answered})
     except ActionError as error:
         field = error.field.replace("parties.0.", "party_") if error.field else ""
         if field in form.fields:

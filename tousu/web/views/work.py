@@ -14,7 +14,9 @@ from tousu.cases.selectors import filter_cases, may_see_personal_data, order_cas
 from tousu.org.services import current_policy
 
 from .. import selectors
+from .bulk import bulk_actions, bulk_people
 from .common import staff_required
+from .saved_filters import saved_for
 
 PER_PAGE = 25
 # A badge counts no further than "99+", and the pager no further than ten pages ahead: each count
@@ -117,6 +119,9 @@ def my_work(request):
         "units": selectors.filter_units(request.user), "sort": sort,
         "sorts": [(code, SORT_LABELS[code]) for code in selectors.SORTS],
         "page_query": _query(keep, tab=tab), "now": timezone.now(),
+        "bulk": bulk_actions(policy), "bulk_people": bulk_people(request.user),
+        "saved": saved_for(request.user), "current_query": _query(keep, tab=tab),
+        "here": request.get_full_path(),
     })
 
 
@@ -137,3 +142,4 @@ def all_units(request):
         raise PermissionDenied
     now = timezone.now()
     return render(request, "web/all_units.html", {"rows": selectors.unit_overview(request.user, now), "now": now})
+
