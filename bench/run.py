@@ -306,6 +306,124 @@ def child_pages(rounds: str) -> dict:
     return out
 
 
+# --- the search box, before and after issue 14 ----------------------------------------------
+
+SEARCH_QUERIES = ["排队", "态度", "收费", "服务", "服务态度", "退款 态度", "ＫＴＶ"]
+
+
+def _legacy_search(qs, term, *, personal):
+    """The search as it was before issue 14 (cases/selectors.py at 6c9481f): one substring,
+    `icontains`; on SQLite no index, on PostgreSQL the GIN index. Kept here to measure beside."""
+    from django.db import connections
+    from django.db.models import BooleanField, ExpressionWrapper, Q, Value
+    from django.db.models.functions import Coalesce
+
+    from tousu.cases import search
+    from tousu.cases.selectors import HasTerms
+
+    found = Q(number__icontains=term) | Q(subject__icontains=term) | Q(description__icontains=term)
+    if personal:
+        found |= Q(complainant_name__icontains=term)
+    terms = search.query_terms(term)
+    if not terms or connections[qs.db].vendor != "postgresql":
+        return qs.filter(found)
+    indexed = Q(HasTerms(terms))
+    if personal:
+        indexed |= Q(HasTerms(search.name_terms(terms)))
+    return qs.filter(indexed, Coalesce(ExpressionWrapper(found, output_field=BooleanField()), Value(False)))
+
+
+def child_search(rounds: str) -> dict:
+    """The complaint manager's and head office's search page (`/staff/?tab=all&q=...`) with the
+    search of issue 14 and with the one before it, in one process on one database; and recall:
+    the cases each finds over everything the complaint manager may see (the old search given
+    each word of a query in turn, as the new one reads a space)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+    from django.test import Client
+
+    from tousu.cases import selectors
+    from tousu.cases.models import Case
+    from tousu.org.models import Membership
+    from tousu.org.services import current_policy
+
+    User = get_user_model()
+    busiest = (Case.objects.values("handling_unit").annotate(n=Count("pk")).order_by("-n").first()["handling_unit"])
+    cm = Membership.objects.filter(unit_id=busiest, role__code="complaint_manager").first().user
+    hq = User.objects.get(username="hq_service")
+    new_search = selectors.search_cases
+    client = Client()
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    out = {"cases": Case.objects.count()}
+    for version, function in (("before", _legacy_search), ("after", new_search)):
+        selectors.search_cases = function
+        for who, user in (("cm", cm), ("hq", hq)):
+            client.force_login(user)
+            client.get(f"/staff/?tab=all&q={SEARCH_QUERIES[0]}")  # warm
+            samples, per_query = [], {}
+            for i in range(int(rounds) * len(SEARCH_QUERIES)):
+                q = SEARCH_QUERIES[i % len(SEARCH_QUERIES)]
+                t = time.perf_counter()
+                r = client.get("/staff/", {"tab": "all", "q": q})
+                took = time.perf_counter() - t
+                assert r.status_code == 200, (version, q, r.status_code)
+                samples.append(took)
+                per_query.setdefault(q, []).append(took)
+            out[f"{version} {who}"] = {"p50": round(pct(samples, 50), 1), "p95": round(pct(samples, 95), 1),
+                                       "p95 by query": {q: round(pct(v, 95), 1) for q, v in per_query.items()}}
+            # The search's own queries, as the list runs them: the pager's capped count and the
+            # first page's ids, newest first (the rest of the page, badges and rows, is the same
+            # with or without a search).
+            visible, policy, samples = selectors.cases_visible_to(user), current_policy(), []
+            for i in range(int(rounds) * len(SEARCH_QUERIES)):
+                q = SEARCH_QUERIES[i % len(SEARCH_QUERIES)]
+                t = time.perf_counter()
+                qs = selectors.order_cases(selectors.filter_cases(visible, policy=policy, personal=True, q=q))
+                qs.order_by()[:251].count()
+                list(qs.values_list("pk", flat=True)[:25])
+                samples.append(time.perf_counter() - t)
+            out[f"{version} {who} query"] = {"p50": round(pct(samples, 50), 1), "p95": round(pct(samples, 95), 1)}
+    selectors.search_cases = new_search
+    policy, visible = current_policy(), selectors.cases_visible_to(cm)
+    recall = {}
+    for q in SEARCH_QUERIES:
+        after = set(selectors.filter_cases(visible, policy=policy, personal=True, q=q).values_list("pk", flat=True))
+        before = visible
+        for word in q.split():
+            before = _legacy_search(before, word, personal=True)
+        before = set(before.values_list("pk", flat=True))
+        recall[q] = {"found": len(after), "old search": len(before), "missed": len(before - after)}
+    out["recall (cm)"] = recall
+    return out
+
+
+def child_similar(rounds: str) -> dict:
+    """The case page's similar open complaints (issue 14) for open cases of the busiest unit, as
+    its complaint manager and as head office sees them."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+
+    from tousu.cases import selectors
+    from tousu.cases.models import Case
+    from tousu.org.models import Membership
+
+    busiest = (Case.objects.values("handling_unit").annotate(n=Count("pk")).order_by("-n").first()["handling_unit"])
+    cm = Membership.objects.filter(unit_id=busiest, role__code="complaint_manager").first().user
+    hq = get_user_model().objects.get(username="hq_service")
+    cases = list(Case.objects.filter(handling_unit_id=busiest, is_open=True).order_by("?")[:int(rounds)])
+    out = {"cases": Case.objects.count(), "open": Case.objects.filter(is_open=True).count()}
+    for who, user in (("cm", cm), ("hq", hq)):
+        selectors.similar_open_cases(cases[0], user=user)  # warm
+        samples, found = [], 0
+        for case in cases:
+            t = time.perf_counter()
+            found += len(selectors.similar_open_cases(case, user=user))
+            samples.append(time.perf_counter() - t)
+        out[who] = {"n": len(samples), "p50": round(pct(samples, 50), 1), "p95": round(pct(samples, 95), 1),
+                    "similar per case": round(found / max(len(cases), 1), 1)}
+    return out
+
+
 # --- the sweep -------------------------------------------------------------------------------
 
 def child_sweep(due: str) -> dict:
@@ -806,6 +924,8 @@ def main() -> None:
     p.add_argument("--burst-clocks", type=int, default=10000)
     p.add_argument("--burst-workers", type=int, default=2)
     p.add_argument("--burst-lead", type=float, default=5.0, help="seconds from arming the clocks to T")
+    p.add_argument("--search", nargs="*", default=[], help="databases for the search, before and after issue 14")
+    p.add_argument("--similar", nargs="*", default=[], help="databases for the similar-case lookup")
     p.add_argument("--report", nargs="*", default=[], help="databases for the monthly report")
     p.add_argument("--weekly", nargs="*", default=[], help="databases for the weekly record")
     p.add_argument("--out", default=str(ROOT / "docs" / "performance.md"))
@@ -814,6 +934,8 @@ def main() -> None:
     results: dict = {}
     parts = [("intake", a.intake, lambda url: intake(url, [int(c) for c in a.clients.split(",")], a.seconds)),
              ("pages", a.pages, lambda url: child("pages", url, a.rounds)),
+             ("search", a.search, lambda url: child("search", url, a.rounds)),
+             ("similar", a.similar, lambda url: child("similar", url, "50")),
              ("sweep", a.sweep, lambda url: child("sweep", url, "1000")),
              ("lag", a.lag, lambda url: child("lag", url, "5")),
              ("burst", a.burst, lambda url: burst(url, a.burst_clocks, a.burst_workers, a.burst_lead)),

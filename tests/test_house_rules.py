@@ -47,7 +47,7 @@ LAYERS = [
     {"org"},
     {"notify"},  # below cases: actions queue outbox rows, events call notify's hooks
     {"cases"},
-    {"quality", "reports", "imports"},
+    {"quality", "reports", "imports", "routing"},
     {"web", "portal", "api"},
     {"ops", "demo"},
     {"cli", "settings", "urls", "wsgi"},

@@ -186,6 +186,7 @@ INSTALLED_APPS = [
     "tousu.reports",
     "tousu.quality",
     "tousu.imports",
+    "tousu.routing",
     "tousu.ops",
 ]
 

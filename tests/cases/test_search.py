@@ -86,6 +86,28 @@ def test_a_one_character_term_still_finds_what_holds_it(client, hotel, cases):
     assert listed(client, hotel.gm, "w") == numbers(cases[1])
 
 
+@pytest.mark.parametrize("q, expected", [
+    ("前台 WiFi", "attitude"),           # both words in one case
+    ("态度　密码", "attitude"),          # a full-width space separates words too
+    ("前台 退款", ""),                    # each word is in a case, never both in one
+    ("退款  到账 两周", "refund"),
+    ("欧阳 异味", "smell"),              # a word may be in the name, another in the text
+])
+def test_a_space_means_every_word(client, hotel, cases, q, expected):
+    by_name = dict(zip(("refund", "attitude", "smell"), cases))
+    assert listed(client, hotel.gm, q) == numbers(*(by_name[n] for n in expected.split() if n))
+
+
+def test_full_and_half_width_forms_find_each_other(client, hotel, cases):
+    half = hotel_case(hotel, subject="隔壁KTV太吵", description="凌晨2点还在唱")
+    full = hotel_case(hotel, subject="楼下ＫＴＶ噪音", description="工单编号ＡＢ９８７")
+    assert listed(client, hotel.gm, "KTV") == numbers(half, full)
+    assert listed(client, hotel.gm, "ＫＴＶ") == numbers(half, full)
+    assert listed(client, hotel.gm, "ｋｔｖ噪音") == numbers(full)
+    assert listed(client, hotel.gm, "ab987") == numbers(full)
+    assert listed(client, hotel.gm, "２点") == numbers(half)
+
+
 def test_the_name_is_found_only_by_someone_who_may_see_personal_data(client, hotel, cases):
     smell = cases[2]
     assert listed(client, hotel.gm, "欧阳娜娜") == numbers(smell)
@@ -165,7 +187,68 @@ def test_folding_is_what_the_database_upper_does(db):
     with connection.cursor() as cursor:
         cursor.execute("SELECT upper(x) FROM unnest(%s::text[]) AS x", [chars])
         upper = [row[0] for row in cursor.fetchall()]
-    assert [(c, u) for c, u in zip(chars, upper) if u != search.fold(c)] == []
+    assert [(c, u) for c, u in zip(chars, upper) if u != search.upper(c)] == []
+
+
+def test_the_database_folds_a_column_as_the_query_is_folded(hotel):
+    """The exact check folds the column in SQL (translate + UPPER, or SQLite's tousu_fold): the
+    same characters as `search.fold`, full-width ones included."""
+    from django.db.models import F
+
+    from tousu.cases.selectors import Folded
+
+    text = "".join(chr(i) for i in range(0x21, 0x7F)) + search.FULL_WIDTH + "退款ß"
+    case = hotel_case(hotel, subject=text)
+    folded = Case.objects.filter(pk=case.pk).annotate(f=Folded(F("subject"))).values_list("f", flat=True)[0]
+    assert folded == search.fold(text)
+    assert not set(folded) & set(search.FULL_WIDTH)
+
+
+on_sqlite = pytest.mark.skipif(connection.vendor != "sqlite", reason="the term table is SQLite's")
+
+
+@on_sqlite
+@pytest.mark.parametrize("inline", [2000, 0])
+@pytest.mark.parametrize("q", ["退款", "服务态度", "退款 到账"])
+@pytest.mark.parametrize("personal", [False, True])
+def test_sqlite_reads_the_term_table(hotel, cases, personal, q, inline, monkeypatch):
+    """SQLite finds the cases through cases_search_term's primary key, never by reading every
+    case (issue 14: 552-769 ms at 100k before): a rare word's few ids are handed over (read by
+    id), a common one's are a subquery on the table."""
+    from tousu.cases import selectors
+
+    monkeypatch.setattr(selectors, "TERM_IDS_INLINE", inline)
+    qs = filter_cases(Case.objects.all(), policy=current_policy(), personal=personal, q=q).order_by("-received_at")
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
+    assert "SCAN cases_case" not in plan, plan
+    if inline == 0:
+        assert "SEARCH cases_search_term USING PRIMARY KEY (term=?)" in plan, plan
+    else:
+        assert "SEARCH cases_case USING INTEGER PRIMARY KEY (rowid=?)" in plan, plan
+    expected = numbers(cases[0]) if "退款" in q else numbers(cases[1])
+    assert set(qs.values_list("number", flat=True)) == expected
+
+
+@on_sqlite
+def test_the_term_table_follows_the_column(hotel, cases):
+    """The triggers keep the table in step with `search_terms`: written, rewritten, deleted."""
+    def table_terms(pk):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT term FROM {search.TERM_TABLE} WHERE case_id = %s", [pk])
+            return {row[0] for row in cursor.fetchall()}
+
+    refund = Case.objects.get(pk=cases[0].pk)
+    assert table_terms(refund.pk) == set(refund.search_terms.split())
+    refund.subject = "押金没有退还"
+    refund.description = ""
+    refund.save()
+    assert table_terms(refund.pk) == set(Case.objects.get(pk=refund.pk).search_terms.split())
+    assert "押金" in table_terms(refund.pk) and "退款" not in table_terms(refund.pk)
+    Case.objects.filter(pk=refund.pk).update(search_terms="")
+    assert table_terms(refund.pk) == set()
 
 
 @on_postgres

@@ -240,6 +240,18 @@ class CaseOut(CaseSummaryOut):
     events: list[EventOut]
 
 
+
+class SuggestionOut(Schema):
+    value: str = Field(description="The category code or the unit code.")
+    label: str
+    confidence: float = Field(description="The model's share of confidence, 0-1; the three sum to about 1.")
+
+
+class CreatedCaseOut(CaseOut):
+    suggestions: dict[str, list[SuggestionOut]] = Field(default_factory=dict, description=(
+        "The routing model's top three for `category` and `unit` (empty when no model is on)."))
+
+
 COUNT_AHEAD = 1000  # the list counts no further than this many cases past the page asked for
 
 

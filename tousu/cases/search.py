@@ -5,13 +5,16 @@ The search stays a case-insensitive substring match (`icontains`, i.e. UPPER(fie
 UPPER('%term%')); the terms only narrow the rows that match is checked on. They are built so
 that a row a term matches always holds every term of it:
 
-- the text is folded as PostgreSQL's UPPER() folds it, one character at a time (`fold`);
+- the text is folded one character at a time (`fold`): full-width forms to their half-width
+  ones (ＫＴＶ is KTV, the ideographic space a space), then upper-cased as PostgreSQL's UPPER()
+  does it (`upper`);
 - every two neighbouring letters or digits make a term (CJK bigrams: 退款, 款很; "5G"), and
   every three neighbouring ASCII letters or digits too ("TS-2026-000123": 202, 026, 000 ...);
 - a term depends only on the characters it is made of, never on what stands around them, so
   a substring of the text yields a subset of the text's terms.
 
-A search term of fewer than two neighbouring letters or digits (one character, "a b") has no
+A query is split at spaces (half- or full-width) into words, each of which must be found
+(`words`). A word of fewer than two neighbouring letters or digits (one character, "a b") has no
 terms and falls back to the plain match over every visible case. The complainant's name gets
 its own terms, marked with NAME_MARK, searched only by someone who may see personal data.
 
@@ -26,6 +29,9 @@ SEARCHED_FIELDS = ("number", "subject", "description")
 NAME_FIELD = "complainant_name"
 SOURCE_FIELDS = (*SEARCHED_FIELDS, NAME_FIELD)
 NAME_MARK = "n:"
+# SQLite's index of the terms: (term, case_id) rows kept by triggers on cases_case (migration
+# cases/0010); PostgreSQL reads a GIN index on the column instead.
+TERM_TABLE = "cases_search_term"
 # Enough to narrow a pasted sentence to a handful of rows; every term is checked exactly anyway.
 MAX_QUERY_TERMS = 12
 
@@ -50,11 +56,34 @@ _GROWING = "".join(c for c in map(chr, chain(range(0xDF, 0x2000), range(0xFB00, 
 _GROWING_RE = re.compile(f"[{re.escape(_GROWING)}]")
 
 
-def fold(text: str) -> str:
+def upper(text: str) -> str:
     """`text` upper-cased character by character, as PostgreSQL's UPPER() does it."""
     if _GROWING_RE.search(text) is None:
         return text.upper()
     return "".join(map(_simple_upper, text))
+
+
+# Full-width ASCII forms (U+FF01-U+FF5E) and the ideographic space, to their half-width forms.
+FULL_WIDTH = "".join(map(chr, range(0xFF01, 0xFF5F))) + "\u3000"
+HALF_WIDTH = "".join(map(chr, range(0x21, 0x7F))) + " "
+_WIDTH = str.maketrans(FULL_WIDTH, HALF_WIDTH)
+
+
+def fold(text: str) -> str:
+    """`text` as the search compares it: full-width forms made half-width, then upper-cased
+    (`upper`); the database folds a column the same way (cases/selectors.py, Folded)."""
+    return upper(text.translate(_WIDTH))
+
+
+def words(query: str) -> list[str]:
+    """The words of a query, folded, each once: the search finds the cases holding all of them."""
+    return list(dict.fromkeys(fold(query).split()))
+
+
+def is_one_term(word: str) -> bool:
+    """Whether a folded word is itself its only index term (two letters or digits, or three ASCII
+    ones): a row holding that term then holds the word, and no exact check is needed."""
+    return query_terms(word) == [word] and word in _pieces(word, implied_pairs=True)
 
 
 def _pieces(folded: str, *, implied_pairs: bool) -> dict[str, None]:
@@ -91,6 +120,11 @@ def query_terms(term: str) -> list[str]:
     """The terms every row matching `term` holds (at most MAX_QUERY_TERMS of them); empty when
     the term is too short to have any."""
     return list(_pieces(fold(term), implied_pairs=False))[:MAX_QUERY_TERMS]
+
+
+def fold_sql(value: str | None) -> str | None:
+    """`fold` as SQLite's function tousu_fold (registered on every connection, cases/apps.py)."""
+    return None if value is None else fold(value)
 
 
 def name_terms(terms: list[str]) -> list[str]:

@@ -11,8 +11,9 @@ from datetime import date, datetime, time, timedelta
 
 from django.db import connections
 from django.db.models import (BooleanField, Exists, ExpressionWrapper, F, Func, OuterRef, Q, QuerySet, Subquery,
-                              Value)
-from django.db.models.functions import Coalesce, Replace
+                              TextField, Value)
+from django.db.models.functions import Coalesce, Replace, StrIndex
+from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext as _
 
 from tousu.domain.policy import ANY_MEMBER, OWNER, Policy
@@ -314,30 +315,119 @@ class HasTerms(Func):
         return sql, (*params, self.terms)
 
 
-def search_cases(qs: QuerySet[Case], term: str, *, personal: bool) -> QuerySet[Case]:
+class Folded(Func):
+    """A column folded as `search.fold` folds the query: full-width forms made half-width, then
+    upper-cased. PostgreSQL: UPPER(translate(...)); SQLite: the function tousu_fold."""
+
+    output_field = TextField()
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"UPPER(translate({sql}, %s, %s))", (*params, search.FULL_WIDTH, search.HALF_WIDTH)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"tousu_fold({sql})", params
+
+
+class InTermTable(Func):
+    """SQLite: the case's id is among those the term table (migration cases/0010) lists for every
+    one of `terms`: one lookup of its primary key per term, intersected."""
+
+    output_field = BooleanField()
+
+    def __init__(self, terms: list[str]):
+        super().__init__(F("pk"))
+        self.terms = list(terms)
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        ids = " INTERSECT ".join([f"SELECT case_id FROM {search.TERM_TABLE} WHERE term = %s"] * len(self.terms))
+        return f"{sql} IN ({ids})", (*params, *self.terms)
+
+
+# Up to this many cases, SQLite is given the ids the term table lists, so it reads those rows by
+# id; a commoner word is left as a subquery, and SQLite walks the reader's cases and tests each.
+# (Given the subquery, SQLite's planner walks the reader's cases even for a word held by 30 of
+# 100,000: 90 ms for the pager's count instead of a few.)
+TERM_IDS_INLINE = 2000
+
+
+def _term_table_ids(db: str, terms: list[str], name_terms: list[str] | None) -> Q:
+    """SQLite: the cases the term table lists for every one of `terms` (or of `name_terms`)."""
+    found = Q(InTermTable(terms))
+    if name_terms:
+        found |= Q(InTermTable(name_terms))
+    def every(n: int) -> str:
+        return "SELECT case_id FROM (" + " INTERSECT ".join(
+            [f"SELECT case_id FROM {search.TERM_TABLE} WHERE term = %s"] * n) + ")"
+
+    sql, params = every(len(terms)), list(terms)
+    if name_terms:
+        sql, params = f"{sql} UNION {every(len(name_terms))}", [*params, *name_terms]
+    with connections[db].cursor() as cursor:
+        cursor.execute(f"SELECT case_id FROM ({sql}) LIMIT {TERM_IDS_INLINE + 1}", params)
+        ids = [row[0] for row in cursor.fetchall()]
+    return found if len(ids) > TERM_IDS_INLINE else Q(pk__in=ids)
+
+
+def _holds(fields: list[str], word: str) -> Q:
+    """One of the fields, folded, holds the folded word. The plain case-insensitive matches come
+    first: they are how the search matched before, cost the same, and when one holds the folded
+    match holds too (the word is folded, so what it matches has no full-width form); the folding
+    of the columns (translate, or tousu_fold) is paid only for a row they do not settle."""
+    plain, folded = Q(), Q()
+    for field in fields:
+        plain |= Q(**{f"{field}__icontains": word})
+        folded |= Q(GreaterThan(StrIndex(Folded(F(field)), Value(word)), 0))
+    return plain | folded
+
+
+def search_cases(qs: QuerySet[Case], query: str, *, personal: bool) -> QuerySet[Case]:
     """The cases of `qs` whose number, subject or description (or, when `personal`, the
-    complainant's name) holds `term`, in any case. On PostgreSQL the rows holding every index
-    term of `term` (search.py) are found through the index first; the match is then checked
-    exactly. A term with no index terms (one character) is matched over the whole of `qs`."""
-    found = Q(number__icontains=term) | Q(subject__icontains=term) | Q(description__icontains=term)
-    if personal:
-        found |= Q(complainant_name__icontains=term)
-    also = _found_by_key(term, personal=personal, db=qs.db)
-    terms = search.query_terms(term)
-    if not terms or connections[qs.db].vendor != "postgresql":
-        return qs.filter(found | Q(pk__in=also)) if also else qs.filter(found)
-    indexed = Q(HasTerms(terms))
-    if personal:
-        indexed |= Q(HasTerms(search.name_terms(terms)))
-    # A common term is found soonest by walking the newest cases and testing each row, a rare one
-    # only through the index; the planner chooses from the index's estimate of the hits. The
-    # exact match only re-checks what the index found: wrapped in COALESCE it is counted as "half
-    # of those" instead of multiplying that estimate by LIKE's own guess (3 % x 3 % for 态度,
-    # which made every term look rare and read all 32,000 hits to show the newest 25).
-    exact = Coalesce(ExpressionWrapper(found, output_field=BooleanField()), Value(False))
-    if also:  # the rows found by a key join those of the index as one more bitmap
-        return qs.filter((Q(indexed) & Q(exact)) | Q(pk__in=also))
-    return qs.filter(indexed, exact)
+    complainant's name) holds every word of `query` (split at spaces), folded as `search.fold`
+    folds (case, full and half width); or that the query, or a word of it, names by a key (a
+    phone, its last four digits, the tracking code, a party's name: `_found_by_key`). The rows
+    holding every index term of a word (search.py) are found through an index first:
+    PostgreSQL's GIN index on `search_terms`, SQLite's term table; the match is then checked
+    exactly, unless the word is its own only term. A word with no index terms (one character) is
+    matched over the whole of `qs`."""
+    postgres = connections[qs.db].vendor == "postgresql"
+    fields = [*search.SEARCHED_FIELDS, *([search.NAME_FIELD] if personal else [])]
+    raw_words = list(dict.fromkeys(query.split()))
+    whole = _found_by_key(query, personal=personal, db=qs.db) if len(raw_words) > 1 else []
+    matched = qs
+    for raw in raw_words:
+        word = search.fold(raw)
+        found = _holds(fields, word)
+        also = _found_by_key(raw, personal=personal, db=qs.db)
+        keyed = Q(pk__in=also) if also else None
+        terms = search.query_terms(word)
+        if not terms:
+            matched = matched.filter(found | keyed if keyed else found)
+            continue
+        if postgres:
+            indexed = Q(HasTerms(terms))
+            if personal:
+                indexed |= Q(HasTerms(search.name_terms(terms)))
+        else:
+            indexed = _term_table_ids(qs.db, terms, search.name_terms(terms) if personal else None)
+        if not postgres and search.is_one_term(word):
+            matched = matched.filter(indexed | keyed if keyed else indexed)  # holding the term is holding the word
+            continue
+        # A common term is found soonest by walking the newest cases and testing each row, a rare
+        # one only through the index; the planner chooses from the index's estimate of the hits.
+        # The exact match only re-checks what the index found: wrapped in COALESCE it is counted
+        # as "half of those" instead of multiplying that estimate by LIKE's own guess (3 % x 3 %
+        # for 态度, which made every term look rare and read all 32,000 hits to show the newest 25).
+        exact = Coalesce(ExpressionWrapper(found, output_field=BooleanField()), Value(False))
+        if keyed:  # the rows found by a key join those of the index as one more bitmap
+            matched = matched.filter((Q(indexed) & Q(exact)) | keyed)
+        else:
+            matched = matched.filter(indexed, exact)
+    if whole:  # "139 0000 4321": the whole query is a key too
+        return qs.filter(Q(pk__in=matched.values("pk")) | Q(pk__in=whole))
+    return matched
 
 
 KEY_HITS = 500  # a phone's last four digits or a common party name: the newest this many cases
@@ -425,3 +515,59 @@ def announcements(limit: int = 50) -> list[dict]:
             .values("number", "data")[:limit])
     return [{"number": row["number"], **{k: row["data"]["announcement"].get(k, "") for k in ("title", "text", "at")}}
             for row in rows if isinstance(row["data"].get("announcement"), dict)]
+
+
+# How alike two texts must be (shared index terms over all of either's terms) to be "about the
+# same matter", and how many of the newest candidate cases are compared.
+SIMILAR_TEXT = 0.3
+SIMILAR_CANDIDATES = 200
+
+
+def _main_terms(case: Case) -> set[str]:
+    return {t for t in (case.search_terms or "").split() if not t.startswith(search.NAME_MARK)}
+
+
+def similar_open_cases(case: Case, *, user, limit: int = 5) -> list[tuple[Case, list[str]]]:
+    """Open cases of the same kind that `user` may see, received within the kind's repeat window
+    before or after `case`, probably about the same matter, each with its reasons: the same
+    complainant (phone), the same place, the same organisation named as a party, or a similar
+    text (index terms of the subject found through the search index, then compared in full)."""
+    from tousu.org.services import current_policy
+
+    window = timedelta(days=repeat_window_days(current_policy(), case.kind))
+    base = (cases_visible_to(user).filter(is_open=True, kind=case.kind, received_at__gte=case.received_at - window,
+                                          received_at__lte=case.received_at + window)
+            .exclude(pk=case.pk).order_by("-received_at"))
+    reasons: dict[int, list[str]] = {}
+    found: dict[int, Case] = {}
+
+    def note(rows, reason):
+        for row in rows:
+            found.setdefault(row.pk, row)
+            reasons.setdefault(row.pk, []).append(reason)
+
+    if case.complainant_phone:
+        note(base.filter(complainant_phone=case.complainant_phone)[:limit], _("the same complainant"))
+    if case.place.strip():
+        note(base.filter(place=case.place)[:limit], _("the same place"))
+    organisations = [p.name for p in case.parties.all() if p.kind == "organisation" and p.name.strip()
+                     and p.name != case.complainant_name]
+    if organisations:
+        note(base.filter(parties__name__in=organisations).distinct()[:limit], _("the same organisation"))
+    mine = _main_terms(case)
+    subject_terms = search.query_terms(case.subject)[:3]
+    if mine and subject_terms:
+        candidates = base
+        if connections[base.db].vendor == "postgresql":
+            # any of the subject's first terms, through the GIN index: candidates, not answers
+            anyone = Q()
+            for term in subject_terms:
+                anyone |= Q(HasTerms([term]))
+            candidates = base.filter(anyone)
+        # SQLite (the embedded default, small organisations): the newest open cases of the window
+        for other in candidates[:SIMILAR_CANDIDATES]:
+            theirs = _main_terms(other)
+            if theirs and len(mine & theirs) / len(mine | theirs) >= SIMILAR_TEXT:
+                note([other], _("a similar text"))
+    ranked = sorted(found.values(), key=lambda c: (-len(reasons[c.pk]), -c.received_at.timestamp()))
+    return [(c, reasons[c.pk]) for c in ranked[:limit]]

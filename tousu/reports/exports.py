@@ -54,6 +54,12 @@ def tables(report: Report) -> list[tuple[str, list[str], list[tuple]]]:
                 if clocks else []))
     out.append((_("Top causes"), [_("Category"), _("Complaints"), _("Share")],
                 [(c["label"], c["count"], labels.share(c["share"])) for c in figures["top_causes"]]))
+    if figures.get("suggestions"):
+        targets = {"category": _("Category"), "unit": _("Handling unit")}
+        out.append((_("Suggestions at intake"),
+                    [_("Suggested for"), _("Intakes"), _("Accepted"), _("First choice"), _("Acceptance rate")],
+                    [(str(targets.get(t, t)), s["suggested"], s["taken"], s["first"], labels.share(s["rate"]))
+                     for t, s in figures["suggestions"].items()]))
     return out
 
 

@@ -24,6 +24,12 @@ def compute(period: Period, unit: Unit | None = None, *, now=None) -> dict:
                            previous=period.previous().bounds(tz), as_of=now or timezone.now())
     if period.kind == WEEKLY:
         data["rows"] = figures.complaint_rows(cases_for_reports(), start=start, end=end, policy=policy, tz=tz)
+    else:
+        from tousu.routing.selectors import acceptance
+
+        accepted = acceptance(start, end)  # the intake's suggestions taken (issue 14)
+        if accepted:
+            data["suggestions"] = accepted
     return _with_period(data, period)
 
 

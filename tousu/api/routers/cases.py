@@ -6,12 +6,13 @@ from ninja import Header, Query, Router, Status
 from tousu.cases.selectors import access_case, cases_visible_to
 from tousu.quality.duties import record_view
 from tousu.org.services import current_policy
+from tousu.routing import services as routing
 
 from .. import present, schemas
 from ..filters import CaseFilters, apply_filters
 from ..idempotency import register_once
 from ..schemas import CaseIn, CasePage, ErrorOut
-from .responses import READ_ERRORS, case_responses
+from .responses import READ_ERRORS, case_responses, created_responses
 
 router = Router(tags=["cases"])
 
@@ -20,7 +21,7 @@ IDEMPOTENCY_KEY = Header(
         "A unique string per complaint: a retry with the same key and body returns the first case."))
 
 
-@router.post("", response=case_responses(201), operation_id="create_case",
+@router.post("", response=created_responses(), operation_id="create_case",
              summary="Register a complaint", description=(
                  "Needs an `Idempotency-Key` header: a unique string per complaint (a UUID will do). "
                  "A retry with the same key and the same body returns the case the first request "
@@ -30,9 +31,14 @@ IDEMPOTENCY_KEY = Header(
 def create_case(request, response: HttpResponse, payload: CaseIn,
                 idempotency_key: str = IDEMPOTENCY_KEY):
     case, replayed = register_once(user=request.auth, key=idempotency_key, payload=payload)
+    text = "\n".join(filter(None, (case.subject, case.description)))
+    suggestions = routing.intake_suggestions(current_policy(), case.kind, text)
     if replayed:
         response["Idempotent-Replayed"] = "true"
-    return Status(201, present.detail(case, personal=present.sees_personal_data(request.auth)))
+    else:
+        routing.record(case, suggestions)
+    return Status(201, {**present.detail(case, personal=present.sees_personal_data(request.auth)),
+                        "suggestions": suggestions})
 
 
 @router.get("", response={200: CasePage, READ_ERRORS: ErrorOut}, operation_id="list_cases",

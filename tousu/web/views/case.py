@@ -14,7 +14,8 @@ from tousu.cases import attachments as attachment_rules
 from tousu.cases.engine import label_of, perform, state_label
 from tousu.cases.errors import ActionError, NotFound
 from tousu.cases.wording import outcome_label
-from tousu.cases.selectors import access_case, mask_name, mask_phone, may_see_personal_data, party_masked
+from tousu.cases.selectors import (access_case, mask_name, mask_phone, may_see_personal_data, party_masked,
+                                   similar_open_cases)
 from tousu.cases import clocks
 from tousu.cases.items import item_rows
 from tousu.cases.service import service_rows
@@ -108,7 +109,19 @@ def case_context(request, case, *, failed=None, notice=""):
         "robot_reports": robots.reports_of(case),
         "facts": facts.of(case, kind),
         "views": list(views_of(request.user, case.pk)[:50]),
+        "similar": similar_open_cases(case, user=request.user) if case.is_open else [],
+        "merge": _merge_action(now_actions),
     }
+
+
+def _merge_action(now_actions) -> dict | None:
+    """The action this person may take now whose effect merges another case into this one (并案),
+    and the input that names the other case: a similar case is then merged with one click."""
+    for ui in now_actions:
+        for effect in ui.spec.effects:
+            if effect.name == "merge":
+                return {"action": ui.name, "label": ui.label, "field": f"{ui.name}-{effect.param('case')}"}
+    return None
 
 
 @require_GET

@@ -11,6 +11,7 @@ from tousu.cases import actions
 from tousu.cases.errors import ActionError
 from tousu.cases.models import Attachment
 from tousu.org.services import current_policy
+from tousu.routing import services as routing
 
 from ..forms import IntakeForm, on_the_spot_action
 from .common import staff_required
@@ -47,7 +48,9 @@ def intake(request, channel: str):
                       request.FILES if request.method == "POST" and scanned else None,
                       user=request.user, policy=policy, with_files=scanned)
     context = {"form": form, "channel": channel, "channel_label": channels[channel], "channels": channels,
-               "read_back": read_back, "error": ""}
+               "read_back": read_back, "error": "", "suggestions": {}}
+    if request.method == "POST" and (step == "suggest" or "pick_category" in request.POST):
+        return _suggesting(request, policy, context, scanned)
     if request.method != "POST" or step == "edit" or not form.is_valid():
         return render(request, "web/intake.html", context, status=400 if step and step != "edit" else 200)
     if read_back and step != "confirm":
@@ -67,5 +70,26 @@ def intake(request, channel: str):
         else:
             context["error"] = error.message
         return render(request, "web/intake.html", context, status=400)
+    routing.record(case, _suggestions(policy, request.POST))
     messages.success(request, _("Complaint %(number)s registered.") % {"number": case.number})
     return redirect("web:case", case_id=case.pk)
+
+
+def _suggestions(policy, data) -> dict:
+    text = "\n".join(filter(None, (data.get("subject", ""), data.get("description", "")))).strip()
+    return routing.intake_suggestions(policy, data.get("kind", ""), text) if text else {}
+
+
+def _suggesting(request, policy, context, scanned):
+    """The form again, unsaved, with the model's suggestions for what is typed so far; a click on
+    one (`pick_category`) fills the category in. Nothing is registered."""
+    data = request.POST.copy()
+    picked = data.get("pick_category", "")
+    if picked:
+        data["category"] = picked
+    context["form"] = IntakeForm(initial={k: data.get(k) for k in data if k not in ("csrfmiddlewaretoken", "step")},
+                                 user=request.user, policy=policy, with_files=scanned)
+    context["suggestions"] = _suggestions(policy, data)
+    context["picked"] = picked
+    context["asked"] = True
+    return render(request, "web/intake.html", context)

@@ -1,0 +1,197 @@
+"""Learning to suggest a label (a category level, a handling unit) from a complaint's text:
+TF-IDF of character n-grams and of jieba words, one linear model per target (scikit-learn).
+
+`CONFIGS` holds the product's model and the baseline the issue names (default TF-IDF of
+character pairs and jieba words with logistic regression), so the benchmark and
+`tousu routing evaluate --baseline` measure both the same way. No Django here."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+
+MIN_CLASSES = 2
+SEPARATOR = "\x00"
+
+
+def _words(text: str) -> list[str]:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return [w for w in jieba.lcut(text) if w.strip()]
+
+
+def prepare(text: str) -> str:
+    """The text and its jieba words, joined so one document feeds both vectorizers."""
+    return text + SEPARATOR + " ".join(_words(text))
+
+
+def _raw(doc: str) -> str:
+    return doc.split(SEPARATOR, 1)[0]
+
+
+class _WordGrams:
+    """The jieba words of a prepared document, and their neighbouring pairs when `n` is 2."""
+
+    def __init__(self, n: int):
+        self.n = n
+
+    def __call__(self, doc: str) -> list[str]:
+        words = doc.split(SEPARATOR, 1)[1].split() if SEPARATOR in doc else []
+        grams = list(words)
+        if self.n > 1:
+            grams += [a + " " + b for a, b in zip(words, words[1:])]
+        return grams
+
+
+@dataclass(frozen=True)
+class Config:
+    name: str
+    char_ngrams: tuple[int, int]
+    word_n: int
+    sublinear: bool
+    min_df: int
+    max_char_features: int | None
+    max_word_features: int | None
+    classifier: str  # "svc" (LinearSVC) or "logistic"
+
+    def features(self):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.pipeline import FeatureUnion
+
+        return FeatureUnion([
+            ("chars", TfidfVectorizer(analyzer="char", preprocessor=_raw, ngram_range=self.char_ngrams,
+                                      sublinear_tf=self.sublinear, min_df=self.min_df,
+                                      max_features=self.max_char_features, dtype=np.float32)),
+            ("words", TfidfVectorizer(analyzer=_WordGrams(self.word_n), sublinear_tf=self.sublinear,
+                                      min_df=self.min_df, max_features=self.max_word_features,
+                                      dtype=np.float32)),
+        ])
+
+    def model(self):
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.svm import LinearSVC
+
+        if self.classifier == "svc":
+            return LinearSVC(C=0.5)
+        return LogisticRegression(max_iter=300)
+
+
+# The vocabularies are capped so the loaded model stays small (a unit model has a row of
+# coefficients per unit): 150,000 features x 100 units x 4 bytes is 60 MB.
+PRODUCT = Config("tfidf-chars13-words12-linearsvc", (1, 3), 2, True, 2, 100_000, 50_000, "svc")
+BASELINE = Config("baseline-tfidf-chars12-words-logistic", (1, 2), 1, False, 1, None, None, "logistic")
+CONFIGS = {c.name: c for c in (PRODUCT, BASELINE)}
+
+
+def _softmax(scores: np.ndarray) -> np.ndarray:
+    scores = scores - scores.max(axis=1, keepdims=True)
+    e = np.exp(scores * 3.0)  # LinearSVC margins are small: sharpened into shares that sum to 1
+    return e / e.sum(axis=1, keepdims=True)
+
+
+class Scorer:
+    """One target's classifier over shared features."""
+
+    def __init__(self, model):
+        self.model = model
+        self.classes = list(model.classes_)
+
+    def shares(self, X) -> np.ndarray:
+        """Each class's share of the confidence, per row (summing to 1)."""
+        if hasattr(self.model, "predict_proba"):
+            return self.model.predict_proba(X)
+        scores = self.model.decision_function(X)
+        if scores.ndim == 1:
+            scores = np.column_stack([-scores, scores])
+        return _softmax(np.asarray(scores, dtype=np.float64))
+
+    def compact(self):
+        """Coefficients as float32: half the memory, the same ranking."""
+        coef = getattr(self.model, "coef_", None)
+        if coef is not None:
+            self.model.coef_ = coef.astype(np.float32)
+            self.model.intercept_ = self.model.intercept_.astype(np.float32)
+        return self
+
+
+class Router:
+    """Features fitted once, a scorer per target (e.g. category_1, category_2, unit)."""
+
+    def __init__(self, config: Config, features, scorers: dict[str, Scorer]):
+        self.config = config
+        self.features = features
+        self.scorers = scorers
+
+    def suggest(self, text: str, k: int = 3) -> dict[str, list[tuple[str, float]]]:
+        X = self.features.transform([prepare(text)])
+        out = {}
+        for target, scorer in self.scorers.items():
+            shares = scorer.shares(X)[0]
+            best = np.argsort(-shares)[:k]
+            out[target] = [(scorer.classes[i], round(float(shares[i]), 3)) for i in best]
+        return out
+
+
+def _slim(features):
+    """Drop what a fitted vectorizer keeps only for inspection: `stop_words_` lists every n-gram
+    cut by min_df or the cap (millions), most of a pickled model's size otherwise."""
+    for _name, vectorizer in features.transformer_list:
+        vectorizer.stop_words_ = None
+    return features
+
+
+def fit(docs: list[str], targets: dict[str, list[str]], config: Config = PRODUCT) -> Router:
+    """`docs` prepared (`prepare`); each target's labels beside them ("" = unknown, left out)."""
+    features = _slim(config.features().fit(docs))
+    X = features.transform(docs)
+    scorers = {}
+    for target, labels in targets.items():
+        keep = [i for i, label in enumerate(labels) if label]
+        if len({labels[i] for i in keep}) < MIN_CLASSES:
+            continue
+        model = config.model().fit(X[keep], [labels[i] for i in keep])
+        scorers[target] = Scorer(model).compact()
+    return Router(config, features, scorers)
+
+
+@dataclass
+class Quality:
+    macro_f1: float
+    accuracy: float
+    top3: float
+    size: int
+    per_class: list[dict]  # label, precision, recall, f1, support
+
+    def as_dict(self) -> dict:
+        return {"macro_f1": round(self.macro_f1, 4), "accuracy": round(self.accuracy, 4),
+                "top3": round(self.top3, 4), "size": self.size, "per_class": self.per_class}
+
+
+def cross_validate(docs: list[str], labels: list[str], *, folds: int = 5, config: Config = PRODUCT,
+                   seed: int = 0) -> Quality:
+    """Stratified k-fold: every row predicted once by a model that did not see it."""
+    from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
+    from sklearn.model_selection import StratifiedKFold
+
+    y = np.array(labels)
+    predicted = np.empty(len(y), dtype=object)
+    in_top3 = np.zeros(len(y), dtype=bool)
+    for train, test in StratifiedKFold(folds, shuffle=True, random_state=seed).split(docs, y):
+        features = config.features()
+        A = features.fit_transform([docs[i] for i in train])
+        B = features.transform([docs[i] for i in test])
+        scorer = Scorer(config.model().fit(A, y[train]))
+        shares = scorer.shares(B)
+        classes = np.array(scorer.classes)
+        order = np.argsort(-shares, axis=1)[:, :3]
+        predicted[test] = classes[order[:, 0]]
+        in_top3[test] = [y[i] in classes[row] for i, row in zip(test, order)]
+    names = sorted(set(y))
+    p, r, f, s = precision_recall_fscore_support(y, predicted.astype(str), labels=names, zero_division=0)
+    per_class = [{"label": n, "precision": round(float(a), 3), "recall": round(float(b), 3),
+                  "f1": round(float(c), 3), "support": int(d)} for n, a, b, c, d in zip(names, p, r, f, s)]
+    return Quality(float(f1_score(y, predicted.astype(str), average="macro")),
+                   float(accuracy_score(y, predicted.astype(str))), float(in_top3.mean()), len(y), per_class)
