@@ -14,20 +14,11 @@ from tests.browser import shot
 from tousu.cases.engine import perform
 
 from .helpers import hotel_case
+from .test_browser_flows import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 LONG = "入住后空调一直吹热风，" * 30
-
-
-def log_in(page, live_server, username, then=""):
-    page.goto(live_server.url + "/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pw")
-    page.click("form[action$='/accounts/login/'] button[type=submit]")
-    page.wait_for_url("**/staff/**")
-    if then:
-        page.goto(live_server.url + then)
 
 
 def a_case_with_two_proposals(h):
