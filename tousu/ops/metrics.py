@@ -4,7 +4,7 @@ Who may read it: only a request with "Authorization: Bearer <TOUSU_METRICS_TOKEN
 setting is empty, /metrics is off (403). Not "localhost only": behind nginx on the same host
 every request would come from localhost.
 
-What a scrape costs (see docs/notes-h3.md): every figure but one reads a partial index, so it
+What a scrape costs (see docs/notes/session4-h3.md): every figure but one reads a partial index, so it
 follows what is open, due or waiting, not how many cases exist; ended cases (a scan of them)
 are counted at most every TOUSU_METRICS_ENDED_EVERY seconds per process.
 
