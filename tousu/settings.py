@@ -157,9 +157,9 @@ DEBUG = envbool("TOUSU_DEBUG", False)
 # refuses: a key written here would be public.
 KEYLESS_COMMANDS = {"demo", "makemessages", "compilemessages"}
 SECRET_KEY = envsecret("TOUSU_SECRET_KEY", "")
-if not SECRET_KEY and not os.environ.get("TOUSU_DATA_DIR") and DATA_DIR != DEFAULT_DATA_DIR:
-    # A command started where the demo last ran (var/current-demo names its folder) works on
-    # the demo's data, so it signs with the demo's own random key (tousu/demo.py).
+if not SECRET_KEY and not os.environ.get("TOUSU_DATA_DIR"):
+    # A command started where the demo ran (./var, or the folder var/current-demo names) works
+    # on the demo's data, so it signs with the demo's own random key (tousu/demo.py writes it).
     try:
         SECRET_KEY = (DATA_DIR / "secret_key").read_text().strip()
     except OSError:

@@ -41,3 +41,13 @@ def test_commands_after_the_demo_use_the_demos_database(tmp_path):
     assert "other" in one_line_error(elsewhere)
     (tmp_path / "var" / "current-demo").write_text("../../etc\n")
     assert "current-demo" in one_line_error(tousu(plain_env(), "verify-events", cwd=tmp_path))
+
+
+def test_commands_after_a_plain_demo_in_var_use_its_key(tmp_path):
+    """`tousu demo` with no TOUSU_DATA_DIR keeps its data and its key in ./var; a command started
+    in the same folder afterwards signs with that key instead of refusing to start."""
+    demo = tousu(plain_env(), "demo", "--preset", "hotel", "--setup-only", cwd=tmp_path)
+    assert demo.returncode == 0, demo.stderr
+    assert (tmp_path / "var" / "secret_key").exists()
+    verified = tousu(plain_env(), "verify-events", cwd=tmp_path)
+    assert verified.returncode == 0, verified.stderr
