@@ -138,7 +138,7 @@ def _write(row: Prepared, kind, source: str, unit, actor):
     Whole or not at all: the row's key is recorded inside the intake's own transaction, and a
     row with a reply holds intake and steps in one savepoint (a row without one needs none
     beyond the intake's: two statements fewer a row)."""
-    with outbox.quiet():  # what happened then is recorded, not announced again
+    with outbox.held_back():  # what happened then is recorded, not announced again
         return _write_row(row, kind, source, unit, actor)
 
 

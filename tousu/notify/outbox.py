@@ -10,23 +10,23 @@ from . import request_id
 from .models import Notification
 
 
-_quiet: ContextVar[bool] = ContextVar("tousu_outbox_quiet", default=False)
+_held_back: ContextVar[bool] = ContextVar("tousu_outbox_held_back", default=False)
 
 
 @contextmanager
-def quiet() -> Iterator[None]:
+def held_back() -> Iterator[None]:
     """Nothing is queued inside: past complaints being imported tell nobody a second time (no
     mail to the complainant about a reply given years ago, no webhook, no robot)."""
-    token = _quiet.set(True)
+    token = _held_back.set(True)
     try:
         yield
     finally:
-        _quiet.reset(token)
+        _held_back.reset(token)
 
 
 def queue(*, recipient: str, subject: str, body: str = "", channel: str = "email", case=None,
           payload: dict | None = None) -> Notification | None:
-    if not recipient or _quiet.get():
+    if not recipient or _held_back.get():
         return None
     return Notification.objects.create(
         channel=channel, recipient=recipient, subject=str(subject), body=str(body), case=case,
