@@ -373,3 +373,17 @@ def test_a_dismissal_sent_back_once_then_signed(cg):
         assert "本厅查明：经查无证据" in signed
         # The signed original names the periods and how they are counted, not a day.
         assert "申请行政复议：60日（《中华人民共和国行政复议法》第二十条），自送达之日起算" in signed
+
+
+def test_an_answer_clock_counts_from_the_day_of_service_entered_not_the_day_it_was_recorded(cg):
+    """第二十二条 counts "自收到...之日起": a receipt returned by post and recorded two days later
+    still gives the respondent five working days from the day it received the copy."""
+    with time_machine.travel(at(2026, 3, 2, 10, 0), tick=False) as clock:
+        case = accepted_case(cg, clock, when=at(2026, 3, 2, 10, 0))
+        agency = party(case, "agency")
+        clock.move_to(at(2026, 3, 11, 16, 0))  # a Wednesday: the receipt came back by post
+        do("serve_copy", cg.cg_handler, case, party=str(agency.pk), method="post", served_on="2026-03-09")
+        answer = Clock.objects.get(case=case, name=f"answer#{agency.pk}")
+        # From Monday 9 March: 10, 11, 12, 13, 16 March; recorded on the 11th it would be the 18th.
+        assert answer.due_at == at(2026, 3, 17, 0, 0)
+        assert answer.started_at == at(2026, 3, 9, 0, 0)

@@ -54,6 +54,8 @@ MISTAKES = [
                  id="a clock on an unknown category"),
     pytest.param(clock(due_from='"subject"'), f"{CLOCKS}.0.due_from", "'subject'",
                  id="a clock due at something not a time"),
+    pytest.param(clock(start_from='"received_at"'), f"{CLOCKS}.0.start_from", "'received_at'",
+                 id="a clock counting from something no step records as a day"),
     pytest.param('[kinds.complaint.actions.accept]\neffects = [{ document = { name = "letter" } }]\n',
                  f"{ACTIONS}.accept.effects.0.document.name", "'letter'", id="a document the kind lacks"),
     pytest.param('[kinds.complaint.documents.letter]\ntitle = "答复函"\n',

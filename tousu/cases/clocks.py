@@ -5,7 +5,7 @@ Due and warning times are computed once, here, and stored; nothing recomputes th
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -40,7 +40,7 @@ def deadline_for(spec: ClockSpec, case: Case, start: datetime, calendar: WorkCal
 
 
 def apply(case: Case, policy: Policy, events: list[str], now: datetime, calendar: WorkCalendar, tz,
-          *, new_case: bool = False, provisional: bool = True, parties=()) -> list[Clock]:
+          *, new_case: bool = False, provisional: bool = True, parties=(), facts=None) -> list[Clock]:
     """Do to the case's clocks what `events` (an action, and 'action:outcome') mean.
 
     `new_case`: the case was inserted in this transaction and has no clocks yet, so there is
@@ -48,7 +48,9 @@ def apply(case: Case, policy: Policy, events: list[str], now: datetime, calendar
     trips fewer at intake). `provisional=False`: the caller refreshes the case's provisional
     flag itself, once, when its step ends (engine.acting). `parties`: the parties the step was
     about; a per-party clock starts one clock for each, and stops, pauses or resumes only
-    theirs (every party's when the step names none). Returns the clocks started."""
+    theirs (every party's when the step names none). `facts`: what the step recorded; a clock
+    with `start_from` counts from the day named there (the day a party was served). Returns the
+    clocks started."""
     started = []
     kind = policy.kind(case.kind)
     for event in events:
@@ -65,14 +67,26 @@ def apply(case: Case, policy: Policy, events: list[str], now: datetime, calendar
         for spec in found["start"]:
             if spec.per_party and not parties:
                 continue  # a per-party clock runs for a party an event names
+            begin = _start_day(spec, facts or {}, now, tz)
             for one in instances(spec, parties):
-                started.append(start(case, one, now, calendar, tz, new_case=new_case))
+                started.append(start(case, one, now, calendar, tz, new_case=new_case, begin=begin))
     started = [clock for clock in started if clock is not None]
     if new_case:
         case.provisional_deadline = any(clock.provisional for clock in started)
     elif provisional:
         refresh_provisional(case)
     return started
+
+
+def _start_day(spec: ClockSpec, facts: dict, now: datetime, tz) -> datetime:
+    """When a clock starting now counts from: the beginning of the day its `start_from` names
+    (a service entered today for a copy received on Monday counts from Monday), never later
+    than now; otherwise now."""
+    day = facts.get(spec.start_from) if spec.start_from else None
+    if not day:
+        return now
+    begin = datetime.combine(date.fromisoformat(str(day)), time.min, tzinfo=tz)
+    return min(begin, now)
 
 
 def instances(spec: ClockSpec, parties) -> list[ClockSpec]:
@@ -133,8 +147,9 @@ def by_name(case: Case, kind: Kind, verb: str, name: str, now: datetime, calenda
 
 
 def start(case: Case, spec: ClockSpec, now: datetime, calendar: WorkCalendar, tz,
-          *, new_case: bool = False) -> Clock | None:
-    deadline = deadline_for(spec, case, now, calendar, tz)
+          *, new_case: bool = False, begin: datetime | None = None) -> Clock | None:
+    begin = begin or now
+    deadline = deadline_for(spec, case, begin, calendar, tz)
     if deadline is not None and spec.due_from and deadline[0] <= now and \
             Clock.objects.filter(case=case, name=spec.name, due_at=deadline[0]).exists():
         # Restarting a clock on a fixed time that has passed (a promise, restarted when the case
@@ -155,7 +170,7 @@ def start(case: Case, spec: ClockSpec, now: datetime, calendar: WorkCalendar, tz
     if provisional:
         case.provisional_deadline = True  # an open provisional clock: see refresh_provisional
     return Clock.objects.create(
-        case=case, name=spec.name, label=spec.label, started_at=now, due_at=due_at,
+        case=case, name=spec.name, label=spec.label, started_at=begin, due_at=due_at,
         warn_at=compute_warn(due_at, spec.warn_minutes), provisional=provisional)
 
 

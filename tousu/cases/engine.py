@@ -147,7 +147,7 @@ class Step:
         self.events = []
         effects.apply_clock_ops(self)
         clocks.apply(case, self.policy, events, self.now, self.calendar, self.tz, provisional=False,
-                     parties=self.parties)
+                     parties=self.parties, facts=new)
         self.parties = []
         if "owner" in new and case.owner.email:
             outbox.queue(recipient=case.owner.email, case=case,

@@ -175,6 +175,7 @@ class ClockSpec:
     on_breach: str = ""  # an action the system takes when the clock breaches ("" records only)
     raise_level: bool = False  # a breach raises the case's level one step
     per_party: bool = False  # one clock for each party an event names (served, answering)
+    start_from: str = ""  # a day the starting step records (served_on): the clock counts from it
 
     def applies_to(self, facts: dict[str, Any]) -> bool:
         return all(str(facts.get(key, "")) == value for key, value in self.when)

@@ -948,6 +948,10 @@ def _clocks(doc: Any, path: Path_, ctx: _Context, actions: dict, p: _Problems) -
         if due_from and due_from not in v.TIME_FIELDS and not due_from.startswith("data."):
             p.add((*here, "due_from"), f"{due_from!r} is not a time of the case "
                                        f"({', '.join(sorted(v.TIME_FIELDS))} or data.NAME)")
+        start_from = str(spec.get("start_from", ""))
+        if start_from and start_from not in v.START_FROM_FACTS:
+            p.add((*here, "start_from"), f"{start_from!r} is not a day a step records "
+                                         f"({', '.join(sorted(v.START_FROM_FACTS))})")
         clocks.append(ClockSpec(
             name=name, label=str(spec.get("label", name)),
             start_on=frozenset(spec.get("start_on", [])), stop_on=frozenset(spec.get("stop_on", [])),
@@ -956,5 +960,5 @@ def _clocks(doc: Any, path: Path_, ctx: _Context, actions: dict, p: _Problems) -
             due_from=str(spec.get("due_from", "")),
             warn_minutes=_int(spec.get("warn_minutes"), (*here, "warn_minutes"), p),
             on_breach=on_breach, raise_level=bool(spec.get("raise_level", False)),
-            per_party=bool(spec.get("per_party", False))))
+            per_party=bool(spec.get("per_party", False)), start_from=start_from))
     return clocks

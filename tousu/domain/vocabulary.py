@@ -140,7 +140,11 @@ TIME_FIELDS = frozenset({"requested_by", "promised_reply_at", "occurred_at"})
 # The times a `date` or `datetime` input may be checked against (`not_before`).
 NOT_BEFORE_FIELDS = frozenset({"received_at", "occurred_at"})
 
-CLOCK_KEYS = frozenset({"name", "label", "label_en", "when", "amount", "unit", "due_from",
+# The days a step records that a clock may count from instead of the time of the step
+# (`start_from`): the day a party was served, as the `serve` effect records it.
+START_FROM_FACTS = frozenset({"served_on"})
+
+CLOCK_KEYS = frozenset({"name", "label", "label_en", "when", "amount", "unit", "due_from", "start_from",
                         "start_on", "stop_on", "pause_on", "resume_on", "warn_minutes",
                         "on_breach", "raise_level", "per_party"})
 ACTION_KEYS = frozenset({"label", "label_en", "from", "to", "roles", "role_flag", "inputs",
