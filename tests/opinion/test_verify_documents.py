@@ -35,7 +35,7 @@ def test_a_changed_document_file_is_named(opinion):
     with document.file.storage.open(document.file.name, "wb") as handle:
         handle.write(b"PK edited afterwards")
     err = io.StringIO()
-    with pytest.raises(CommandError) as refused:
+    with pytest.raises(CommandError, match="1"):
         call_command("verify_documents", stderr=err)
     assert document_check.check().problems == err.getvalue().splitlines()
     assert case.number in err.getvalue() and document.title in err.getvalue()
