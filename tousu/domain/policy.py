@@ -99,6 +99,12 @@ class GuardSpec:
         return dict(self.params).get(key, default)
 
 
+def matches(when: tuple[tuple[str, str], ...], facts: dict[str, Any]) -> bool:
+    """Whether a case with these facts (Case.facts) is one a `when` names: an effect's or a
+    clock's, read by the loader's one `_case_when`."""
+    return all(str(facts.get(key, "")) == value for key, value in when)
+
+
 @dataclass(frozen=True)
 class EffectSpec:
     name: str
@@ -106,7 +112,7 @@ class EffectSpec:
     when: tuple[tuple[str, str], ...] = ()  # the case facts it applies to (like a clock's `when`)
 
     def applies_to(self, facts: dict[str, Any]) -> bool:
-        return all(str(facts.get(key, "")) == value for key, value in self.when)
+        return matches(self.when, facts)
 
     def param(self, key: str, default: Any = None) -> Any:
         return dict(self.params).get(key, default)
@@ -178,7 +184,7 @@ class ClockSpec:
     start_from: str = ""  # a day the starting step records (served_on): the clock counts from it
 
     def applies_to(self, facts: dict[str, Any]) -> bool:
-        return all(str(facts.get(key, "")) == value for key, value in self.when)
+        return matches(self.when, facts)
 
 
 @dataclass(frozen=True)

@@ -698,7 +698,7 @@ def _effects(doc: Any, path: Path_, ctx: _Context, inputs: tuple[InputSpec, ...]
         if isinstance(item, str):
             item = {item: {}}
         item = dict(_table(item, here, p))
-        when = _effect_when(item.pop("when", {}), (*here, "when"), ctx, p)
+        when = _case_when(item.pop("when", {}), (*here, "when"), ctx, p, "an effect")
         if len(item) != 1:
             p.add(here, "an effect is a table with one key, the effect's name (and `when`)")
             continue
@@ -717,14 +717,17 @@ def _effects(doc: Any, path: Path_, ctx: _Context, inputs: tuple[InputSpec, ...]
     return tuple(effects)
 
 
-def _effect_when(doc: Any, path: Path_, ctx: _Context, p: _Problems) -> tuple[tuple[str, str], ...]:
-    """An effect's `when`: the stage, channel or category of the cases it applies to."""
+def _case_when(doc: Any, path: Path_, ctx: _Context, p: _Problems, what: str) -> tuple[tuple[str, str], ...]:
+    """An effect's or a clock's `when`: the stage, channel, category or level of the cases it
+    applies to (policy.matches reads it)."""
     when = _table(doc, path, p)
     for key, value in when.items():
-        if key not in ("stage", "channel", "category"):
-            p.add((*path, key), "an effect may depend on stage, channel or category")
+        if key not in ("stage", "channel", "category", "level"):
+            p.add((*path, key), f"{what} may depend on stage, channel, category or level")
         elif key == "stage" and str(value) not in ctx.stages:
             p.add((*path, key), f"unknown stage {value!r}")
+        elif key == "level" and (isinstance(value, bool) or value not in dict(ctx.levels)):
+            p.add((*path, key), f"unknown level {value!r}")
         elif key == "category" and ctx.categories and str(value) not in ctx.categories:
             p.add((*path, key), f"unknown category {value!r}")
     return tuple(sorted((k, str(x)) for k, x in when.items()))
@@ -934,16 +937,7 @@ def _clocks(doc: Any, path: Path_, ctx: _Context, actions: dict, p: _Problems) -
             on_breach = ""
         if on_breach and on_breach not in actions:
             p.add((*here, "on_breach"), f"unknown action {on_breach!r} (or 'record')")
-        when = _table(spec.get("when"), (*here, "when"), p)
-        for key, value in when.items():
-            if key not in ("stage", "channel", "category", "level"):
-                p.add((*here, "when", key), "a clock may depend on stage, channel, category or level")
-            elif key == "stage" and str(value) not in ctx.stages:
-                p.add((*here, "when", key), f"unknown stage {value!r}")
-            elif key == "level" and (isinstance(value, bool) or value not in dict(ctx.levels)):
-                p.add((*here, "when", key), f"unknown level {value!r}")
-            elif key == "category" and ctx.categories and str(value) not in ctx.categories:
-                p.add((*here, "when", key), f"unknown category {value!r}")
+        when = _case_when(spec.get("when"), (*here, "when"), ctx, p, "a clock")
         due_from = str(spec.get("due_from", ""))
         if due_from and due_from not in v.TIME_FIELDS and not due_from.startswith("data."):
             p.add((*here, "due_from"), f"{due_from!r} is not a time of the case "
@@ -956,7 +950,7 @@ def _clocks(doc: Any, path: Path_, ctx: _Context, actions: dict, p: _Problems) -
             name=name, label=str(spec.get("label", name)),
             start_on=frozenset(spec.get("start_on", [])), stop_on=frozenset(spec.get("stop_on", [])),
             pause_on=frozenset(spec.get("pause_on", [])), resume_on=frozenset(spec.get("resume_on", [])),
-            when=tuple(sorted((k, str(x)) for k, x in when.items())), amount=amount, unit=unit,
+            when=when, amount=amount, unit=unit,
             due_from=str(spec.get("due_from", "")),
             warn_minutes=_int(spec.get("warn_minutes"), (*here, "warn_minutes"), p),
             on_breach=on_breach, raise_level=bool(spec.get("raise_level", False)),
