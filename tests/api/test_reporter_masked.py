@@ -1,20 +1,12 @@
 """举报人保密 through the API: a reporter that is an organisation is masked for a reader without
 personal data, as a person is; the company reported is not."""
 
-import time_machine
-
-from tests.times import at
-from tousu.cases import actions
+from tests.cases.test_scenario_regulator import organisation_report
 
 
 def test_an_organisation_reporter_is_masked_in_the_api(regulator, api):
     r = regulator
-    with time_machine.travel(at(2026, 9, 29, 10, 0), tick=False):
-        case = actions.register_case(
-            actor=r.handler, unit=r.units["consumer"], channel="letter", kind="report", stage="named",
-            subject="同行虚假宣传", description="某公司广告称“全国第一”。", category="advertising",
-            complainant_name="示例竞争者有限公司", complainant_kind="organisation")
-        actions.perform("name_company", actor=r.handler, case_id=case.pk, inputs={"company_name": "巨柔情公司"})
+    case = organisation_report(r)
     masked = api(r.statistician).get(f"/cases/{case.pk}").json()
     assert "示例竞争者有限公司" not in str(masked)
     assert {p["role"]: p["name"] for p in masked["parties"]} == {"reporter": "示" + "*" * 8, "company": "巨柔情公司"}

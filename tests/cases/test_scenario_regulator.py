@@ -245,8 +245,8 @@ def test_the_reporter_is_masked_for_staff_who_do_not_handle_reports(regulator, c
     assert "王小明" not in masked and "13912345678" not in masked and "王*" in masked
 
 
-def test_an_organisation_that_reports_is_masked_too(regulator):
-    r = regulator
+def organisation_report(r) -> Case:
+    """A competitor (an organisation) reports a company's advertising; the company is named."""
     with time_machine.travel(at(2026, 9, 29, 10, 0), tick=False):
         case = actions.register_case(
             actor=r.handler, unit=r.units["consumer"], channel="letter", kind="report", stage="named",
@@ -254,6 +254,12 @@ def test_an_organisation_that_reports_is_masked_too(regulator):
             complainant_name="示例竞争者有限公司", complainant_kind="organisation")
         actions.perform("name_company", actor=r.handler, case_id=case.pk,
                         inputs={"company_name": "巨柔情公司", "company_credit_code": "91110101MA01ABCD2X"})
+    return case
+
+
+def test_an_organisation_that_reports_is_masked_too(regulator):
+    r = regulator
+    case = organisation_report(r)
     statistician, handler = Client(), Client()
     statistician.force_login(r.statistician)
     handler.force_login(r.handler)
