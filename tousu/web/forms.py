@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from tousu.cases.actions import PHONE_RE
 from tousu.cases.attachments import MultipleFileField  # noqa: F401  (case_actions draws files with it)
 from tousu.cases.inputs import event_time_in_future
+from tousu.cases.wording import localized
 from tousu.domain.text import LONG_TEXT_MAX
 from tousu.org.models import Unit
 
@@ -151,6 +152,9 @@ class IntakeForm(forms.Form):
         self.fields["stage"].required = len(policy.kinds) == 1 and "stage" in policy.deadline_facts()
         self.fields["category"].choices = _choices(policy.categories)
         kind = policy.kind()  # the levels as the (default) kind names them, highest last: 三级 … 一级
+        complainant = kind.complainant_role()  # 投诉人, 诉求人, 发帖人 as the (default) kind calls them
+        if complainant is not None:
+            self.fields["complainant_name"].label = localized(complainant.label, complainant.label_en)
         self.fields["severity"].choices = list(kind.levels)
         self.fields["severity"].initial = kind.default_level
 
