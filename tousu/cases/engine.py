@@ -31,7 +31,7 @@ from .guards import unmet
 from .labels import action_label
 from .models import Case
 from .selectors import actor_roles
-from .wording import localized
+from .wording import kind_noun, localized
 
 
 @dataclass(frozen=True)
@@ -50,15 +50,16 @@ def refusal_message(refusal: Refusal, policy: Policy, kind: Kind | None = None) 
     p = dict(refusal.params)
     if "action" in p:
         p["action"] = label_of(kind, p["action"])
+    p["kind"] = kind_noun(kind)  # 该客户投诉, 该网络舆情, 该市民诉求: the kind's own word
     messages = {
         "unknown_action": lambda: _("Unknown action: %(action)s.") % p,
-        "wrong_state": lambda: _("This case is %(state)s: “%(action)s” is not possible now.") % {
-            "state": state_label(kind, p["state"]), "action": p["action"]},
-        "no_right": lambda: _("You do not have the right to “%(action)s” on this case.") % p,
-        "top_of_ladder": lambda: _("This case is already at the top of the escalation ladder."),
+        "wrong_state": lambda: _("This %(kind)s is %(state)s: “%(action)s” is not possible now.") % {
+            "state": state_label(kind, p["state"]), "action": p["action"], "kind": p["kind"]},
+        "no_right": lambda: _("You do not have the right to “%(action)s” on this %(kind)s.") % p,
+        "top_of_ladder": lambda: _("This %(kind)s is already at the top of the escalation ladder.") % p,
         "beyond_authority": lambda: _(
             "This compensation is beyond your authority: it needs %(role)s (level %(level)s). "
-            "Escalate the case.") % p,
+            "Escalate the %(kind)s.") % p,
         "beyond_any_authority": lambda: _("No one in the escalation ladder may grant %(amount)s.") % p,
     }
     return messages.get(refusal.code, lambda: refusal.code)()

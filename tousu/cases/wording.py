@@ -16,3 +16,10 @@ def localized(zh: str, en: str = "") -> str:
 def outcome_label(kind, code: str) -> str:
     """An outcome of `kind` in the reader's language."""
     return localized(kind.outcomes.get(code, code), kind.outcomes_en.get(code, ""))
+
+
+def kind_noun(kind) -> str:
+    """What a case of `kind` is called inside a sentence: 客户投诉, 网络舆情, 市民诉求 (in English
+    the label with a small first letter: "this customer complaint")."""
+    en = kind.label_en[:1].lower() + kind.label_en[1:] if kind.label_en else ""
+    return localized(kind.label, en)

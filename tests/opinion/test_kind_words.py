@@ -1,5 +1,6 @@
-"""The staff intake names the person behind a case as the kind does: an item seen online has an
-author (发帖人), a hotline request a citizen (诉求人), a hotel complaint a complainant (投诉人)."""
+"""A case is named as its kind names it: at the staff intake an item seen online has an author
+(发帖人), a hotline request a citizen (诉求人), a hotel complaint a complainant (投诉人); the
+engine's refusals say 该网络舆情, not 该投诉."""
 
 import re
 
@@ -30,3 +31,13 @@ def test_a_hotel_complaint_keeps_its_complainant(hotel):
     client = Client()
     client.force_login(hotel.frontdesk)
     assert _label(client.get("/staff/intake/phone/").content.decode()).startswith("投诉人")
+
+
+def test_a_refusal_names_the_case_as_its_kind_does(opinion):
+    from tests.opinion.helpers import act, found
+    from tousu.cases.errors import Refused
+
+    item = found(opinion, level=3)
+    with pytest.raises(Refused) as refused:
+        act("close", opinion.yq_admin, item)
+    assert "该网络舆情" in str(refused.value.message) and "投诉" not in str(refused.value.message)
