@@ -16,3 +16,18 @@ def localized(zh: str, en: str = "") -> str:
 def outcome_label(kind, code: str) -> str:
     """An outcome of `kind` in the reader's language."""
     return localized(kind.outcomes.get(code, code), kind.outcomes_en.get(code, ""))
+
+
+def fact_label(kind, name: str, value) -> str:
+    """How the value of the kind's fact `data.NAME` reads: the preset's `[kinds.X.words.NAME]`
+    for a code an action writes itself (the bank's reply written in the opinion book), else the
+    label of the choice of an input that offers it, else the value as it is."""
+    text = "" if value is None else str(value)
+    words = kind.words.get(name, {})
+    if text in words:
+        return localized(*words[text])
+    for spec in sorted(kind.actions.values(), key=lambda s: s.order):
+        for item in spec.inputs:
+            if item.type == "choice" and text in dict(item.choices):
+                return dict(item.choices)[text]
+    return text

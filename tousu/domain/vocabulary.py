@@ -68,6 +68,8 @@ GUARDS = {
     "no_contact_details": {},  # the complainant left no phone, email or address to reply to
     "input_given": {"input": "an input of the action that must be filled in (with `when_input`: "
                              "only for those answers)"},
+    "clock_not_running": {"clock": "a clock of the kind: none of the case's clocks of that name is running "
+                                   "or paused (a request still waiting for its answer)"},
     "actor_is": {"field": "a person of the case (`responsible_employee`, or `data.NAME` a person "
                           "input was kept in): only that person may take the step"},
 }
@@ -163,7 +165,7 @@ STEP_KEYS = frozenset({"role", "unit", "label", "label_en", "amount", "unit_of_t
 KIND_KEYS = frozenset({"label", "label_en", "number_prefix", "states", "actions", "clocks",
                        "categories", "stages", "outcomes", "levels", "default_level", "parties",
                        "approvals", "figures", "repeats", "ladder", "callback", "documents",
-                       "periods", "monthly", "retention_days", "imports"})
+                       "periods", "monthly", "retention_days", "imports", "words"})
 # [[kinds.X.monthly]]: a figure of the kind's register, counted per month.
 MONTHLY_KEYS = frozenset({"label", "label_en", "count", "where", "average_working_days"})
 DOCUMENT_KEYS = frozenset({"title", "body", "items", "item"})
