@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from . import duties
+from . import clusters, duties
 from . import vocabulary as v
 from .policy import (
     PRESET_DIR,
@@ -199,6 +199,7 @@ def parse_policy(doc: dict[str, Any], origins: dict | None = None) -> Policy:
     if kinds and default_kind not in kinds:
         p.add(("default_kind",), f"unknown kind {default_kind!r}")
     duties.read(doc, roles, p)  # [accountability], [monitoring], levels' record_views
+    clusters.read(doc, {c for kind in kinds.values() for c in kind.categories}, p)  # [clusters]
     intake = _table(doc.get("intake"), ("intake",), p)
     _unknown_keys(intake, v.INTAKE_KEYS, ("intake",), p)
     spot = intake.get("on_the_spot")

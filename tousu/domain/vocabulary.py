@@ -178,7 +178,12 @@ FIGURE_KEYS = frozenset({"responded", "resolved", "satisfied", "verdicts", "dism
 TOP_KEYS = frozenset({"preset", "extends", "organisation", "roles", "ladder", "channels",
                       "unit_kinds", "kinds", "default_kind", "units", "demo", "reports", "portal",
                       "accountability", "monitoring", "intake", "registers",
-                      "policy_changes"})
+                      "policy_changes", "clusters"})
+# [clusters.CODE]: complaints of some categories gathered by area (the telecom team's weak
+# coverage), each area linkable to a plan whose effect is measured (tousu/domain/clusters.py).
+CLUSTER_KEYS = frozenset({"label", "label_en", "categories", "plans", "areas", "window_days", "threshold",
+                          "effect_days"})
+CLUSTER_AREA_KEYS = frozenset({"code", "name", "match"})
 # [registers.CODE]: a paper register kept as a view of the cases received through its channels
 # (the bank outlet's 客户意见簿 and 意见登记簿), a page and an xlsx export.
 REGISTER_KEYS = frozenset({"label", "channels"})
