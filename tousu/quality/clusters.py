@@ -106,7 +106,8 @@ def effect(user, spec: rules.Cluster, plan: CorrectiveAction, *, now: dt.datetim
         before=Count("pk", filter=Q(received_at__gte=plan.done_at - window, received_at__lt=plan.done_at)),
         after=Count("pk", filter=Q(received_at__gte=plan.done_at, received_at__lt=plan.done_at + window)))
     return {**counts, "days": days, "full_days": spec.effect_days, "complete": days == spec.effect_days,
-            "change": counts["after"] - counts["before"]}
+            "change": counts["after"] - counts["before"], "since": plan.done_at - window,
+            "done": plan.done_at, "until": plan.done_at + window}
 
 
 def open_plans_for(user, case) -> list[dict]:
