@@ -132,3 +132,19 @@ def test_no_python_names_a_state_or_an_outcome():
                 hits.append((rel, node.lineno, node.value))
     assert hits == [], "read states and outcomes from the policy, not from literals:\n" + "\n".join(
         f"tousu/{rel}:{line}: {code!r} ({codes[code]})" for rel, line, code in sorted(hits))
+
+
+# In a template: a comparison with, or a link filtering by, a literal state or outcome code
+# (`state=replied` in a URL, `case.state == "closed"`).
+TEMPLATE_CODE = re.compile(r"""\b(?:state|outcome|callback_result)\s*(?:==|!=|=)\s*["']?([a-z_]+)""")
+
+
+def test_no_template_names_a_state_or_an_outcome():
+    codes = workflow_codes()
+    hits = []
+    for path in sorted(ROOT.rglob("*.html")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            hits += [(path.relative_to(ROOT).as_posix(), number, code)
+                     for code in TEMPLATE_CODE.findall(line) if code in codes]
+    assert hits == [], "take states and outcomes from the policy, not from the template:\n" + "\n".join(
+        f"tousu/{rel}:{line}: {code!r} ({codes[code]})" for rel, line, code in hits)

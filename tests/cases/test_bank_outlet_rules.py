@@ -125,3 +125,18 @@ def test_answered_on_the_spot_in_one_step_then_called_back_and_signed_off(client
 def test_the_hotel_intake_offers_no_on_the_spot_answer(client, hotel):
     client.force_login(hotel.frontdesk)
     assert 'name="on_the_spot"' not in client.get(reverse("web:intake", args=["walk_in"])).content.decode()
+
+
+def test_the_case_page_names_a_reply_written_in_the_book_in_words(client, bank):
+    """The reply's method reads as the preset's words on the case page (意见簿上回复), in Chinese
+    and in English, never as the code the action stored."""
+    case = complaint(bank, channel="opinion_book", complainant_phone="", complainant_name="匿名")
+    actions.accept_case(actor=bank.cm, case_id=case.pk)
+    act(bank, case, "find_not_at_fault", findings="已核实", explanation="已说明")
+    act(bank, case, "reply_in_book", text="感谢意见，已增开窗口")
+    client.force_login(bank.cm)
+    page = client.get(reverse("web:case", kwargs={"case_id": case.pk})).content.decode()
+    assert "意见簿上回复" in page and "opinion_book" not in page.split("<main")[1].replace(
+        'value="opinion_book"', "")
+    english = client.get(reverse("web:case", kwargs={"case_id": case.pk}), headers={"accept-language": "en"})
+    assert "In the opinion book" in english.content.decode()

@@ -62,3 +62,42 @@ def test_month_parsing_and_bounds():
     assert Month.parse("2026-5") == MAY and MAY.code == "2026-05"
     assert MAY.bounds(SH) == (at(2026, 5, 1), at(2026, 6, 1))
     assert Month(2026, 12).next() == Month(2027, 1) and Month(2026, 1).previous() == Month(2025, 12)
+
+
+def test_a_sanction_is_counted_under_its_own_kind_not_as_a_breached_deadline(client, hotel):
+    """A sanction (处罚, text 一) enters the ledger against the employee; the month's table counts it
+    in its own column, labelled as the preset names it, and the breached deadlines stay breaches."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    h = hotel
+    hk = h.units["housekeeping"]
+    late = complaint(h.hk_staff, hk, at(2026, 5, 12, 9, 0), category="hygiene")
+    with time_machine.travel(at(2026, 5, 12, 9, 5), tick=False):
+        actions.accept_case(actor=h.hk_staff, case_id=late.pk)
+    assert sweep(now=at(2026, 5, 18, 10, 0))["breached"] == 1  # against housekeeping, hk_staff
+    sanctioned = complaint(h.hk_head, hk, at(2026, 5, 20, 9, 0), category="hygiene")
+    with time_machine.travel(at(2026, 5, 20, 9, 30), tick=False):
+        actions.accept_case(actor=h.hk_head, case_id=sanctioned.pk)
+        actions.propose_resolution(actor=h.hk_head, case_id=sanctioned.pk, resolution="重新打扫并致歉")
+        actions.perform("record_sanction", actor=h.hk_head, case_id=sanctioned.pk, inputs={
+            "employee": h.hk_staff.username, "sanction": "扣当月绩效"})
+
+    figures = ledger(h.gm, month=MAY, tz=SH, due_days=3, now=at(2026, 5, 21, 12, 0))
+    assert figures["kinds"] == [("sanction", "处罚")]
+    people = {r["name"]: (r["breached"], r["others"], r["total"]) for r in figures["people"]}
+    assert people["客房服务员 赵敏"] == (1, [1], 2)
+    units = {r["name"]: (r["breached"], r["others"], r["total"]) for r in figures["units"]}
+    assert units["客房部"][:2] == (1, [1])
+
+    client.force_login(h.gm)
+    with time_machine.travel(at(2026, 5, 21, 12, 0), tick=False):
+        page = client.get("/quality/ledger/?month=2026-05").content.decode()
+        book = load_workbook(BytesIO(client.get("/quality/ledger.xlsx?month=2026-05").content))
+    people_table = page.split('id="ledger-people"')[1].split("</table>")[0]
+    assert '<th scope="col" data-kind="sanction">处罚</th>' in people_table
+    assert "<td>客房服务员 赵敏</td><td>1</td><td>0</td><td>1</td><td>2</td>" in people_table
+    rows = list(book.worksheets[1].iter_rows(values_only=True))
+    assert rows[0][3] == "处罚"
+    assert ("客房服务员 赵敏", 1, 0, 1, 2) in rows

@@ -58,3 +58,26 @@ def test_others_are_refused(client, hotel, who):
 def test_anonymous_is_sent_to_log_in(client, hotel):
     response = client.get(reverse("web:all_units"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_the_call_back_count_links_to_the_state_the_policy_names(client, hotel):
+    """An organisation whose answered complaints wait in a state of its own naming: the count of
+    those waiting for the call-back links to the list of that state, and the list shows them."""
+    import json
+
+    from tousu.org.models import Organisation
+
+    org = Organisation.objects.get()
+    org.policy = json.loads(json.dumps(org.policy).replace('"replied"', '"answered"'))
+    org.save()
+    case = hotel_case(hotel, complainant_phone="")
+    actions.accept_case(actor=hotel.frontdesk, case_id=case.pk)
+    actions.propose_resolution(actor=hotel.frontdesk, case_id=case.pk, resolution="致歉")
+    assert actions.reply_case(actor=hotel.frontdesk, case_id=case.pk, text="已致歉").state == "answered"
+    page = login(client, hotel.marketing).get(reverse("web:all_units")).content.decode()
+    assert counts(page, "front_office")["replied"] == "1"
+    cell = page.split('data-unit="front_office"')[1].split('data-count="replied"')[1].split("</td>")[0]
+    link = re.search(r'href="([^"]+)"', cell)[1].replace("&amp;", "&")
+    assert "state=answered" in link and "state=replied" not in link
+    listed = client.get(link).content.decode()
+    assert case.number in listed and 'role="alert"' not in listed

@@ -72,6 +72,16 @@ def _no_contact_details(case) -> bool:
                    for name in ("complainant_phone", "complainant_email", "complainant_address"))
 
 
+def _clock_open(case, name: str) -> bool:
+    """A clock of that name (or one of its per-party instances) is running or paused: the
+    matter it times is still waiting (a customer's re-review request not yet answered)."""
+    from django.db.models import Q
+
+    from .clocks import OPEN
+
+    return case.clocks.filter(Q(name=name) | Q(name__startswith=f"{name}#"), state__in=OPEN).exists()
+
+
 def _level_rank(kind: Kind, value) -> int:
     values = kind.level_values()
     return values.index(value) if value in values else -1
@@ -96,6 +106,7 @@ CHECKS = {
     "no_contact_details": lambda case, g, ctx: _no_contact_details(case),
     "input_given": lambda case, g, ctx: (getattr(ctx, "values", None) or {}).get(g.param("input")) not in (
         None, "", [], ()),
+    "clock_not_running": lambda case, g, ctx: not _clock_open(case, g.param("clock")),
     "actor_is": lambda case, g, ctx: ctx.actor is not None and _field(case, g.param("field")) is not None
     and _field(case, g.param("field")) == getattr(ctx.actor, "pk", None),
 }
@@ -117,6 +128,7 @@ MESSAGES = {
     "no_contact_details": _("The complainant left contact details: the reply must reach them directly."),
     "input_given": _("Fill in this field."),
     "actor_is": _("Only the person this step belongs to may take it."),
+    "clock_not_running": _("A request on this case is still waiting for its answer."),
 }
 
 

@@ -220,14 +220,17 @@ class Clock(models.Model):
 
 
 class Lateness(models.Model):
-    """A breached clock recorded against the unit and the person who held the case."""
+    """A breached clock recorded against the unit and the person who held the case; or another
+    accountability entry an action records (`kind` is then the preset's ledger word)."""
+
+    CLOCK_BREACH = "clock_breach"  # the kind of the entry the worker records for a breached clock
 
     case = models.ForeignKey(Case, models.PROTECT, related_name="lateness")
     # The breached clock; none for an accountability entry an action records (a late report).
     clock = models.ForeignKey(Clock, models.PROTECT, null=True, blank=True, related_name="lateness")
     unit = models.ForeignKey(Unit, models.PROTECT, related_name="+")
     person = models.ForeignKey(User, models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=32, default="clock_breach")
+    kind = models.CharField(max_length=32, default=CLOCK_BREACH)
     occurred_at = models.DateTimeField()
 
     class Meta:

@@ -23,3 +23,18 @@ def kind_noun(kind) -> str:
     the label with a small first letter: "this customer complaint")."""
     en = kind.label_en[:1].lower() + kind.label_en[1:] if kind.label_en else ""
     return localized(kind.label, en)
+
+
+def fact_label(kind, name: str, value) -> str:
+    """How the value of the kind's fact `data.NAME` reads: the preset's `[kinds.X.words.NAME]`
+    for a code an action writes itself (the bank's reply written in the opinion book), else the
+    label of the choice of an input that offers it, else the value as it is."""
+    text = "" if value is None else str(value)
+    words = kind.words.get(name, {})
+    if text in words:
+        return localized(*words[text])
+    for spec in sorted(kind.actions.values(), key=lambda s: s.order):
+        for item in spec.inputs:
+            if item.type == "choice" and text in dict(item.choices):
+                return dict(item.choices)[text]
+    return text

@@ -318,6 +318,9 @@ class Kind:
     periods: dict[str, PeriodSpec] = field(default_factory=dict)
     monthly: tuple[MonthlyFigure, ...] = ()
     import_reply: tuple[ImportStep, ...] = ()  # what an imported row with a reply does
+    # data NAME -> {code: (label, label_en)}: the words for codes an action writes into the fact
+    # itself rather than picking from an input's choices (the bank's reply written in the book).
+    words: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
 
     # --- states -------------------------------------------------------------------------
     @property

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from . import duties
+from . import clusters, duties
 from . import vocabulary as v
 from .policy import (
     PRESET_DIR,
@@ -199,6 +199,7 @@ def parse_policy(doc: dict[str, Any], origins: dict | None = None) -> Policy:
     if kinds and default_kind not in kinds:
         p.add(("default_kind",), f"unknown kind {default_kind!r}")
     duties.read(doc, roles, p)  # [accountability], [monitoring], levels' record_views
+    clusters.read(doc, {c for kind in kinds.values() for c in kind.categories}, p)  # [clusters]
     intake = _table(doc.get("intake"), ("intake",), p)
     _unknown_keys(intake, v.INTAKE_KEYS, ("intake",), p)
     spot = intake.get("on_the_spot")
@@ -344,7 +345,25 @@ def _kind(code: str, doc: dict, roles: dict, path: Path_, p: _Problems) -> Kind:
         retention_days=_retention_days(doc.get("retention_days"), (*path, "retention_days"), p),
         ladder=tuple(ladder), label_en=str(doc.get("label_en", "")), periods=periods,
         monthly=_monthly(doc.get("monthly"), (*path, "monthly"), actions, p),
-        import_reply=_imports(doc.get("imports"), (*path, "imports"), actions, p))
+        import_reply=_imports(doc.get("imports"), (*path, "imports"), actions, p),
+        words=_words(doc.get("words"), (*path, "words"), p))
+
+
+def _words(doc: Any, path: Path_, p: _Problems) -> dict[str, dict[str, tuple[str, str]]]:
+    """[kinds.X.words.FACT]: code -> label, or code -> { label, label_en }."""
+    found: dict[str, dict[str, tuple[str, str]]] = {}
+    for fact, table in _table(doc, path, p).items():
+        found[str(fact)] = {}
+        for code, spec in _table(table, (*path, fact), p).items():
+            here = (*path, fact, code)
+            if isinstance(spec, dict):
+                _unknown_keys(spec, frozenset({"label", "label_en"}), here, p)
+                found[str(fact)][str(code)] = (str(spec.get("label", code)), str(spec.get("label_en", "")))
+            elif isinstance(spec, str):
+                found[str(fact)][str(code)] = (spec, "")
+            else:
+                p.add(here, "a label, or a table { label, label_en }")
+    return found
 
 
 def _retention_days(value: Any, path: Path_, p: _Problems) -> int:
@@ -666,6 +685,8 @@ def _guards(doc: Any, path: Path_, ctx: _Context, p: _Problems) -> tuple[GuardSp
             p.add((*here, "chain"), f"unknown approval chain {params['chain']!r}")
         if "role" in params and params["role"] not in ctx.parties:
             p.add((*here, "role"), f"unknown party role {params['role']!r}")
+        if "clock" in params and params["clock"] not in ctx.clock_names:
+            p.add((*here, "clock"), f"unknown clock {params['clock']!r}")
         if "document" in params and params["document"] not in ctx.documents:
             p.add((*here, "document"), f"unknown document {params['document']!r}")
         for j, role in enumerate(params.get("roles", []) if isinstance(params.get("roles", []), list) else [None]):

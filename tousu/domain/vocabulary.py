@@ -68,6 +68,8 @@ GUARDS = {
     "no_contact_details": {},  # the complainant left no phone, email or address to reply to
     "input_given": {"input": "an input of the action that must be filled in (with `when_input`: "
                              "only for those answers)"},
+    "clock_not_running": {"clock": "a clock of the kind: none of the case's clocks of that name is running "
+                                   "or paused (a request still waiting for its answer)"},
     "actor_is": {"field": "a person of the case (`responsible_employee`, or `data.NAME` a person "
                           "input was kept in): only that person may take the step"},
 }
@@ -167,7 +169,7 @@ STEP_KEYS = frozenset({"role", "unit", "label", "label_en", "amount", "unit_of_t
 KIND_KEYS = frozenset({"label", "label_en", "number_prefix", "states", "actions", "clocks",
                        "categories", "stages", "outcomes", "levels", "default_level", "parties",
                        "approvals", "figures", "repeats", "ladder", "callback", "documents",
-                       "periods", "monthly", "retention_days", "imports"})
+                       "periods", "monthly", "retention_days", "imports", "words"})
 # [[kinds.X.monthly]]: a figure of the kind's register, counted per month.
 MONTHLY_KEYS = frozenset({"label", "label_en", "count", "where", "average_working_days"})
 DOCUMENT_KEYS = frozenset({"title", "body", "items", "item"})
@@ -180,7 +182,12 @@ FIGURE_KEYS = frozenset({"responded", "resolved", "satisfied", "verdicts", "dism
 TOP_KEYS = frozenset({"preset", "extends", "organisation", "roles", "ladder", "channels",
                       "unit_kinds", "kinds", "default_kind", "units", "demo", "reports", "portal",
                       "accountability", "monitoring", "intake", "registers",
-                      "policy_changes"})
+                      "policy_changes", "clusters"})
+# [clusters.CODE]: complaints of some categories gathered by area (the telecom team's weak
+# coverage), each area linkable to a plan whose effect is measured (tousu/domain/clusters.py).
+CLUSTER_KEYS = frozenset({"label", "label_en", "categories", "plans", "areas", "window_days", "threshold",
+                          "effect_days"})
+CLUSTER_AREA_KEYS = frozenset({"code", "name", "match"})
 # [registers.CODE]: a paper register kept as a view of the cases received through its channels
 # (the bank outlet's 客户意见簿 and 意见登记簿), a page and an xlsx export.
 REGISTER_KEYS = frozenset({"label", "channels"})

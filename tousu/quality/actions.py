@@ -163,6 +163,37 @@ def create_corrective_action(*, actor, title: str, owner, due_date: dt.date, des
     return action
 
 
+def create_cluster_plan(*, actor, cluster: str, area: str, plan_kind: str, title: str, owner,
+                        due_date: dt.date, description: str = "", now=None) -> CorrectiveAction:
+    """A plan (建站, 优化, 维修 ...: one of the cluster's `plans`) for an area of a cluster, with its
+    owner and planned date, linked to the area's complaints of the cluster's window that the actor
+    may see. Its effect is measured once it is done (`clusters.effect`)."""
+    from . import clusters as found
+
+    now = now or timezone.now()
+    spec = found.policy_clusters().get(cluster)
+    if spec is None:
+        raise NotFound()
+    if plan_kind not in dict((code, label) for code, label, _en in spec.plans):
+        raise InvalidInput(_("%(field)s must be one of: %(choices)s.") % {
+            "field": _("Kind of plan"), "choices": "、".join(found.plan_label(spec, c) for c, _l, _e in spec.plans)},
+            field="plan_kind")
+    area = (area or "").strip()
+    since = now - dt.timedelta(days=spec.window_days)
+    ids = list(found.in_area(actor, spec, area).filter(received_at__gte=since, received_at__lte=now)
+               .values_list("pk", flat=True)) if area else []
+    if not ids:
+        raise InvalidInput(_("No complaint of this cluster was received in this area in the last %(days)d days.")
+                           % {"days": spec.window_days}, field="area")
+    with transaction.atomic():
+        plan = create_corrective_action(actor=actor, title=title, owner=owner, due_date=due_date,
+                                        description=description, place=spec.area_name(area)[:200],
+                                        case_ids=ids, now=now)
+        plan.cluster, plan.area, plan.plan_kind = spec.code, area[:200], plan_kind
+        plan.save(update_fields=["cluster", "area", "plan_kind"])
+    return plan
+
+
 def _my_action(actor, action_id: int) -> CorrectiveAction:
     """The corrective action, locked, if the actor owns or created it."""
     action = corrective_actions_visible_to(actor).filter(pk=action_id).first()

@@ -82,6 +82,24 @@ class CorrectiveActionForm(forms.Form):
         return [n for n in self.cleaned_data.get("cases", "").replace(",", " ").replace("，", " ").split() if n]
 
 
+class ClusterPlanForm(forms.Form):
+    """A plan for an area of a cluster (建站, 优化, 维修): its kind, what it is, who owns it, by when."""
+
+    plan_kind = forms.ChoiceField(label=_("Kind of plan"))
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(label=_("What is to be done"), required=False, max_length=LONG_TEXT_MAX,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=staff_users())
+    due_date = forms.DateField(label=_("Planned date"),
+                               widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+
+    def __init__(self, *args, plans, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan_kind"].choices = list(plans)
+        self.fields["owner"].queryset = staff_users()
+        self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
 class ProgressForm(forms.Form):
     text = forms.CharField(label=_("Progress"), max_length=LONG_TEXT_MAX,
                            widget=forms.Textarea(attrs={"rows": 2}))

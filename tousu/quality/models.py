@@ -59,6 +59,12 @@ class CorrectiveAction(models.Model):
     created_by = models.ForeignKey(User, models.PROTECT, related_name="+", verbose_name=_("created by"))
     created_at = models.DateTimeField(_("created at"))
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    # A plan linked to a cluster of complaints by area (`[clusters.CODE]`: the telecom team's weak
+    # coverage): the cluster's code, the area (an area code of the preset, or a place as recorded)
+    # and the kind of plan (建站, 优化, 维修 ...). Blank for any other corrective action.
+    cluster = models.CharField(_("cluster"), max_length=50, blank=True, default="")
+    area = models.CharField(_("area"), max_length=200, blank=True, default="")
+    plan_kind = models.CharField(_("kind of plan"), max_length=50, blank=True, default="")
 
     class Meta:
         verbose_name = _("corrective action")

@@ -13,14 +13,19 @@ from dataclasses import dataclass
 from io import BytesIO
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from tousu.cases.selectors import cases_visible_to, mask_name, mask_phone, may_see_personal_data
+from tousu.cases.wording import fact_label
 from tousu.domain.cells import append
 from tousu.org.services import current_policy, org_timezone
+
+
+# The fact (`data.reply_method`) in which a preset's reply actions keep how the reply was given:
+# the register's 答复方式 column, in the words of the preset (`[kinds.X.words.reply_method]`).
+REPLY_METHOD = "reply_method"
 
 
 @dataclass(frozen=True)
@@ -82,24 +87,18 @@ def rows(user, register: Register, *, month: str = "") -> tuple[str, list[list]]
                      (case.data or {}).get("explanation")):
             if text and str(text) not in handling:
                 handling.append(str(text))
-        method = (case.data or {}).get("reply_method", "")
-        methods = dict(kind.actions["reply"].input("method").choices) if (
-            "reply" in kind.actions and kind.actions["reply"].input("method")) else {}
+        method = fact_label(kind, REPLY_METHOD, (case.data or {}).get(REPLY_METHOD, ""))
         local = lambda t: timezone.localtime(t, tz).replace(tzinfo=None) if t else None  # noqa: E731
         lines.append([
             n, case.number, local(case.received_at),
             case.complainant_name if personal else mask_name(case.complainant_name),
             contact if personal else (mask_phone(contact) if contact == case.complainant_phone else ("***" if contact else "")),
             f"{case.subject}\n{case.description}".strip(), _name(case.received_by),
-            "\n".join(h for h in handling if h), case.reply, methods.get(method, _reply_method_word(method)),
+            "\n".join(h for h in handling if h), case.reply, method,
             local(case.replied_at), _name(case.signed_off_by), local(case.signed_off_at),
             kind.states[case.state].label if case.state in kind.states else case.state,
         ])
     return code, lines
-
-
-def _reply_method_word(method: str) -> str:
-    return {"opinion_book": _("In the opinion book"), "in_person": _("In person")}.get(method, method)
 
 
 def workbook(register: Register, month: str, lines: list[list], *, unit_names: str = "") -> bytes:

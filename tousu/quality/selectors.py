@@ -21,6 +21,7 @@ from tousu.reports.figures import per_kind
 from .models import CorrectiveAction, HandlingReport, LibraryEntry
 
 WEEK, MONTH = "week", "month"
+MISSED_CALLBACK = "missed_callback"  # the ledger's own column, not a Lateness kind
 
 
 def dismissed(policy: Policy) -> Q:
@@ -112,12 +113,18 @@ def _person(first: str, last: str, username: str) -> str:
 
 
 def ledger(user, *, month: Month, tz: ZoneInfo, due_days: int, now: dt.datetime) -> dict:
-    """Per unit and per person for `month`: clocks breached (Lateness recorded in the month) and
-    call-backs missed (cases replied in the month not called back within `due_days`, counted
-    once the days have passed). Aggregate queries only."""
+    """Per unit and per person for `month`: clocks breached (Lateness entries of the kind
+    `clock_breach` recorded in the month), call-backs missed (cases replied in the month not
+    called back within `due_days`, counted once the days have passed), and every other ledger
+    entry counted under its own kind (a sanction is not a breached deadline), labelled with the
+    preset's `[accountability.KIND]` words. Aggregate queries only."""
+    from tousu.cases.wording import localized
+
+    from .duties import policy_duties
+
     start, end = month.bounds(tz)
     visible = cases_visible_to(user).values("pk")
-    late = Lateness.objects.filter(case__in=visible, occurred_at__gte=start, occurred_at__lt=end)
+    entries = Lateness.objects.filter(case__in=visible, occurred_at__gte=start, occurred_at__lt=end)
     due = dt.timedelta(days=due_days)
     missed = (Case.objects.filter(pk__in=visible, replied_at__gte=start, replied_at__lt=end)
               .filter(Q(callback_at__isnull=True, replied_at__lte=now - due)
@@ -125,29 +132,42 @@ def ledger(user, *, month: Month, tz: ZoneInfo, due_days: int, now: dt.datetime)
 
     units: dict = {}
     people: dict = {}
+    others: set[str] = set()
 
-    def add(table, key, name, field, count):
-        row = table.setdefault(key, {"name": name, "breached": 0, "missed_callbacks": 0})
-        row[field] += count
+    def add(table, key, name, kind, count):
+        row = table.setdefault(key, {"name": name, "breached": 0, "missed_callbacks": 0, "entries": {}})
+        if kind == Lateness.CLOCK_BREACH:
+            row["breached"] += count
+        elif kind == MISSED_CALLBACK:
+            row["missed_callbacks"] += count
+        else:
+            row["entries"][kind] = row["entries"].get(kind, 0) + count
+            others.add(kind)
 
-    for r in late.values("unit", "unit__name").annotate(n=Count("pk")):
-        add(units, r["unit"], r["unit__name"], "breached", r["n"])
-    for r in late.values("person", "person__first_name", "person__last_name", "person__username").annotate(
-            n=Count("pk")):
+    for r in entries.values("unit", "unit__name", "kind").annotate(n=Count("pk")):
+        add(units, r["unit"], r["unit__name"], r["kind"], r["n"])
+    for r in entries.values("person", "person__first_name", "person__last_name", "person__username",
+                            "kind").annotate(n=Count("pk")):
         add(people, r["person"], _person(r["person__first_name"], r["person__last_name"],
-                                          r["person__username"]), "breached", r["n"])
+                                          r["person__username"]), r["kind"], r["n"])
     for r in missed.values("handling_unit", "handling_unit__name").annotate(n=Count("pk")):
-        add(units, r["handling_unit"], r["handling_unit__name"], "missed_callbacks", r["n"])
+        add(units, r["handling_unit"], r["handling_unit__name"], MISSED_CALLBACK, r["n"])
     for r in missed.values("owner", "owner__first_name", "owner__last_name", "owner__username").annotate(
             n=Count("pk")):
         add(people, r["owner"], _person(r["owner__first_name"], r["owner__last_name"], r["owner__username"]),
-            "missed_callbacks", r["n"])
+            MISSED_CALLBACK, r["n"])
+
+    words = policy_duties().accountability
+    kinds = [(kind, localized(words[kind].label, words[kind].label_en) if kind in words else kind)
+             for kind in sorted(others)]
 
     def rows(table):
-        out = [{**row, "total": row["breached"] + row["missed_callbacks"]} for row in table.values()]
+        out = [{**row, "others": [row["entries"].get(kind, 0) for kind, _label in kinds],
+                "total": row["breached"] + row["missed_callbacks"] + sum(row["entries"].values())}
+               for row in table.values()]
         return sorted(out, key=lambda r: (-r["total"], r["name"]))
 
-    return {"month": month, "units": rows(units), "people": rows(people)}
+    return {"month": month, "units": rows(units), "people": rows(people), "kinds": kinds}
 
 
 # --- corrective actions ------------------------------------------------------------------------

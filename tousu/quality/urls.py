@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import TemplateView
 
-from .views import analysis, corrective, duties, library, registers, report
+from .views import analysis, clusters, corrective, duties, library, registers, report
 from .views.common import staff_only
 
 app_name = "quality"
@@ -13,6 +13,8 @@ urlpatterns = [
     path("cases/<int:case_id>/publish/", library.publish, name="publish"),
     path("hotspots/", analysis.hotspot_page, name="hotspots"),
     path("hotspots.xlsx", analysis.hotspot_xlsx, name="hotspots_xlsx"),
+    path("clusters/<slug:code>/", clusters.cluster_page, name="clusters"),
+    path("clusters/<slug:code>/plan/", clusters.plan_new, name="cluster_plan"),
     path("repeats/", analysis.repeat_list, name="repeats"),
     path("ledger/", analysis.ledger_page, name="ledger"),
     path("ledger.xlsx", analysis.ledger_xlsx, name="ledger_xlsx"),

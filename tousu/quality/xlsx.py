@@ -43,9 +43,13 @@ def hotspots_workbook(clusters: list[dict], *, categories: dict[str, str]) -> by
 
 def ledger_workbook(ledger: dict) -> bytes:
     wb = Workbook()
-    header = [_("Breached deadlines"), _("Missed call-backs"), _("Total")]
-    _sheet(wb.active, _("Units") + " " + ledger["month"].code, [_("Unit"), *header],
-           [[r["name"], r["breached"], r["missed_callbacks"], r["total"]] for r in ledger["units"]])
+    header = [_("Breached deadlines"), _("Missed call-backs"), *(label for _kind, label in ledger.get("kinds", ())),
+              _("Total")]
+
+    def line(r):
+        return [r["name"], r["breached"], r["missed_callbacks"], *r.get("others", ()), r["total"]]
+
+    _sheet(wb.active, _("Units") + " " + ledger["month"].code, [_("Unit"), *header], [line(r) for r in ledger["units"]])
     _sheet(wb.create_sheet(), _("People") + " " + ledger["month"].code, [_("Person"), *header],
-           [[r["name"], r["breached"], r["missed_callbacks"], r["total"]] for r in ledger["people"]])
+           [line(r) for r in ledger["people"]])
     return _bytes(wb)

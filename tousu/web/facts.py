@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from tousu.cases import inputs as input_rules
 from tousu.cases.readable import yuan
+from tousu.cases.wording import fact_label
 from tousu.domain.policy import Kind
 
 
@@ -32,10 +33,8 @@ def of(case, kind: Kind) -> list[dict]:
         value = data.get(name)
         if value in (None, "") or isinstance(value, (dict, list)):
             continue
-        if kind_of_input == "choice":
-            item_choices = dict(next((i.choices for s in kind.actions.values() for i in s.inputs
-                                      if i.type == "choice" and value in dict(i.choices)), ()))
-            value = item_choices.get(value, value)
+        if kind_of_input == "choice":  # a code, in words (also one an action writes itself)
+            value = fact_label(kind, name, value)
         text = yuan(value) if kind_of_input == "money" else str(value)
         link = text if kind_of_input == "url" and text.startswith(("http://", "https://")) else ""
         rows.append({"label": label, "value": text, "link": link})

@@ -113,6 +113,14 @@ def sees_every_unit(user) -> bool:
     return org_sees_every_unit(user)
 
 
+def awaiting_verdict_state(policy: Policy) -> str:
+    """The one state the work list's filter can show the cases waiting for their call-back in
+    (the hotel's 已答复), from the policy; "" when the policy has none, or several (a single
+    state filter cannot list them)."""
+    states = _awaiting_verdict(policy)
+    return states[0] if len(states) == 1 else ""
+
+
 def unit_overview(user, now: datetime) -> list[dict]:
     """For someone who sees every unit: per unit (its subtree), the open complaints, the overdue
     ones, the replied ones waiting for a call-back, and those received in the last 30 days."""

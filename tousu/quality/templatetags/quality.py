@@ -22,6 +22,25 @@ def daily_duty_label() -> str:
     return duty.label if duty and duty.label else _("Monitoring log")
 
 
+@register.simple_tag
+def cluster_links() -> list[tuple[str, str]]:
+    """(code, label) of the preset's clusters (弱覆盖投诉汇总) for the navigation; none for a preset
+    that gathers no complaints by area."""
+    from ..clusters import label, policy_clusters
+
+    return [(code, label(spec)) for code, spec in policy_clusters().items()]
+
+
+@register.inclusion_tag("quality/_cluster_plans.html", takes_context=True)
+def cluster_plans(context, case):
+    """The open plans of the area a case belongs to, for its page: `{% cluster_plans case %}`."""
+    from ..clusters import open_plans_for
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return {"plans": open_plans_for(user, case) if user is not None and user.is_authenticated else []}
+
+
 @register.inclusion_tag("quality/_duty_due.html", takes_context=True)
 def daily_duty_due(context):
     """Today's task on the work list when the reader keeps a daily log not yet recorded today

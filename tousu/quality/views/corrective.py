@@ -10,7 +10,7 @@ from tousu.cases.errors import ActionError
 from tousu.cases.selectors import cases_visible_to
 from tousu.org.services import current_policy
 
-from .. import actions
+from .. import actions, clusters
 from ..forms import CorrectiveActionForm, ProgressForm
 from ..selectors import corrective_actions_visible_to, effect
 from .common import staff_only
@@ -58,9 +58,22 @@ def _visible(user, action_id):
                              pk=action_id)
 
 
+def _plan(request, item, now) -> dict:
+    """For a plan linked to a cluster (建站 for a weak-coverage area): its kind and area, the
+    complaints received in the area since it was made, and, once done, its effect."""
+    spec = clusters.policy_clusters().get(item.cluster) if item.cluster else None
+    if spec is None:
+        return {}
+    new = clusters.new_complaints(request.user, spec, item)
+    return {"plan": {"cluster": clusters.label(spec), "code": spec.code, "kind": clusters.plan_label(spec, item.plan_kind),
+                     "area": spec.area_name(item.area), "new": new[:50], "new_count": new.count(),
+                     "effect": clusters.effect(request.user, spec, item, now=now)}}
+
+
 def _render(request, item, *, form=None, error="", status=200):
     now = timezone.now()
     return render(request, "quality/corrective.html", {
+        **_plan(request, item, now),
         "item": item, "cases": cases_visible_to(request.user).filter(corrective_actions=item),
         "notes": item.notes.select_related("author"),
         "effects": [effect(item, user=request.user, days=d, now=now) for d in EFFECT_DAYS],

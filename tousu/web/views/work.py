@@ -141,5 +141,7 @@ def all_units(request):
     if not selectors.sees_every_unit(request.user):
         raise PermissionDenied
     now = timezone.now()
-    return render(request, "web/all_units.html", {"rows": selectors.unit_overview(request.user, now), "now": now})
+    return render(request, "web/all_units.html", {
+        "rows": selectors.unit_overview(request.user, now), "now": now,
+        "awaiting_state": selectors.awaiting_verdict_state(current_policy())})
 
