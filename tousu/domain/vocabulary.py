@@ -176,7 +176,7 @@ FIGURE_KEYS = frozenset({"responded", "resolved", "satisfied", "verdicts", "dism
 TOP_KEYS = frozenset({"preset", "extends", "organisation", "roles", "ladder", "channels",
                       "unit_kinds", "kinds", "default_kind", "units", "demo", "reports", "portal",
                       "accountability", "monitoring", "intake", "registers",
-                      "policy_changes"})
+                      "policy_changes", "monthly_review"})
 # [registers.CODE]: a paper register kept as a view of the cases received through its channels
 # (the bank outlet's 客户意见簿 and 意见登记簿), a page and an xlsx export.
 REGISTER_KEYS = frozenset({"label", "channels"})
@@ -186,6 +186,10 @@ INTAKE_KEYS = frozenset({"on_the_spot"})
 # [policy_changes]: a change of the policy in force (authority, procedures) takes effect only
 # with the approval of a person holding `approver_role`, named with the day they approved it.
 POLICY_CHANGE_KEYS = frozenset({"approver_role"})
+# [monthly_review]: the monthly 《顾客投诉统计分析报告表》 carries the written analysis and
+# recommendations of a person holding `writer_role` and goes for approval to one holding
+# `approver_role` (the hotel: 营销部 writes, 总经室 approves).
+MONTHLY_REVIEW_KEYS = frozenset({"writer_role", "approver_role"})
 
 # [accountability.WORD]: what an entry of the accountability ledger under WORD means (迟报 ...)
 # and the consequences the organisation's rules attach to it, shown in the yearly ledger.
