@@ -51,7 +51,7 @@ def test_marketing_writes_submits_and_the_gm_office_approves(october, month):
         ("write", "marketing", "draft"), ("submit", "marketing", "submitted"), ("approve", "gm_office", "approved")]
 
     rows = xlsx_rows(month)
-    assert ["Analysis (营销部)", ANALYSIS] in rows and ["Recommendations", ADVICE] in rows
+    assert ["Analysis", ANALYSIS] in rows and ["Recommendations", ADVICE] in rows
     assert ["Submitted by", "营销部 吴静 · 2026-11-15 11:00"] in rows
     assert ["Approved by", "总经室 秘书 郑敏 · 2026-11-16 09:30"] in rows
     assert ["Review comment", "同意，附于营销部月报"] in rows

@@ -101,7 +101,7 @@ def filing_lines(report: Report) -> list[tuple[str, str]]:
     submitted it; empty for a report nobody has written or submitted."""
     out = []
     if report.kind == Report.MONTHLY and (report.analysis or report.recommendations):
-        out += [(_("Analysis (营销部)"), report.analysis), (_("Recommendations"), report.recommendations)]
+        out += [(_("Analysis"), report.analysis), (_("Recommendations"), report.recommendations)]
     if report.submitted_by_id:
         out.append((_("Submitted by"), f"{person(report.submitted_by)} · {when(report.submitted_at)}"))
     if report.kind == Report.MONTHLY and report.state:

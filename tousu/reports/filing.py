@@ -41,6 +41,13 @@ def review_roles() -> dict[str, str]:
     return current_policy().monthly_review
 
 
+def role_names() -> dict[str, str]:
+    """{"writer": ..., "approver": ...}: the names of the roles `[monthly_review]` names."""
+    policy = current_policy()
+    return {key.removesuffix("_role"): policy.roles[code].name
+            for key, code in policy.monthly_review.items() if code in policy.roles}
+
+
 def may_write(user, report: Report) -> bool:
     """Whether `user` may write and submit the analysis of this monthly report now."""
     role = review_roles().get("writer_role")

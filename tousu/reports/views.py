@@ -101,6 +101,7 @@ def render_report(request, report_id: int, *, error: str = "", typed: dict | Non
         "charts": charts, "error": error,
         "filing": {
             "review": bool(filing.review_roles()) and report.kind == Report.MONTHLY,
+            "roles": filing.role_names(),
             "lines": exports.filing_lines(report),
             "events": report.events.select_related("actor"),
             "may_write": filing.may_write(request.user, report),
