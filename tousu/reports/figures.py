@@ -400,7 +400,7 @@ def _rows(cases, *, units, start, end, policy: Policy, tz: ZoneInfo) -> dict[int
             "target_unit": case["target_unit__name"] or case["receiving_unit__name"],
             "stage": kind.stages.get(case["stage"], case["stage"]),
             "compensation": float(case["compensation"] or 0),
-            "replied": _local(case["replied_at"], tz),
+            "reply_time": _local(case["replied_at"], tz),
         })
     return out
 

@@ -37,7 +37,7 @@ ROW_COLUMNS = [
     ("content", _("Content")),
     ("handling", _("Handling and result")),
     ("compensation", _("Compensation (元)")),
-    ("replied", _("Reply time")),
+    ("reply_time", _("Reply time")),
     ("result", _("State and call-back")),
     ("handler", _("Handler")),
 ]

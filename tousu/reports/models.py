@@ -22,9 +22,9 @@ class Report(models.Model):
     # Filing (tousu/reports/filing.py, the only writer of these fields): a weekly record is
     # submitted by its department (填表人); a monthly report carries the written analysis and
     # recommendations ([monthly_review] writer_role) and is approved or returned by the reviewer.
-    DRAFT, SUBMITTED, APPROVED, RETURNED = "draft", "submitted", "approved", "returned"
+    DRAFT, SUBMITTED, APPROVED, RETURNED = "draft", "submitted", "approved", "sent_back"
     STATES = [("", _("not submitted")), (DRAFT, _("analysis written, not submitted")),
-              (SUBMITTED, _("submitted")), (APPROVED, _("approved")), (RETURNED, _("returned"))]
+              (SUBMITTED, _("submitted")), (APPROVED, _("approved")), (RETURNED, _("sent back"))]
     state = models.CharField(_("filing state"), max_length=16, choices=STATES, blank=True, default="")
     analysis = models.TextField(_("analysis"), blank=True)
     recommendations = models.TextField(_("recommendations"), blank=True)
@@ -71,7 +71,7 @@ class ReportEvent(models.Model):
 
     WRITE, SUBMIT, APPROVE, RETURN = "write", "submit", "approve", "return"
     ACTIONS = [(WRITE, _("analysis written")), (SUBMIT, _("submitted")), (APPROVE, _("approved")),
-               (RETURN, _("returned"))]
+               (RETURN, _("sent back"))]
 
     report = models.ForeignKey(Report, models.PROTECT, related_name="events", verbose_name=_("report"))
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("by"))
