@@ -39,6 +39,8 @@ def test_write_submit_approve_through_the_pages(client, october, month):
     assert month.state == Report.APPROVED and month.decided_by == h.gm_office
     html = page(client, month)
     assert 'data-state="approved"' in html and "总经室 秘书 郑敏" in html and 'id="review-form"' not in html
+    listing = client.get(reverse("reports:list")).content.decode()
+    assert 'data-state="approved"' in listing  # the list says where each report stands
 
 
 def test_an_empty_text_is_said_on_the_page_and_what_was_typed_is_kept(client, october, month):
