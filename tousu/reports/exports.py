@@ -146,6 +146,7 @@ def filename(report: Report, ext: str) -> str:
 def to_xlsx(report: Report, user=None) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.utils import get_column_letter
 
     thin = Side(style="thin")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -208,8 +209,10 @@ def to_xlsx(report: Report, user=None) -> bytes:
     for col, (label, text) in zip((1, 3, 5), signature_parts(report), strict=True):
         put(ws, row, col, label)
         put(ws, row, col + 1, text)
-    for col, size in zip("ABCDEFGH", (14, 18, 18, 40, 12, 30, 16, 14)):
-        ws.column_dimensions[col].width = size
+    sizes = ((14, 16, 17, 17, 14, 20, 14, 12, 12, 10, 36, 30, 12, 17, 16, 14) if report.kind == Report.WEEKLY
+             else (14, 18, 18, 40, 12, 30, 16, 14))
+    for col, size in enumerate(sizes, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = size
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
