@@ -65,3 +65,21 @@ def test_write_submit_and_approve_the_monthly_analysis(live_server, page, hotel)
     report.refresh_from_db()
     assert report.state == Report.APPROVED
     assert errors == []
+
+
+def test_a_department_submits_its_weekly_record(live_server, page, hotel):  # noqa: F811
+    from tousu.reports.periods import parse_week
+
+    hotel_case(hotel, now=dt.datetime(2026, 10, 13, 9, tzinfo=SH), category="hygiene", place="大堂",
+               people_involved="前台 王芳")
+    week = produce(parse_week("2026-W42"), hotel.units["front_office"], now=dt.datetime(2026, 10, 19, 9, tzinfo=SH))
+    log_in(page, live_server, "fo_head", f"/reports/{week.pk}/")
+    assert "13812345678" in page.locator("#record").inner_text()  # the head may see personal data
+    page.click("#submit-weekly")
+    page.wait_for_selector("#filing-state[data-state=submitted]")
+    assert "前厅部经理 李强" in page.locator("#filing-lines").inner_text()
+    shot(page, "h2-weekly-submitted")
+    log_in(page, live_server, "marketing", f"/reports/{week.pk}/")
+    record = page.locator("#record").inner_text()
+    assert "138****5678" in record and "13812345678" not in record  # the marketing office: masked
+    shot(page, "h2-weekly-masked")
