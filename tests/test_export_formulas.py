@@ -56,7 +56,7 @@ def test_weekly_record_holds_a_formula_like_subject_and_name_as_text(hotel):
     other = [cell for cell in holding(content, DDE) if cell.value == f"{DDE}：经过"]
     assert other and other[0].data_type == "s" and other[0].quotePrefix  # shown and edited as text
     name = [cell for cell in sheet_cells(content) if str(cell.value).startswith("=")
-            and cell.column == 3]  # the complainant column: the masked name starts with "="
+            and cell.column == 6]  # the complainant column: the masked name starts with "="
     assert name and all(cell.data_type == "s" for cell in name)
 
 

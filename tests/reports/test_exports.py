@@ -72,20 +72,23 @@ def test_weekly_files_are_the_record_form(october, weekly):
     rows = cells(weekly)
     assert rows[0] == ["《客户投诉记录表》"]
     assert ["Unit: 客房部"] in rows and ["Week 2026-W42 (2026-10-12 to 2026-10-18)"] in rows
-    header = ["No.", "Date", "Complainant", "Content", "Category", "Handling", "Result", "Handler"]
+    header = ["No.", "Case number", "Time received", "Time of the event", "Place", "Complainant", "People involved",
+              "Unit complained about", "Stage", "Category", "Content", "Handling and result", "Compensation (元)",
+              "Reply time", "State and call-back", "Handler"]
     assert header in rows
     first = rows[rows.index(header) + 1]
-    assert first[:5] == ["1", "2026-10-12 10:00", "张** 138****0002", "房间未打扫：经过", "卫生"]
+    assert first[:4] == [1, october.B.number, "2026-10-12 10:00", "张** 138****0002"]
     assert first[-1] == "前厅部经理 李强"
+    assert rows[rows.index(header) + 3] == ["Total (合计)", 2, 0]  # two complaints, no money paid
     assert ["Complaints received", 2, 0, 2] in rows
-    assert not any("13800000002" in str(v) for row in rows for v in row)
+    assert not any("13800000002" in str(v) for row in rows for v in row)  # no reader: masked
 
     paragraphs, drows = docx_rows(weekly)
     assert "《客户投诉记录表》" in paragraphs and "Unit: 客房部" in paragraphs
     assert header in drows
-    assert drows[drows.index(header) + 1][:3] == ["1", "2026-10-12 10:00", "张** 138****0002"]
+    assert drows[drows.index(header) + 1][:6] == ["1", october.B.number, "2026-10-12 10:00", "", "", "张** 138****0002"]
     second = drows[drows.index(header) + 2]
-    assert second[1] == "2026-10-13 09:00" and second[6] == "处理中 · 不满意"  # the preset's labels of the state and the outcome
+    assert second[2] == "2026-10-13 09:00" and second[14] == "处理中 · 不满意"  # the preset's labels of the state and the outcome
     assert ["Complaints received", "2", "0", "+2"] in drows
 
 

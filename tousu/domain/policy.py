@@ -415,6 +415,12 @@ class Policy:
     unit_kinds: dict[str, str]
     raw: dict[str, Any] = field(repr=False, default_factory=dict)
 
+    @property
+    def monthly_review(self) -> dict[str, str]:
+        """`[monthly_review]`: the roles that write (`writer_role`) and approve (`approver_role`)
+        the monthly report's analysis; {} when the preset asks for no review."""
+        return {str(k): str(v) for k, v in (self.raw.get("monthly_review") or {}).items()}
+
     def kind(self, code: str = "") -> Kind:
         """The kind `code` (the default kind for "" or a kind this policy no longer has)."""
         return self.kinds.get(code) or self.kinds[self.default_kind]

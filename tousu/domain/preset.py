@@ -218,6 +218,11 @@ def parse_policy(doc: dict[str, Any], origins: dict | None = None) -> Policy:
     _unknown_keys(changes, v.POLICY_CHANGE_KEYS, ("policy_changes",), p)
     if "approver_role" in changes and changes["approver_role"] not in roles:
         p.add(("policy_changes", "approver_role"), f"unknown role {changes['approver_role']!r}")
+    review = _table(doc.get("monthly_review"), ("monthly_review",), p)
+    _unknown_keys(review, v.MONTHLY_REVIEW_KEYS, ("monthly_review",), p)
+    for key in sorted(v.MONTHLY_REVIEW_KEYS):
+        if review and review.get(key) not in roles:
+            p.add(("monthly_review", key), f"must be a role of the preset, not {review.get(key)!r}")
     if p.found:
         raise PolicyError(p.found)
     return Policy(

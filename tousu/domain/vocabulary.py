@@ -182,7 +182,7 @@ FIGURE_KEYS = frozenset({"responded", "resolved", "satisfied", "verdicts", "dism
 TOP_KEYS = frozenset({"preset", "extends", "organisation", "roles", "ladder", "channels",
                       "unit_kinds", "kinds", "default_kind", "units", "demo", "reports", "portal",
                       "accountability", "monitoring", "intake", "registers",
-                      "policy_changes", "clusters"})
+                      "policy_changes", "clusters", "monthly_review"})
 # [clusters.CODE]: complaints of some categories gathered by area (the telecom team's weak
 # coverage), each area linkable to a plan whose effect is measured (tousu/domain/clusters.py).
 CLUSTER_KEYS = frozenset({"label", "label_en", "categories", "plans", "areas", "window_days", "threshold",
@@ -197,6 +197,10 @@ INTAKE_KEYS = frozenset({"on_the_spot"})
 # [policy_changes]: a change of the policy in force (authority, procedures) takes effect only
 # with the approval of a person holding `approver_role`, named with the day they approved it.
 POLICY_CHANGE_KEYS = frozenset({"approver_role"})
+# [monthly_review]: the monthly 《顾客投诉统计分析报告表》 carries the written analysis and
+# recommendations of a person holding `writer_role` and goes for approval to one holding
+# `approver_role` (the hotel: 营销部 writes, 总经室 approves).
+MONTHLY_REVIEW_KEYS = frozenset({"writer_role", "approver_role"})
 
 # [accountability.WORD]: what an entry of the accountability ledger under WORD means (迟报 ...)
 # and the consequences the organisation's rules attach to it, shown in the yearly ledger.

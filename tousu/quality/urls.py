@@ -9,6 +9,8 @@ urlpatterns = [
     path("", staff_only(TemplateView.as_view(template_name="quality/index.html")), name="index"),
     path("reports/", report.report_list, name="report_list"),
     path("cases/<int:case_id>/report/", report.report_page, name="report"),
+    path("cases/<int:case_id>/report.xlsx", report.report_file, {"fmt": "xlsx"}, name="report_xlsx"),
+    path("cases/<int:case_id>/report.docx", report.report_file, {"fmt": "docx"}, name="report_docx"),
     path("cases/<int:case_id>/report/<slug:action>/", report.report_action, name="report_action"),
     path("cases/<int:case_id>/publish/", library.publish, name="publish"),
     path("hotspots/", analysis.hotspot_page, name="hotspots"),

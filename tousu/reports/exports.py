@@ -63,13 +63,77 @@ def tables(report: Report) -> list[tuple[str, list[str], list[tuple]]]:
     return out
 
 
-def record_rows(report: Report) -> tuple[list[str], list[list[str]]]:
+def record_rows(report: Report, user=None) -> tuple[list[str], list[list]]:
+    """The weekly record's header and rows, and its 合计 row (the cases counted and the money paid,
+    as numbers). The stored rows hold the complainant masked; a reader who may see personal data
+    (and may see the case) reads the full name and phone, looked up from the case now."""
     header = [_("No.")] + [str(label) for _key, label in labels.ROW_COLUMNS]
+    stored = report.figures.get("rows", [])
+    full = _full_complainants(user, [row.get("number", "") for row in stored])
     rows = []
-    for i, row in enumerate(report.figures.get("rows", []), start=1):
-        values = {**row, "result": labels.result(row)}
-        rows.append([str(i)] + [values[key] for key, _label in labels.ROW_COLUMNS])
+    for i, row in enumerate(stored, start=1):
+        values = {**row, "result": labels.result(row), "complainant": full.get(row.get("number"), row["complainant"]),
+                  "compensation": labels.Yuan(row.get("compensation") or 0)}
+        rows.append([i] + [values.get(key, "") for key, _label in labels.ROW_COLUMNS])
+    if stored:
+        keys = [key for key, _label in labels.ROW_COLUMNS]
+        total: list = [str(labels.TOTAL)] + [""] * len(keys)
+        total[1 + keys.index("number")] = len(stored)
+        total[1 + keys.index("compensation")] = labels.Yuan(sum(float(r.get("compensation") or 0) for r in stored))
+        rows.append(total)
     return header, rows
+
+
+def _full_complainants(user, numbers: list[str]) -> dict[str, str]:
+    """{case number: "name phone"} of the cases `user` may see, when they may see personal data."""
+    from tousu.cases.selectors import cases_visible_to, may_see_personal_data
+    from tousu.org.services import current_policy
+
+    if user is None or not numbers or not may_see_personal_data(user, current_policy()):
+        return {}
+    found = cases_visible_to(user).filter(number__in=numbers).values_list(
+        "number", "complainant_name", "complainant_phone")
+    return {number: " ".join(p for p in (name, phone) if p) for number, name, phone in found}
+
+
+def filing_lines(report: Report) -> list[tuple[str, str]]:
+    """(label, text) of the filing: the monthly report's analysis, recommendations and review, who
+    submitted it; empty for a report nobody has written or submitted."""
+    out = []
+    if report.kind == Report.MONTHLY and (report.analysis or report.recommendations):
+        out += [(_("Analysis"), report.analysis), (_("Recommendations"), report.recommendations)]
+    if report.submitted_by_id:
+        out.append((_("Submitted by"), f"{person(report.submitted_by)} · {when(report.submitted_at)}"))
+    if report.kind == Report.MONTHLY and report.state:
+        out.append((_("Review"), str(report.get_state_display())))
+    if report.decided_by_id:
+        decided = f"{person(report.decided_by)} · {when(report.decided_at)}"
+        out.append((_("Approved by") if report.state == Report.APPROVED else _("Returned by"), decided))
+        if report.decision_note:
+            out.append((_("Review comment"), report.decision_note))
+    return out
+
+
+def person(user) -> str:
+    return (user.get_full_name() or user.username) if user else ""
+
+
+def when(moment) -> str:
+    from django.utils import timezone
+
+    from tousu.org.services import org_timezone
+
+    return timezone.localtime(moment, org_timezone()).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def signature_parts(report: Report) -> list[tuple[str, str]]:
+    """The form's last line: 填表人 (who submitted it), 审核人 (who approved it), 日期; blank when
+    nobody has yet."""
+    approved = report.state == Report.APPROVED
+    day = report.decided_at if approved else report.submitted_at
+    return [(_("Compiled by:"), person(report.submitted_by) if report.submitted_by_id else ""),
+            (_("Reviewed by:"), person(report.decided_by) if approved else ""),
+            (_("Date:"), when(day)[:10] if day else "")]
 
 
 def filename(report: Report, ext: str) -> str:
@@ -79,9 +143,10 @@ def filename(report: Report, ext: str) -> str:
 
 # --- xlsx -------------------------------------------------------------------------------------
 
-def to_xlsx(report: Report) -> bytes:
+def to_xlsx(report: Report, user=None) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.utils import get_column_letter
 
     thin = Side(style="thin")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -126,7 +191,7 @@ def to_xlsx(report: Report) -> bytes:
         return first
 
     if report.kind == Report.WEEKLY:
-        header, rows = record_rows(report)
+        header, rows = record_rows(report, user)
         table("", header, rows, wrap=True)
     category_rows = None
     for (title, header, rows), key in zip(tables(report), ["summary", *labels.DIMENSIONS, "clocks", "top"],
@@ -136,11 +201,18 @@ def to_xlsx(report: Report) -> bytes:
             category_rows = (first, first + len(rows) - 2)  # without the total row
     if category_rows:
         _category_chart(ws, *category_rows, anchor=f"J{category_rows[0]}")
-    put(ws, row, 1, _("Compiled by:"))
-    put(ws, row, 3, _("Reviewed by:"))
-    put(ws, row, 5, _("Date:"))
-    for col, size in zip("ABCDEFGH", (14, 18, 18, 40, 12, 30, 16, 14)):
-        ws.column_dimensions[col].width = size
+    for label, text in filing_lines(report):
+        put(ws, row, 1, label).font = Font(bold=True)
+        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=width)
+        put(ws, row, 2, text).alignment = Alignment(wrap_text=True, vertical="top")
+        row += 1
+    for col, (label, text) in zip((1, 3, 5), signature_parts(report), strict=True):
+        put(ws, row, col, label)
+        put(ws, row, col + 1, text)
+    sizes = ((14, 16, 17, 17, 14, 20, 14, 12, 12, 10, 36, 30, 12, 17, 16, 14) if report.kind == Report.WEEKLY
+             else (14, 18, 18, 40, 12, 30, 16, 14))
+    for col, size in enumerate(sizes, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = size
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -161,7 +233,7 @@ def _category_chart(ws, first: int, last: int, *, anchor: str) -> None:
 
 # --- docx -------------------------------------------------------------------------------------
 
-def to_docx(report: Report) -> bytes:
+def to_docx(report: Report, user=None) -> bytes:
     from docx import Document
     from docx.enum.section import WD_ORIENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -194,13 +266,16 @@ def to_docx(report: Report) -> bytes:
                     run.font.size = Pt(9)
 
     if report.kind == Report.WEEKLY:
-        header, rows = record_rows(report)
+        header, rows = record_rows(report, user)
         table("", header, rows)
     for caption, header, rows in tables(report):
         table(caption, header, rows)
+    for label, text in filing_lines(report):
+        doc.add_heading(label, level=2)
+        for line in text.splitlines() or [""]:
+            doc.add_paragraph(line)
     doc.add_paragraph("")
-    doc.add_paragraph(f"{_('Compiled by:')} ____________    {_('Reviewed by:')} ____________    "
-                      f"{_('Date:')} ____________")
+    doc.add_paragraph("    ".join(f"{label} {text or '____________'}" for label, text in signature_parts(report)))
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

@@ -355,7 +355,8 @@ def complaint_rows_units(cases: QuerySet[Case], *, units: list[Unit], start, end
 
 ROW_FIELDS = ("grp", "number", "received_at", "complainant_name", "complainant_phone", "subject", "description",
               "category", "resolution", "reply", "kind", "state", "callback_result", "owner__first_name",
-              "owner__last_name", "owner__username", "severity")
+              "owner__last_name", "owner__username", "severity", "occurred_at", "place", "people_involved",
+              "target_unit__name", "receiving_unit__name", "stage", "compensation", "replied_at")
 
 
 def confidential(kind, case: dict) -> str:
@@ -365,6 +366,10 @@ def confidential(kind, case: dict) -> str:
     if case["severity"] in kind.level_visibility:
         return _("(confidential: %(number)s, see the case)") % {"number": case["number"]}
     return ""
+
+
+def _local(when, tz: ZoneInfo) -> str:
+    return when.astimezone(tz).strftime("%Y-%m-%d %H:%M") if when else ""
 
 
 def _rows(cases, *, units, start, end, policy: Policy, tz: ZoneInfo) -> dict[int, list[dict]]:
@@ -388,6 +393,14 @@ def _rows(cases, *, units, start, end, policy: Policy, tz: ZoneInfo) -> dict[int
             "callback": case["callback_result"],
             "callback_label": kind.outcomes.get(case["callback_result"], case["callback_result"]),
             "handler": owner or case["owner__username"],
+            # The record's further columns (text 五's 《客户投诉记录表》, issue 10).
+            "occurred": _local(case["occurred_at"], tz),
+            "place": case["place"],
+            "people": "" if confidential(kind, case) else case["people_involved"],
+            "target_unit": case["target_unit__name"] or case["receiving_unit__name"],
+            "stage": kind.stages.get(case["stage"], case["stage"]),
+            "compensation": float(case["compensation"] or 0),
+            "reply_time": _local(case["replied_at"], tz),
         })
     return out
 

@@ -1,7 +1,7 @@
 """Words for the figures, shared by the page and the office files: the engine's own words
 through gettext; a state's or a call-back outcome's label is the preset's, stored in the row."""
 
-from django.utils.translation import gettext_lazy as _, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from tousu.org.services import current_policy
 
@@ -23,13 +23,22 @@ DIMENSIONS = {
 }
 NOT_GIVEN = _("Not given")
 TOTAL = _("Total (合计)")
+# The 《客户投诉记录表》's columns after the row's number (text 五; issue 10).
 ROW_COLUMNS = [
-    ("date", _("Date")),
+    ("number", _("Case number")),
+    ("date", _("Time received")),
+    ("occurred", _("Time of the event")),
+    ("place", _("Place")),
     ("complainant", _("Complainant")),
-    ("content", _("Content")),
+    ("people", _("People involved")),
+    ("target_unit", _("Unit complained about")),
+    ("stage", _("Stage")),
     ("category", _("Category")),
-    ("handling", _("Handling")),
-    ("result", pgettext_lazy("complaint outcome", "Result")),
+    ("content", _("Content")),
+    ("handling", _("Handling and result")),
+    ("compensation", _("Compensation (元)")),
+    ("reply_time", _("Reply time")),
+    ("result", _("State and call-back")),
     ("handler", _("Handler")),
 ]
 
@@ -85,6 +94,19 @@ class Delta(int):
     @property
     def xlsx_value(self) -> int:
         return int(self)
+
+
+class Yuan(float):
+    """An amount of money: reads 200.00 on the page and in the docx; the number 200 in the xlsx."""
+
+    XLSX_FORMAT = "#,##0.00"
+
+    def __str__(self) -> str:
+        return f"{float(self):,.2f}"
+
+    @property
+    def xlsx_value(self) -> float:
+        return round(float(self), 2)
 
 
 def share(value):

@@ -82,6 +82,8 @@ def produce_units(period: Period, units: list[Unit], *, now=None, replace: bool 
 
 
 def _store(period: Period, unit: Unit | None, data: dict, existing: Report | None) -> Report:
+    if existing is not None and existing.locked:
+        return existing  # submitted or approved (filing.py): it stays as it was submitted
     if existing is not None:
         existing.figures, existing.period_end = data, period.end
         existing.save(update_fields=["figures", "period_end"])

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from tousu.org.services import org_timezone
 
-from . import exports, labels
+from . import exports, filing, labels
 from .models import Report
 from .periods import month_of, parse_month, parse_week, week_of
 from .selectors import reports_visible_to, sees_all_units
@@ -80,6 +80,11 @@ def report_produce(request):
 
 @staff_required
 def report_page(request, report_id: int):
+    return render_report(request, report_id)
+
+
+def render_report(request, report_id: int, *, error: str = "", typed: dict | None = None):
+    """The report's page; `error` and what was `typed` when a filing step was refused."""
     report = _report(request.user, report_id)
     figures = report.figures
     charts = {
@@ -88,18 +93,31 @@ def report_page(request, report_id: int):
         "channel": [{"name": r["label"] or str(labels.NOT_GIVEN), "value": r["count"]}
                     for r in figures["by_channel"]],
     }
+    typed = typed or {}
     return render(request, "reports/report.html", {
         "report": report, "figures": figures, "title": labels.title(report.kind),
         "heading": exports.heading_lines(report), "tables": exports.tables(report),
-        "record": exports.record_rows(report) if report.kind == Report.WEEKLY else None,
-        "charts": charts,
-    })
+        "record": exports.record_rows(report, request.user) if report.kind == Report.WEEKLY else None,
+        "charts": charts, "error": error,
+        "filing": {
+            "review": bool(filing.review_roles()) and report.kind == Report.MONTHLY,
+            "roles": filing.role_names(),
+            "lines": exports.filing_lines(report),
+            "events": report.events.select_related("actor"),
+            "may_write": filing.may_write(request.user, report),
+            "may_review": filing.may_review(request.user, report),
+            "may_submit_weekly": filing.may_submit_weekly(request.user, report),
+            "analysis": typed.get("analysis", report.analysis),
+            "recommendations": typed.get("recommendations", report.recommendations),
+            "note": typed.get("note", ""),
+        },
+    }, status=400 if error else 200)
 
 
 @staff_required
 def report_file(request, report_id: int, fmt: str):
     report = _report(request.user, report_id)
-    body = exports.to_xlsx(report) if fmt == "xlsx" else exports.to_docx(report)
+    body = exports.to_xlsx(report, request.user) if fmt == "xlsx" else exports.to_docx(report, request.user)
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{exports.filename(report, fmt)}"'
     return response

@@ -4,7 +4,7 @@ next step if this person may take it; filing the report and deciding a step are 
 
 from django.contrib import messages
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -16,7 +16,7 @@ from tousu.cases.selectors import access_case
 from tousu.domain.policy import Refusal
 from tousu.org.services import current_policy
 
-from .. import actions
+from .. import actions, report_form
 from ..forms import DecideForm, SubmitReportForm
 from ..models import HandlingReport
 from ..selectors import handling_reports_visible_to
@@ -154,3 +154,25 @@ def report_list(request):
     return render(request, "quality/report_list.html", {
         "rows": rows, "steps": [(label, _("waiting for: %(step)s") % {"step": label}) for label in labels]
         + [(DONE, _("every step done"))], "step": step})
+
+
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+@require_GET
+@staff_only
+def report_file(request, case_id, fmt):
+    """The filed report as the paper form (xlsx or docx), signed as far as the chain has gone."""
+    case = _case(request.user, case_id)
+    report = HandlingReport.objects.filter(case=case).select_related(
+        "submitted_by", "case__handling_unit", "case__target_unit", "case__receiving_unit").first()
+    if report is None:
+        raise Http404
+    steps = latest_round(case.approvals.filter(chain=R.CHAIN).select_related("decided_by", "unit"))
+    build = report_form.to_xlsx if fmt == "xlsx" else report_form.to_docx
+    response = HttpResponse(build(report, steps, request.user), content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{report_form.filename(report, fmt)}"'
+    return response
