@@ -15,11 +15,14 @@ def get_label(labels: dict, code: str) -> str:
 
 @register.simple_tag
 def daily_duty_label() -> str:
-    """The name of the preset's daily duty (舆情监测, 每日查阅客户意见簿) for the navigation."""
+    """The name of the preset's daily duty (舆情监测, 每日查阅客户意见簿) for the navigation; "" for a
+    preset without one (the link is not shown)."""
     from ..duties import policy_duties
 
     duty = policy_duties().monitoring
-    return duty.label if duty and duty.label else _("Monitoring log")
+    if duty is None:
+        return ""
+    return duty.label or _("Monitoring log")
 
 
 @register.simple_tag
