@@ -1,0 +1,94 @@
+"""Which cases are probably about the same matter, recorded at registration (`SameMatter`).
+
+A new case is compared with the cases of its kind received within the kind's repeat window
+before or after it (an imported past case is registered late, so both sides count): the same
+place, the same organisation named as a party, or a similar text (the index terms of subject and
+description, shared over all of either's terms, at least SIMILAR_TEXT); LINK_DAYS at least.
+Each pair found is
+stored once, the later case first. The repeat rule (selectors.REPEAT_MATCHES) reads these pairs,
+so the reports' SQL stays an index lookup per case instead of comparing texts.
+
+Candidates for the text come from the search index: on PostgreSQL the GIN index of
+`search_terms`, on SQLite the term table (cases_search_term), through the subject's first terms;
+the nearest CANDIDATES of them in time are compared in full."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import connections
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
+
+from . import search
+from .models import Case, CaseParty, SameMatter
+
+SIMILAR_TEXT = 0.3
+CANDIDATES = 200
+# Pairs are looked for at least this far either side, whatever the kind's window: the repeat rule
+# applies the window when it reads them, so a window widened later (up to a quarter) still finds
+# the pairs of cases registered before.
+LINK_DAYS = 92
+SUBJECT_TERMS = 3
+TEXT, PLACE, ORGANISATION = "text", "place", "organisation"
+
+
+def text_terms(subject: str, description: str) -> set[str]:
+    """The index terms of the subject and description (not of the number or the name)."""
+    return set(search.case_terms(number="", subject=subject or "", description=description or "",
+                                 complainant_name="").split())
+
+
+def alike(mine: set[str], theirs: set[str]) -> bool:
+    return bool(mine and theirs) and len(mine & theirs) / len(mine | theirs) >= SIMILAR_TEXT
+
+
+def _with_any_term(qs, terms: list[str]):
+    if connections[qs.db].vendor == "postgresql":
+        from .selectors import HasTerms
+
+        anyone = Q()
+        for term in terms:
+            anyone |= Q(HasTerms([term]))
+        return qs.filter(anyone)
+    marks = ", ".join(["%s"] * len(terms))
+    return qs.filter(pk__in=RawSQL(f"SELECT case_id FROM {search.TERM_TABLE} WHERE term IN ({marks})",
+                                   tuple(terms)))
+
+
+def found_for(case: Case, window_days: int, *, model=Case) -> dict[int, tuple[Case, str]]:
+    """{pk: (case, reason)} of the kind's cases within the window either side of `case` that
+    are probably about the same matter. Cases received at the same moment are left out (neither
+    repeats the other)."""
+    window = timedelta(days=max(window_days, LINK_DAYS))
+    base = (model.objects.filter(kind=case.kind, received_at__gte=case.received_at - window,
+                                received_at__lte=case.received_at + window)
+            .exclude(pk=case.pk).exclude(received_at=case.received_at).order_by("-received_at"))
+    found: dict[int, tuple[Case, str]] = {}
+    mine = text_terms(case.subject, case.description)
+    subject_terms = search.query_terms(case.subject)[:SUBJECT_TERMS]
+    if mine and subject_terms:
+        for other in _with_any_term(base, subject_terms).only("pk", "received_at", "subject", "description")[
+                :CANDIDATES]:
+            if alike(mine, text_terms(other.subject, other.description)):
+                found[other.pk] = (other, TEXT)
+    if case.place.strip():
+        for other in base.filter(place=case.place).only("pk", "received_at")[:CANDIDATES]:
+            found.setdefault(other.pk, (other, PLACE))
+    parties = getattr(case, "written_parties", None)  # just written at registration: not read again
+    organisations = [p.name for p in (case.parties.all() if parties is None else parties) if p.kind == CaseParty.ORGANISATION and p.name.strip()
+                     and p.name != case.complainant_name]
+    if organisations:
+        for other in base.filter(parties__name__in=organisations).distinct().only("pk", "received_at")[:CANDIDATES]:
+            found.setdefault(other.pk, (other, ORGANISATION))
+    return found
+
+
+def link(case: Case, window_days: int, *, model=Case, pair=SameMatter) -> list[SameMatter]:
+    """Record the pairs of `case` (called by actions.register_case in its transaction; the
+    migration that brought the table passes its own historical models)."""
+    rows = []
+    for other, reason in found_for(case, window_days, model=model).values():
+        later, earlier = (case, other) if other.received_at < case.received_at else (other, case)
+        rows.append(pair(later_id=later.pk, earlier_id=earlier.pk, reason=reason))
+    return pair.objects.bulk_create(rows, ignore_conflicts=True)
