@@ -84,3 +84,23 @@ def test_the_window_still_bounds_the_same_matter(hotel):
     late = complaint(h.hk_staff, hk, at(2026, 5, 1, 10, 0) + dt.timedelta(days=45), category="noise",
                      subject=NOISE_AGAIN[0], description=NOISE_AGAIN[1])
     assert list(repeats_of(late)) == []
+
+
+def test_the_migration_pairs_the_cases_already_stored(hotel):
+    """Cases stored before the pairs existed get theirs from migration cases/0011."""
+    import importlib
+
+    from django.apps import apps
+
+    h = hotel
+    hk = h.units["housekeeping"]
+    first = complaint(h.hk_staff, hk, at(2026, 5, 1, 10, 0), category="noise", subject=NOISE[0],
+                      description=NOISE[1])
+    again = complaint(h.hk_staff, hk, at(2026, 5, 4, 10, 0), category="noise", subject=NOISE_AGAIN[0],
+                      description=NOISE_AGAIN[1])
+    complaint(h.hk_staff, hk, at(2026, 5, 5, 10, 0), category="noise", subject=KTV[0], description=KTV[1])
+    SameMatter.objects.all().delete()  # as before the migration
+    assert list(repeats_of(again)) == []
+    importlib.import_module("tousu.cases.migrations.0011_same_matter").backfill(apps, None)
+    assert list(repeats_of(again)) == [first]
+    assert SameMatter.objects.count() == 1
