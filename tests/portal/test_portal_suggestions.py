@@ -24,7 +24,7 @@ def test_the_citizen_picks_a_suggested_category_and_the_choice_is_recorded(clien
     settings.DATA_DIR = tmp_path
     run("routing", "train", "--kind", "complaint", "--activate")
     before = Case.objects.count()
-    page = client.post("/portal/submit/", noise(step="suggest")).content.decode()
+    page = client.post("/portal/submit/", noise(suggest="推荐")).content.decode()
     assert page.count('name="pick_category"') == 3
     assert page.index('data-value="noise"') < page.index('data-value="billing"')  # the likeliest first
     assert 'value="隔壁太吵"' in page  # what was written is kept
@@ -47,7 +47,7 @@ def test_the_citizen_picks_a_suggested_category_and_the_choice_is_recorded(clien
 
 def test_without_a_model_the_portal_says_so_and_takes_the_complaint(client, hotel, settings, tmp_path):
     settings.DATA_DIR = tmp_path
-    page = client.post("/portal/submit/", noise(step="suggest")).content.decode()
+    page = client.post("/portal/submit/", noise(suggest="推荐")).content.decode()
     assert 'id="no-suggestions"' in page and 'name="pick_category"' not in page
     assert client.post("/portal/submit/", noise()).status_code == 302
     assert Suggestion.objects.count() == 0

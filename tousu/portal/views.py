@@ -33,7 +33,7 @@ from .intake import PortalUnavailable, intake_actor
 RATE = "rate"
 REVIEW = ("request_review", "reopen_on_request")
 SUBMITTED_KEY = "portal_submitted"  # {submission id: [number, tracking code]}
-SUGGEST = "suggest"  # the form's "suggest a category" button
+SUGGEST = "suggest"  # the form's "suggest a category" button (an input, so "the form's button" stays the send one)
 
 
 def _org_context() -> dict:
@@ -80,7 +80,7 @@ def submit(request):
         form = ComplaintForm(**choices, initial={"submission": uuid.uuid4().hex})
         return _render(request, "portal/submit.html", {"form": form})
 
-    if "pick_category" in request.POST or request.POST.get("step") == SUGGEST:
+    if "pick_category" in request.POST or SUGGEST in request.POST:
         return _suggesting(request, choices)
     form = ComplaintForm(request.POST, request.FILES, **choices)
     submitted = request.session.get(SUBMITTED_KEY, {})
@@ -131,7 +131,7 @@ def _suggesting(request, choices):
     picked = data.get("pick_category", "")
     if picked in (choices.get("categories") or {}):
         data["category"] = picked
-    initial = {k: data.get(k) for k in data if k not in ("csrfmiddlewaretoken", "step", "pick_category")}
+    initial = {k: data.get(k) for k in data if k not in ("csrfmiddlewaretoken", SUGGEST, "pick_category")}
     form = ComplaintForm(**choices, initial=initial)
     return _render(request, "portal/submit.html", {"form": form, "suggestions": _suggestions(data),
                                                    "picked": data.get("category", ""), "asked": True})
