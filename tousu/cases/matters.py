@@ -9,8 +9,9 @@ stored once, the later case first. The repeat rule (selectors.REPEAT_MATCHES) re
 so the reports' SQL stays an index lookup per case instead of comparing texts.
 
 Candidates for the text come from the search index: on PostgreSQL the GIN index of
-`search_terms`, on SQLite the term table (cases_search_term), through the subject's first terms;
-the nearest CANDIDATES of them in time are compared in full."""
+`search_terms` through the subject's first terms, on SQLite the term table (cases_search_term)
+through the rarest terms of the subject and the description's beginning; the newest CANDIDATES
+of them are compared in full (their stored terms)."""
 
 from __future__ import annotations
 
@@ -39,8 +40,29 @@ def text_terms(subject: str, description: str) -> set[str]:
                                  complainant_name="").split())
 
 
+def stored_terms(case) -> set[str]:
+    """`text_terms` read from the case's stored `search_terms` (no folding again): its terms less
+    the name's and the number's. A term of the number that also stands in the text is lost, which
+    only lowers the likeness a little."""
+    number = set(search.case_terms(number=case.number or "", subject="", description="", complainant_name="").split())
+    return {t for t in (case.search_terms or "").split() if not t.startswith(search.NAME_MARK)} - number
+
+
 def alike(mine: set[str], theirs: set[str]) -> bool:
     return bool(mine and theirs) and len(mine & theirs) / len(mine | theirs) >= SIMILAR_TEXT
+
+
+def _rarest(db: str, terms: list[str], k: int) -> list[str]:
+    """SQLite: the `k` terms of `terms` held by the fewest cases besides the one asking (the term
+    table's counts; each count reads the index only). A common pair (现在, 投诉) would bring
+    thousands of candidates."""
+    marks = ", ".join(["%s"] * len(terms))
+    with connections[db].cursor() as cursor:
+        cursor.execute(f"SELECT term, COUNT(*) FROM {search.TERM_TABLE} WHERE term IN ({marks}) GROUP BY term",
+                       list(terms))
+        counts = dict(cursor.fetchall())
+    # a term only this case holds (a count of 1: its own row) finds nothing else
+    return sorted((t for t in terms if counts.get(t, 0) > 1), key=lambda t: counts[t])[:k]
 
 
 def _with_any_term(qs, terms: list[str]):
@@ -56,6 +78,17 @@ def _with_any_term(qs, terms: list[str]):
                                    tuple(terms)))
 
 
+def _looked_up_terms(case, db: str) -> list[str]:
+    """The terms the candidates are found by: on PostgreSQL the subject's first ones (the GIN
+    index answers any of them quickly); on SQLite the rarest of the subject's and the first of
+    the description's terms."""
+    subject_terms = search.query_terms(case.subject)[:SUBJECT_TERMS]
+    if connections[db].vendor == "postgresql" or not subject_terms:
+        return subject_terms
+    pool = list(dict.fromkeys(subject_terms + search.query_terms(case.subject) + search.query_terms(case.description)))
+    return _rarest(db, pool[:2 * search.MAX_QUERY_TERMS], SUBJECT_TERMS)
+
+
 def found_for(case: Case, window_days: int, *, model=Case) -> dict[int, tuple[Case, str]]:
     """{pk: (case, reason)} of the kind's cases within the window either side of `case` that
     are probably about the same matter. Cases received at the same moment are left out (neither
@@ -66,11 +99,10 @@ def found_for(case: Case, window_days: int, *, model=Case) -> dict[int, tuple[Ca
             .exclude(pk=case.pk).exclude(received_at=case.received_at).order_by("-received_at"))
     found: dict[int, tuple[Case, str]] = {}
     mine = text_terms(case.subject, case.description)
-    subject_terms = search.query_terms(case.subject)[:SUBJECT_TERMS]
-    if mine and subject_terms:
-        for other in _with_any_term(base, subject_terms).only("pk", "received_at", "subject", "description")[
-                :CANDIDATES]:
-            if alike(mine, text_terms(other.subject, other.description)):
+    looked_up = _looked_up_terms(case, base.db) if mine else []
+    if looked_up:
+        for other in _with_any_term(base, looked_up).only("pk", "received_at", "number", "search_terms")[:CANDIDATES]:
+            if alike(mine, stored_terms(other)):
                 found[other.pk] = (other, TEXT)
     if case.place.strip():
         for other in base.filter(place=case.place).only("pk", "received_at")[:CANDIDATES]:
