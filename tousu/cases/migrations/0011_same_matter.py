@@ -1,7 +1,7 @@
 """Repeats (issue 14): pairs of cases probably about the same matter (cases/matters.py), and
 the pairs of the cases already stored, so the repeat rule keeps its meaning for them. The
 backfill compares each case with its kind's cases of the window (an index lookup and up to 200
-texts per case): minutes per hundred thousand cases."""
+texts per case): about 25 ms a case at 100k cases on SQLite (docs/performance.md)."""
 
 import django.db.models.deletion
 from django.db import migrations, models
