@@ -80,13 +80,12 @@ def test_the_portal_suggests_categories_on_a_phone(live_server, phone, hotel, pa
     phone.check("input[name=stage][value=after]")
     phone.fill("#id_complainant_name", "钱先生")
     phone.fill("#id_complainant_phone", "13812345678")
-    phone.click("#suggest")
+    phone.click("input[name=suggest]")
     phone.wait_for_selector("#category-suggestions .choices")
     choices = phone.locator("#category-suggestions .choices button")
     assert choices.count() == 3 and choices.first.get_attribute("data-value") == "noise"
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # fits the phone
     assert choices.first.bounding_box()["height"] >= 40  # big enough to tap
-    phone.locator("#category-suggestions").scroll_into_view_if_needed()
     shot(phone, "h5-4-portal-suggested-categories")
     choices.first.tap()
     phone.wait_for_selector("#category-suggestions button.picked")

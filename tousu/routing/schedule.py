@@ -16,7 +16,6 @@ from datetime import timedelta
 from django.core.cache import cache
 from django.utils import timezone
 
-from tousu.cases.models import Case
 from tousu.domain.policy import Policy
 
 from . import selectors, services
@@ -40,8 +39,7 @@ def due(policy: Policy, kind: str, now=None) -> str:
     if rule.retrain_days and now - newest.trained_at >= timedelta(days=rule.retrain_days):
         return f"{rule.retrain_days} days"
     if rule.retrain_after_cases:
-        ended = (Case.objects.filter(kind=kind, is_open=False, updated_at__gt=newest.trained_at)
-                 .values("pk")[:rule.retrain_after_cases].count())
+        ended = selectors.ended_since(kind, newest.trained_at, limit=rule.retrain_after_cases)
         if ended >= rule.retrain_after_cases:
             return f"{ended} cases ended"
     return ""
