@@ -43,9 +43,12 @@ def after_intake(policy: Policy, case, suggestions: dict, *, actor, picked_unit:
         else:
             out["routed"] = picked_unit
         return out
-    rule = policy.kind(case.kind).routing
+    kind = policy.kind(case.kind)
+    rule = kind.routing
     units = suggestions.get(services.UNIT) or []
     if not rule.automatic or not units or units[0]["confidence"] < rule.auto_min_confidence:
+        return out
+    if case.state not in kind.actions[rule.action].from_states:  # answered on the spot, say: nothing to route
         return out
     top = units[0]
     model = selectors.active_model(case.kind)
