@@ -20,10 +20,10 @@ def fresh(case) -> Case:
 
 
 def complaint(actor, unit, when: dt.datetime, *, category: str = "", place: str = "", phone: str = "",
-              channel: str = "phone", stage: str = "after", subject: str = "投诉") -> Case:
+              channel: str = "phone", stage: str = "after", subject: str = "投诉", description: str = "经过") -> Case:
     with time_machine.travel(when, tick=False):
         return actions.register_case(actor=actor, unit=unit, channel=channel, stage=stage, category=category,
-                                     place=place, subject=subject, description="经过", complainant_name="张先生",
+                                     place=place, subject=subject, description=description, complainant_name="张先生",
                                      complainant_phone=phone)
 
 

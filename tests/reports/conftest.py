@@ -56,7 +56,7 @@ def october(hotel):
     h = hotel
     c = SimpleNamespace(h=h)
     c.H = _register(h, "hk_staff", "housekeeping", at(2026, 9, 20, 10), channel="walk_in", stage="after",
-                    category="hygiene", subject="毛巾不干净")
+                    category="hygiene", subject="床单和毛巾不干净", description="床单有污渍，毛巾发黄")
 
     c.A = _register(h, "frontdesk", "front_office", at(2026, 9, 30, 23, 30), channel="phone", stage="during",
                     category="billing", subject="账单多收费", complainant_phone="13800000001",
@@ -72,7 +72,8 @@ def october(hotel):
     c.swept = sweep(now=at(2026, 10, 12, 12, 1))  # B's during-stay clock breaches; B goes up to fo_head
 
     c.C = _register(h, "hk_staff", "housekeeping", at(2026, 10, 13, 9), channel="phone", stage="after",
-                    category="hygiene", subject="床单有污渍", complainant_phone="13900000003")
+                    category="hygiene", subject="床单有污渍", complainant_phone="13900000003",
+                    description="床单有污渍，毛巾也发黄")  # H's matter again: a repeat
     act.accept_case(actor=h.hk_staff, case_id=c.C.pk, now=at(2026, 10, 13, 9, 10))
     _settle(h, c.C, h.hk_staff, h.hk_head, replied=at(2026, 10, 13, 15), callback=at(2026, 10, 14, 10),
             closed=at(2026, 10, 14, 11))

@@ -42,8 +42,8 @@ def test_october_rates(october):
     # verdicts: E satisfied; C satisfied first, then (after reopening) not satisfied: the latest counts.
     assert rates["satisfaction"] == {"num": 1, "den": 2, "rate": 0.5}
     # The case page's rule (tousu.cases.selectors): C repeats H (hygiene, handled by housekeeping,
-    # 23 days before, in September), D has B's phone. B, complained about housekeeping but
-    # handled by the front office, repeats nothing.
+    # 23 days before, in September, about the same stained sheets), D has B's phone. B,
+    # complained about housekeeping but handled by the front office, repeats nothing.
     assert rates["repeat"] == {"num": 2, "den": 5, "rate": 0.4}
 
 

@@ -247,9 +247,17 @@ class SuggestionOut(Schema):
     confidence: float = Field(description="The model's share of confidence, 0-1; the three sum to about 1.")
 
 
+class RoutedOut(Schema):
+    unit: str = Field(description="The unit code the case was sent to at intake.")
+    automatic: bool = Field(description="True: sent by the policy's automatic routing of a confident suggestion.")
+
+
 class CreatedCaseOut(CaseOut):
     suggestions: dict[str, list[SuggestionOut]] = Field(default_factory=dict, description=(
         "The routing model's top three for `category` and `unit` (empty when no model is on)."))
+    routed: RoutedOut | None = Field(default=None, description=(
+        "Where the kind routes confident suggestions automatically (`[kinds.X.routing]`): the unit the "
+        "case was sent to; absent otherwise."))
 
 
 COUNT_AHEAD = 1000  # the list counts no further than this many cases past the page asked for

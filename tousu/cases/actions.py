@@ -25,7 +25,7 @@ from tousu.org.services import current_policy, org_timezone, policy_version, wor
 from . import attachments as attachment_rules
 from . import clocks
 from . import inputs as input_rules
-from . import effects, retention, tracking_codes
+from . import effects, matters, retention, tracking_codes
 from .engine import Step, acting, follow, follow_problem, perform, refusal_message, run_action
 from .errors import InvalidInput, Refused
 from .events import append_event, new_salt, party_fact, plain
@@ -181,6 +181,7 @@ def register_case(*, actor, unit: Unit, channel: str, subject: str, description:
         named = _add_parties(case, case_kind, extra, now, complainant_kind)
         if named:
             facts["parties"] = named
+        matters.link(case, case_kind.repeat_window_days)  # what the repeat rule reads (S7)
         for effect in spec.effects:
             effects.run(step, effect, {})
         uploader = actor if attachment_source != Attachment.PORTAL else None
@@ -262,6 +263,27 @@ def attach_files(*, actor, case_id: int, files, note: str = "", source: str = At
 def _perform(action: str, *, actor, case_id: int, expected_version=None, now=None, **inputs) -> Case:
     return perform(action, actor=actor, case_id=case_id, inputs=inputs, expected_version=expected_version,
                    now=now)
+
+
+def route_case(*, actor, case_id: int, unit: Unit | str, automatic: dict | None = None, note: str = "",
+               expected_version: int | None = None, now=None) -> Case:
+    """Send the case to `unit` by the kind's routing action (`[kinds.X.routing] action`, the
+    hotline's 派单): a clerk's pick of a suggested unit, or the suggestion itself when the kind
+    routes confident ones automatically; then `automatic` ({"confidence", "model"}) is recorded
+    in the event. The action's own rules decide who may take it and from which state."""
+    policy = current_policy()
+    case = Case.objects.filter(pk=case_id).only("kind").first()
+    kind = policy.kind(case.kind if case is not None else "")
+    spec = kind.actions.get(kind.routing.action)
+    if spec is None:
+        raise Refused(_("This kind of case is not routed to a unit at intake."))
+    unit_input = next(item.name for item in spec.inputs if item.type == "unit")
+    with attachment_rules.kept_only_on_success() as stored:
+        with acting(spec.name, actor=actor, case_id=case_id, expected_version=expected_version, now=now) as step:
+            if automatic:
+                step.facts["automatic"] = plain(automatic)
+            run_action(step, {unit_input: unit}, note=note, stored=stored)
+    return step.case
 
 
 def accept_case(*, actor, case_id: int, promised_reply_at=None, note: str = "",

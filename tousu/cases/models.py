@@ -373,3 +373,19 @@ class CaseDocument(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SameMatter(models.Model):
+    """Two cases of one kind probably about the same matter (a similar text, the same place, the
+    same organisation named as a party), the later one received within the kind's repeat window
+    after the earlier. Written at registration by `matters.link` (the action layer); the repeat
+    rule reads it: the same category in the same unit or against the same person is a repeat
+    only when the two are linked here (selectors.REPEAT_MATCHES)."""
+
+    later = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="earlier_matters")
+    earlier = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="later_matters")
+    reason = models.CharField(max_length=20)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["later", "earlier"], name="same_matter_pair")]
+        indexes = [models.Index(fields=["earlier"], name="same_matter_earlier")]

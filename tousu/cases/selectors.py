@@ -123,12 +123,17 @@ def access_case(user, case_id: int, *, write: bool = False) -> Case:
 
 # A repeat (S7). A case repeats an earlier one received at most the window before it (the
 # `[repeats] window_days` of the later case's kind) when the two share every field of one of
-# REPEAT_MATCHES, none of them blank: the same category against the same handling unit or the
-# same responsible employee, or the same complainant phone. The earlier case must have been
-# received strictly before: two cases received at the same moment do not repeat each other. The
-# case page (`repeats_of`), the list of repeats (`repeat_cases`) and the reports' repeat rate
-# (tousu/reports/figures.py) all read this one rule.
+# REPEAT_MATCHES, none of them blank: the same complainant phone, or the same category against
+# the same handling unit or the same responsible employee **and** probably about the same matter
+# (a `SameMatter` pair written at registration: a similar text, the same place or the same
+# organisation named; tousu/cases/matters.py). Two unrelated complaints that happen to share a
+# category and a unit are not repeats. The earlier case must have been received strictly before:
+# two cases received at the same moment do not repeat each other. The case page (`repeats_of`),
+# the list of repeats (`repeat_cases`) and the reports' repeat rate (tousu/reports/figures.py)
+# all read this one rule.
 REPEAT_MATCHES = (("category", "handling_unit"), ("category", "responsible_employee"), ("complainant_phone",))
+SAME_MATTER_MATCHES = (("category", "handling_unit"), ("category", "responsible_employee"))
+DIRECT_MATCHES = tuple(group for group in REPEAT_MATCHES if group not in SAME_MATTER_MATCHES)
 
 
 def repeat_window_days(policy: Policy, kind: str = "") -> int:
@@ -136,20 +141,22 @@ def repeat_window_days(policy: Policy, kind: str = "") -> int:
     return policy.kind(kind).repeat_window_days
 
 
-def repeat_given(group: tuple[str, ...]) -> Q:
+def repeat_given(group: tuple[str, ...], prefix: str = "") -> Q:
     """Cases that give every field of `group` (one of REPEAT_MATCHES): no blank text, no
-    missing person or unit. A blank field matches nothing."""
+    missing person or unit. A blank field matches nothing. `prefix` reads the fields of a
+    related case ("earlier__")."""
     given = Q()
     for name in group:
-        given &= Q(**{f"{name}__isnull": False}) if Case._meta.get_field(name).is_relation else ~Q(**{name: ""})
+        given &= (Q(**{f"{prefix}{name}__isnull": False}) if Case._meta.get_field(name).is_relation
+                  else ~Q(**{f"{prefix}{name}": ""}))
     return given
 
 
-def _repeat_match(ref) -> Q:
+def _repeat_match(ref, groups=DIRECT_MATCHES) -> Q:
     """Cases that match the one `ref(field)` reads from (a value, or an OuterRef) on one of
-    REPEAT_MATCHES."""
+    `groups`."""
     match = Q(pk__in=[])
-    for group in REPEAT_MATCHES:
+    for group in groups:
         values = {name: ref(name) for name in group}
         if any(value is None or value == "" for value in values.values()):
             continue
@@ -157,11 +164,26 @@ def _repeat_match(ref) -> Q:
     return match
 
 
-def _earlier(ref, window_days: int) -> Q:
+def _earlier(ref, window_days: int, prefix: str = "") -> Q:
     """Cases received strictly before the one `ref(field)` reads from, at most `window_days`
     before it."""
     at = ref("received_at")
-    return Q(received_at__lt=at, received_at__gte=at - timedelta(days=window_days))
+    return Q(**{f"{prefix}received_at__lt": at, f"{prefix}received_at__gte": at - timedelta(days=window_days)})
+
+
+def _same_matter_repeats(ref, window_days: int):
+    """The SameMatter pairs whose later case is the one `ref(field)` reads from and whose earlier
+    case matches it on one of SAME_MATTER_MATCHES within the window: read from the later case's
+    pairs (an index lookup), never from every case of the window."""
+    from .models import SameMatter
+
+    match = Q(pk__in=[])
+    for group in SAME_MATTER_MATCHES:
+        values = {f"earlier__{name}": ref(name) for name in group}
+        if any(value is None or value == "" for value in values.values()):
+            continue
+        match |= Q(**values) & repeat_given(group, prefix="earlier__")
+    return SameMatter.objects.filter(match, _earlier(ref, window_days, prefix="earlier__"), later=ref("pk"))
 
 
 def repeats_of(case: Case, *, user=None, window_days: int | None = None) -> QuerySet[Case]:
@@ -171,18 +193,30 @@ def repeats_of(case: Case, *, user=None, window_days: int | None = None) -> Quer
         from tousu.org.services import current_policy
 
         window_days = repeat_window_days(current_policy(), case.kind)
-    values = {"received_at": case.received_at, "category": case.category,
+    values = {"pk": case.pk, "received_at": case.received_at, "category": case.category,
               "handling_unit": case.handling_unit_id, "responsible_employee": case.responsible_employee_id,
               "complainant_phone": case.complainant_phone}
     base = cases_visible_to(user) if user is not None else Case.objects.all()
-    return base.filter(_repeat_match(values.get), _earlier(values.get, window_days)).order_by("-received_at")
+    direct = _repeat_match(values.get) & _earlier(values.get, window_days)
+    linked = Q(pk__in=_same_matter_repeats(values.get, window_days).values("earlier_id"))
+    return base.filter(direct | linked).order_by("-received_at")
 
 
-def repeats_earlier(window_days: int, among: QuerySet[Case] | None = None) -> Exists:
+def same_matter_repeat(window_days: int, among: QuerySet[Case] | None = None) -> Exists:
+    """For a query over cases: whether the case repeats an earlier one of `among` (every case
+    when None) within `window_days` on one of SAME_MATTER_MATCHES."""
+    pairs = _same_matter_repeats(OuterRef, window_days)
+    if among is not None:
+        pairs = pairs.filter(earlier__in=among.order_by().values("pk"))
+    return Exists(pairs)
+
+
+def repeats_earlier(window_days: int, among: QuerySet[Case] | None = None) -> Q:
     """For a query over cases: whether the case repeats an earlier one of `among` (every case
     when None) within `window_days`."""
-    among = Case.objects.all() if among is None else among
-    return Exists(among.order_by().filter(_repeat_match(OuterRef), _earlier(OuterRef, window_days)))
+    direct = (Case.objects.all() if among is None else among).order_by()
+    return (Q(Exists(direct.filter(_repeat_match(OuterRef), _earlier(OuterRef, window_days))))
+            | Q(same_matter_repeat(window_days, among)))
 
 
 def repeat_cases(user, *, window_days: int) -> QuerySet[Case]:

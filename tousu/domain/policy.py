@@ -288,6 +288,31 @@ class ImportStep:
 
 
 @dataclass(frozen=True)
+class RoutingPolicy:
+    """`[kinds.X.routing]`: what the kind does with its routing model's suggestions (issue 14).
+    `action` is the action that routes a new case to a unit (its input of type unit), taken
+    automatically when the top unit suggestion's confidence is at least `auto_min_confidence`
+    (0: never). The worker trains a new model every `retrain_days` days or after
+    `retrain_after_cases` newly closed cases (0: not on that ground), and switches it on only
+    when its quality is at least the active model's (`retrain_activate` = "better"), always
+    ("always") or never ("never": an administrator does)."""
+
+    action: str = ""
+    auto_min_confidence: float = 0.0
+    retrain_days: int = 0
+    retrain_after_cases: int = 0
+    retrain_activate: str = "better"
+
+    @property
+    def automatic(self) -> bool:
+        return bool(self.action) and self.auto_min_confidence > 0
+
+    @property
+    def retrains(self) -> bool:
+        return self.retrain_days > 0 or self.retrain_after_cases > 0
+
+
+@dataclass(frozen=True)
 class Kind:
     code: str
     label: str
@@ -321,6 +346,7 @@ class Kind:
     # data NAME -> {code: (label, label_en)}: the words for codes an action writes into the fact
     # itself rather than picking from an input's choices (the bank's reply written in the book).
     words: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
+    routing: RoutingPolicy = field(default_factory=RoutingPolicy)
 
     # --- states -------------------------------------------------------------------------
     @property

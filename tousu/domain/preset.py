@@ -36,6 +36,7 @@ from .policy import (
     Policy,
     PolicyError,
     RoleSpec,
+    RoutingPolicy,
     StateSpec,
 )
 
@@ -351,7 +352,8 @@ def _kind(code: str, doc: dict, roles: dict, path: Path_, p: _Problems) -> Kind:
         ladder=tuple(ladder), label_en=str(doc.get("label_en", "")), periods=periods,
         monthly=_monthly(doc.get("monthly"), (*path, "monthly"), actions, p),
         import_reply=_imports(doc.get("imports"), (*path, "imports"), actions, p),
-        words=_words(doc.get("words"), (*path, "words"), p))
+        words=_words(doc.get("words"), (*path, "words"), p),
+        routing=_routing(doc.get("routing"), (*path, "routing"), actions, p))
 
 
 def _words(doc: Any, path: Path_, p: _Problems) -> dict[str, dict[str, tuple[str, str]]]:
@@ -369,6 +371,34 @@ def _words(doc: Any, path: Path_, p: _Problems) -> dict[str, dict[str, tuple[str
             else:
                 p.add(here, "a label, or a table { label, label_en }")
     return found
+
+
+def _routing(value: Any, path: Path_, actions: dict, p: _Problems) -> RoutingPolicy:
+    doc = _table(value, path, p)
+    _unknown_keys(doc, v.ROUTING_KEYS, path, p)
+    action = str(doc.get("action", ""))
+    confidence = doc.get("auto_min_confidence", 0)
+    if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) or not 0 <= confidence <= 1:
+        p.add((*path, "auto_min_confidence"), f"must be a number from 0 to 1, not {confidence!r}")
+        confidence = 0
+    if action:
+        spec = actions.get(action)
+        if spec is None:
+            p.add((*path, "action"), f"no action {action!r} in this kind")
+        elif not any(i.type == "unit" for i in spec.inputs):
+            p.add((*path, "action"), f"the action {action!r} takes no unit (an input of type unit)")
+    elif confidence:
+        p.add((*path, "action"), "auto_min_confidence needs the action that routes (action)")
+    days = _int(doc.get("retrain_days"), (*path, "retrain_days"), p, 0)
+    after = _int(doc.get("retrain_after_cases"), (*path, "retrain_after_cases"), p, 0)
+    for key, number in (("retrain_days", days), ("retrain_after_cases", after)):
+        if number < 0:
+            p.add((*path, key), "must not be negative")
+    activate = str(doc.get("retrain_activate", "better"))
+    if activate not in v.RETRAIN_ACTIVATE:
+        p.add((*path, "retrain_activate"), f"must be one of {', '.join(v.RETRAIN_ACTIVATE)}")
+    return RoutingPolicy(action=action, auto_min_confidence=float(confidence), retrain_days=max(days, 0),
+                         retrain_after_cases=max(after, 0), retrain_activate=activate)
 
 
 def _retention_days(value: Any, path: Path_, p: _Problems) -> int:

@@ -169,7 +169,12 @@ STEP_KEYS = frozenset({"role", "unit", "label", "label_en", "amount", "unit_of_t
 KIND_KEYS = frozenset({"label", "label_en", "number_prefix", "states", "actions", "clocks",
                        "categories", "stages", "outcomes", "levels", "default_level", "parties",
                        "approvals", "figures", "repeats", "ladder", "callback", "documents",
-                       "periods", "monthly", "retention_days", "imports", "words"})
+                       "periods", "monthly", "retention_days", "imports", "words",
+                       "routing"})
+# [kinds.X.routing]: automatic routing of a confident suggestion and scheduled retraining.
+ROUTING_KEYS = frozenset({"action", "auto_min_confidence", "retrain_days", "retrain_after_cases",
+                          "retrain_activate"})
+RETRAIN_ACTIVATE = ("better", "always", "never")
 # [[kinds.X.monthly]]: a figure of the kind's register, counted per month.
 MONTHLY_KEYS = frozenset({"label", "label_en", "count", "where", "average_working_days"})
 DOCUMENT_KEYS = frozenset({"title", "body", "items", "item"})

@@ -20,6 +20,9 @@ from tousu.cases.wording import outcome_label
 from tousu.cases.models import Attachment, Clock
 from tousu.org.services import NotInitialised, current_policy, organisation, org_timezone
 
+from tousu.routing import services as routing
+from tousu.routing.intake import after_intake
+
 from . import limits, tracking
 from .forms import PORTAL_TYPES, ComplaintForm, LookupForm, RatingForm, ReReviewForm
 from .forms import action_form as portal_action_form
@@ -30,6 +33,7 @@ from .intake import PortalUnavailable, intake_actor
 RATE = "rate"
 REVIEW = ("request_review", "reopen_on_request")
 SUBMITTED_KEY = "portal_submitted"  # {submission id: [number, tracking code]}
+SUGGEST = "suggest"  # the form's "suggest a category" button (an input, so "the form's button" stays the send one)
 
 
 def _org_context() -> dict:
@@ -76,6 +80,8 @@ def submit(request):
         form = ComplaintForm(**choices, initial={"submission": uuid.uuid4().hex})
         return _render(request, "portal/submit.html", {"form": form})
 
+    if "pick_category" in request.POST or SUGGEST in request.POST:
+        return _suggesting(request, choices)
     form = ComplaintForm(request.POST, request.FILES, **choices)
     submitted = request.session.get(SUBMITTED_KEY, {})
     key = request.POST.get("submission", "")
@@ -105,9 +111,47 @@ def submit(request):
     return _render(request, "portal/submit.html", {"form": form}, status=status)
 
 
+def _suggestions(data) -> list[dict]:
+    """The routing model's top categories for what the complainant wrote (none without a model)."""
+    text = "\n".join(filter(None, (data.get("subject", ""), data.get("description", "")))).strip()
+    if not text:
+        return []
+    try:
+        policy = current_policy()
+    except NotInitialised:
+        return []
+    return routing.intake_suggestions(policy, "", text).get(routing.CATEGORY, [])
+
+
+def _suggesting(request, choices):
+    """The form again, nothing saved, with the categories suggested for the text so far as
+    buttons; a press on one (`pick_category`) chooses it. Works without script: each is a
+    submit button. Files are not carried across (a browser does not resend them)."""
+    data = request.POST.copy()
+    picked = data.get("pick_category", "")
+    if picked in (choices.get("categories") or {}):
+        data["category"] = picked
+    initial = {k: data.get(k) for k in data if k not in ("csrfmiddlewaretoken", SUGGEST, "pick_category")}
+    form = ComplaintForm(**choices, initial=initial)
+    return _render(request, "portal/submit.html", {"form": form, "suggestions": _suggestions(data),
+                                                   "picked": data.get("category", ""), "asked": True})
+
+
 def _register(form: ComplaintForm):
     """One action registers the case with its files (saved in its transaction, removed again
-    if it fails)."""
+    if it fails); what the routing model suggested and what was chosen is recorded after it (and
+    the case routed where the policy routes confident suggestions automatically)."""
+    case = _registered(form)
+    data = form.cleaned_data
+    text = "\n".join(filter(None, (data["subject"], data["description"])))
+    policy = current_policy()
+    suggestions = routing.intake_suggestions(policy, case.kind, text)
+    if suggestions:
+        after_intake(policy, case, suggestions, actor=case.owner)
+    return case
+
+
+def _registered(form: ComplaintForm):
     data = form.cleaned_data
     user, unit = intake_actor()
     return actions.register_case(

@@ -36,7 +36,8 @@ The rates (each stored as numerator, denominator and their ratio, or None when n
 - repeat rate: received cases that repeat an earlier one, among all received, by the one rule
   of `tousu.cases.selectors` (REPEAT_MATCHES) that the case page's repeat flag follows: within
   the `[repeats] window_days` of the case's kind, the same category against the same handling
-  unit or responsible employee, or the same complainant phone, received strictly before (two
+  unit or responsible employee about the same matter (a SameMatter pair: a similar text, the same
+  place or organisation), or the same complainant phone, received strictly before (two
   cases received at the same moment do not repeat each other). The earlier case may lie before
   the period.
 - on time, per clock name: clocks **due** in the period (``start <= due_at < end``) whose
@@ -87,7 +88,8 @@ from django.db.models.functions import Coalesce, LastValue
 from django.utils.translation import gettext as _
 
 from tousu.cases.models import Case, CaseEvent, Clock
-from tousu.cases.selectors import REPEAT_MATCHES, mask_name, mask_phone, repeat_given, repeats_earlier
+from tousu.cases.selectors import (DIRECT_MATCHES, mask_name, mask_phone, repeat_given, repeats_earlier,
+                                   same_matter_repeat)
 from tousu.domain.policy import Kind, Policy
 from tousu.org.models import Unit
 
@@ -255,12 +257,14 @@ def _repeats(cases: QuerySet[Case], start: dt.datetime, end: dt.datetime, policy
     PostgreSQL (docs/performance.md).
 
     PostgreSQL: one pass over the cases of the window before the period and of the period, by
-    window functions: for each of REPEAT_MATCHES, each case's latest case received strictly
+    window functions: for each of DIRECT_MATCHES (the same phone), each case's latest case received strictly
     before it with the same fields (EXCLUDE GROUP leaves out the case and any received at the
     same moment); the case repeats when one of them, its fields given, is at most the window
     older. SQLite recomputes a frame with EXCLUDE for every row (quadratic in a busy unit's
     cases) but answers an EXISTS per case from its indexes quickly, so there the test is the
-    EXISTS of `repeats_earlier`."""
+    EXISTS of `repeats_earlier`. The matches that need a pair about the same matter (the same
+    category in the same unit or against the same person) are read on both from the case's own
+    SameMatter pairs, an index lookup per case (`same_matter_repeat`)."""
     if connections[cases.db].vendor != "postgresql":
         return per_kind(policy, lambda kind: Q(repeats_earlier(kind.repeat_window_days, among=cases)))
 
@@ -270,7 +274,7 @@ def _repeats(cases: QuerySet[Case], start: dt.datetime, end: dt.datetime, policy
 
     def within(kind: Kind) -> Q:
         found = Q(pk__in=[])
-        for i, group in enumerate(REPEAT_MATCHES):
+        for i, group in enumerate(DIRECT_MATCHES):
             found |= Q(**{f"before_{i}__gte": oldest(kind)}) & repeat_given(group)
         return found
 
@@ -278,9 +282,12 @@ def _repeats(cases: QuerySet[Case], start: dt.datetime, end: dt.datetime, policy
     before = {f"before_{i}": Window(LastValue("received_at"), partition_by=[F(name) for name in group],
                                     order_by=F("received_at").asc(),
                                     frame=ValueRange(start=None, end=0, exclusion=WindowFrameExclusion.GROUP))
-              for i, group in enumerate(REPEAT_MATCHES)}
+              for i, group in enumerate(DIRECT_MATCHES)}
     repeated = received_in(cases, start - longest, end).annotate(**before).filter(per_kind(policy, within))
-    return Q(pk__in=repeated.values("pk"))
+    # the same category in the same unit or against the same person counts only for a pair about
+    # the same matter: read from the case's own SameMatter pairs (an index lookup per case)
+    linked = per_kind(policy, lambda kind: Q(same_matter_repeat(kind.repeat_window_days, among=cases)))
+    return Q(pk__in=repeated.values("pk")) | linked
 
 
 def _counts(received: QuerySet[Case], field: str, labels: dict) -> dict[int, list[dict]]:

@@ -20,6 +20,12 @@ def training_rows(kind: str, *, limit: int | None = None):
     return qs[:limit] if limit else qs
 
 
+def ended_since(kind: str, since, *, limit: int) -> int:
+    """How many of the kind's cases ended (last changed while ended) after `since`, counted no
+    further than `limit` (the retraining schedule asks whether there are at least that many)."""
+    return Case.objects.filter(kind=kind, is_open=False, updated_at__gt=since).values("pk")[:limit].count()
+
+
 def models_of(kind: str | None = None):
     qs = RoutingModel.objects.order_by("kind", "-version")
     return qs.filter(kind=kind) if kind else qs

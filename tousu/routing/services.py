@@ -160,14 +160,16 @@ def intake_suggestions(policy: Policy, kind: str, text: str) -> dict[str, list[d
     return out
 
 
-def record(case, suggestions: dict[str, list[dict]], *, at=None) -> list:
-    """What was suggested for `case` at intake and what it was registered with."""
+def record(case, suggestions: dict[str, list[dict]], *, at=None, chosen: dict | None = None) -> list:
+    """What was suggested for `case` at intake and what it was registered with (`chosen`
+    overrides a target's value: the unit a clerk picked to route the case to)."""
     from .models import Suggestion
 
     if not suggestions:
         return []
     model = selectors.active_model(case.kind)
-    chosen = {CATEGORY: case.category or "", UNIT: case.handling_unit.code if case.handling_unit_id else ""}
+    chosen = {CATEGORY: case.category or "", UNIT: case.handling_unit.code if case.handling_unit_id else "",
+              **(chosen or {})}
     rows = []
     for target, items in suggestions.items():
         values = [item["value"] for item in items]

@@ -79,6 +79,14 @@ def on_the_spot_action(policy) -> str:
     return str((policy.raw.get("intake") or {}).get("on_the_spot", ""))
 
 
+def routing_input(policy):
+    """The unit input of the default kind's routing action (`[kinds.X.routing] action`), None
+    when the kind routes nothing at intake."""
+    kind = policy.kind()
+    spec = kind.actions.get(kind.routing.action)
+    return next((item for item in spec.inputs if item.type == "unit"), None) if spec else None
+
+
 class IntakeForm(forms.Form):
     """The facts the original text asks to record first (S1 六要素; S2 投诉登记)."""
 
@@ -102,6 +110,10 @@ class IntakeForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), required=False)
     target_unit = UnitChoice(queryset=Unit.objects.order_by("path"), label=_("Unit complained about"),
                              required=False, empty_label="—")
+    # Where the kind routes a new case to a unit (`[kinds.X.routing] action`, the hotline's 派单):
+    # the unit it is sent to once registered (a suggested unit fills it in with one click).
+    route_to = UnitChoice(queryset=Unit.objects.order_by("path"), label=_("Send to"), required=False,
+                          empty_label="—")
     severity = forms.TypedChoiceField(label=_("Severity"), coerce=int, initial=3, choices=[
         (3, _("Ordinary")), (2, _("Serious")), (1, _("Very serious"))])
     attachments = MultipleFileField(label=_("Scanned pages"))
@@ -122,7 +134,7 @@ class IntakeForm(forms.Form):
                                       "it is registered as replied, then called back and signed off."))
 
     PARTY_FIELDS = ("party_role", "party_name", "party_kind", "party_product", "party_address")
-    NOT_REGISTERED = (*PARTY_FIELDS, "on_the_spot")
+    NOT_REGISTERED = (*PARTY_FIELDS, "on_the_spot", "route_to")
 
     def __init__(self, *args, user, policy, with_files: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -130,6 +142,11 @@ class IntakeForm(forms.Form):
             del self.fields["on_the_spot"]
         if not with_files:  # only channels that bring paper (a letter, the opinion book) take files
             del self.fields["attachments"]
+        routing = routing_input(policy)
+        if routing is None:
+            del self.fields["route_to"]
+        else:
+            self.fields["route_to"].label = localized(routing.label, routing.label_en)
         if len(policy.kinds) > 1:
             self.fields["kind"].choices = [(k.code, k.label) for k in policy.kinds.values()]
             self.fields["kind"].initial = policy.default_kind

@@ -7,6 +7,7 @@ from tousu.cases.selectors import access_case, cases_visible_to
 from tousu.quality.duties import record_view
 from tousu.org.services import current_policy
 from tousu.routing import services as routing
+from tousu.routing.intake import after_intake
 
 from .. import present, schemas
 from ..filters import CaseFilters, apply_filters
@@ -33,12 +34,17 @@ def create_case(request, response: HttpResponse, payload: CaseIn,
     case, replayed = register_once(user=request.auth, key=idempotency_key, payload=payload)
     text = "\n".join(filter(None, (case.subject, case.description)))
     suggestions = routing.intake_suggestions(current_policy(), case.kind, text)
+    routed = {"routed": "", "automatic": False, "problem": ""}
     if replayed:
         response["Idempotent-Replayed"] = "true"
     else:
-        routing.record(case, suggestions)
-    return Status(201, {**present.detail(case, personal=present.sees_personal_data(request.auth)),
-                        "suggestions": suggestions})
+        routed = after_intake(current_policy(), case, suggestions, actor=request.auth)
+        if routed["routed"]:  # routed automatically: answer with the case as it now is, when still visible
+            case = cases_visible_to(request.auth).filter(pk=case.pk).first() or case
+    answer = {**present.detail(case, personal=present.sees_personal_data(request.auth)), "suggestions": suggestions}
+    if routed["routed"]:
+        answer["routed"] = {"unit": routed["routed"], "automatic": routed["automatic"]}
+    return Status(201, answer)
 
 
 @router.get("", response={200: CasePage, READ_ERRORS: ErrorOut}, operation_id="list_cases",

@@ -11,9 +11,12 @@ from tousu.cases import actions
 from tousu.cases.errors import ActionError
 from tousu.cases.models import Attachment
 from tousu.org.services import current_policy
+from tousu.org.models import Unit
+from tousu.routing import selectors as routing_selectors
 from tousu.routing import services as routing
+from tousu.routing.intake import after_intake
 
-from ..forms import IntakeForm, on_the_spot_action
+from ..forms import IntakeForm, on_the_spot_action, routing_input
 from .common import staff_required
 
 READ_BACK = frozenset({"phone", "walk_in", "hotline_transfer"})
@@ -49,7 +52,8 @@ def intake(request, channel: str):
                       user=request.user, policy=policy, with_files=scanned)
     context = {"form": form, "channel": channel, "channel_label": channels[channel], "channels": channels,
                "read_back": read_back, "error": "", "suggestions": {}}
-    if request.method == "POST" and (step == "suggest" or "pick_category" in request.POST):
+    if request.method == "POST" and (step == "suggest" or "pick_category" in request.POST
+                                     or "pick_unit" in request.POST):
         return _suggesting(request, policy, context, scanned)
     if request.method != "POST" or step == "edit" or not form.is_valid():
         return render(request, "web/intake.html", context, status=400 if step and step != "edit" else 200)
@@ -70,9 +74,20 @@ def intake(request, channel: str):
         else:
             context["error"] = error.message
         return render(request, "web/intake.html", context, status=400)
-    routing.record(case, _suggestions(policy, request.POST))
+    chosen = form.cleaned_data.get("route_to") or form.cleaned_data.get("target_unit")
+    routed = after_intake(policy, case, _suggestions(policy, request.POST), actor=request.user,
+                          picked_unit=chosen.code if chosen else "")
     messages.success(request, _("Complaint %(number)s registered.") % {"number": case.number})
+    if routed["routed"]:
+        messages.success(request, (_("Sent automatically to %(unit)s.") if routed["automatic"]
+                                   else _("Sent to %(unit)s.")) % {"unit": _unit_name(routed["routed"])})
+    elif routed["problem"]:
+        messages.warning(request, _("Not sent on: %(why)s") % {"why": routed["problem"]})
     return redirect("web:case", case_id=case.pk)
+
+
+def _unit_name(code: str) -> str:
+    return routing_selectors.unit_names([code]).get(code, code)
 
 
 def _suggestions(policy, data) -> dict:
@@ -87,9 +102,13 @@ def _suggesting(request, policy, context, scanned):
     picked = data.get("pick_category", "")
     if picked:
         data["category"] = picked
+    picked_unit = Unit.objects.filter(code=data.get("pick_unit", "")).first() if data.get("pick_unit") else None
+    if picked_unit is not None:  # where the kind routes: the unit it is sent to; else the unit complained about
+        data["route_to" if routing_input(policy) is not None else "target_unit"] = str(picked_unit.pk)
     context["form"] = IntakeForm(initial={k: data.get(k) for k in data if k not in ("csrfmiddlewaretoken", "step")},
                                  user=request.user, policy=policy, with_files=scanned)
     context["suggestions"] = _suggestions(policy, data)
     context["picked"] = picked
+    context["picked_unit"] = picked_unit.code if picked_unit is not None else ""
     context["asked"] = True
     return render(request, "web/intake.html", context)
