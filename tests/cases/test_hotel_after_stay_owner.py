@@ -1,7 +1,6 @@
 """S1 hotel (text 五 六、一)2、): a 消费后 complaint is reported to the department head at once,
 who organises the investigation: the front-desk clerk who took it cannot handle and reply alone."""
 
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -15,12 +14,11 @@ from tousu.domain.preset import check_file
 from tousu.org.models import Unit
 from tousu.org.services import apply_preset, create_preset_people
 
-PRESET = Path(__file__).resolve().parents[1] / "presets" / "hotel_after_stay_to_head.toml"
 
 
 @pytest.fixture
 def hotel(db):
-    apply_preset(str(PRESET))
+    apply_preset("hotel")
     people = create_preset_people(password="pw")
     return SimpleNamespace(units={u.code: u for u in Unit.objects.all()}, **people)
 
