@@ -27,6 +27,9 @@ def test_an_after_stay_complaint_goes_to_the_head_who_handles_and_replies(live_s
     # Reported to the department head at once: the case is his, one level up; she took it.
     assert "前厅部经理 李强" in page.inner_text("#case-owner")
     assert (case.owner.username, case.level, case.received_by.username) == ("fo_head", 1, "frontdesk")
+    # The timeline says so at the registration itself: to whom it went, at which level.
+    registered = page.locator('#timeline li[data-event="register"]').inner_text()
+    assert "前厅部经理 李强" in registered and "前台 王芳" in registered
     offered = [s.strip() for s in page.locator("#actions details summary").all_inner_texts()]
     for label in ("受理", "提出处理方案", "答复客户"):
         assert not any(exact(label).match(s) for s in offered), offered
