@@ -80,7 +80,7 @@ def test_ledger_holds_a_formula_like_unit_name_as_text(hotel, client):
     late = act.register_case(actor=h.frontdesk, unit=h.units["front_office"], now=at(2026, 5, 12, 9),
                              channel="phone", stage="after", category="billing", subject="投诉",
                              description="经过", complainant_name="张先生")
-    act.accept_case(actor=h.frontdesk, case_id=late.pk, now=at(2026, 5, 12, 9, 5))
+    act.accept_case(actor=h.fo_head, case_id=late.pk, now=at(2026, 5, 12, 9, 5))  # 消费后: the head's
     assert sweep(now=at(2026, 5, 18, 10))["breached"] == 1  # against front office
     Unit.objects.filter(pk=h.units["front_office"].pk).update(name=DDE)
     client.force_login(hotel.gm)

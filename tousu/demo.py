@@ -200,9 +200,12 @@ def _outcome(kind, pleased: bool) -> str:
 
 
 def _take(policy, case, step: str, person, started, inputs=INPUTS):
-    """Take one step of a plan on `case`: the owner acts, except that the unit's head rejects
-    and closes (after the signature the kind's close asks for, when it asks for one)."""
+    """Take one step of a plan on `case`: the owner acts (`person` who took it, or whoever the
+    policy handed it to, e.g. the hotel's department head for a 消费后 complaint), except that
+    the unit's head rejects and closes (after the signature the kind's close asks for, when it
+    asks for one)."""
     kind = policy.kind(case.kind)
+    person = case.owner or person
     if step in (CALLED_BACK_PLEASED, CALLED_BACK_DISPLEASED):
         result = _outcome(kind, pleased=step == CALLED_BACK_PLEASED)
         return actions.record_callback(actor=person, case_id=case.pk, result=result, now=started)

@@ -31,8 +31,10 @@ def cases(hotel):
     b = register(h, subject="账单多收", category="billing", complainant_name="李女士",
                  at=(2026, 5, 11, 9, 0))
     c = register(h, actor=h.hk_staff, unit="housekeeping", subject="毛巾不干净", at=(2026, 5, 12, 9, 0))
-    actions.accept_case(actor=h.frontdesk, case_id=b.pk)
-    actions.escalate_case(actor=h.frontdesk, case_id=b.pk, reason="需要经理")
+    # b and c are 消费后 complaints: each goes to its department head at once (level 1); the front
+    # office's head escalates b to the deputy GM (level 2).
+    actions.accept_case(actor=h.fo_head, case_id=b.pk)
+    actions.escalate_case(actor=h.fo_head, case_id=b.pk, reason="需要分管副总")
     return a, b, c
 
 
@@ -49,7 +51,8 @@ def test_it_lists_newest_first_with_a_count(hotel, cases, api):
     ({"stage": "during"}, "a"),
     ({"unit": "housekeeping"}, "c"),
     ({"unit": "hotel"}, "cba"),
-    ({"level": 1}, "b"),
+    ({"level": 2}, "b"),
+    ({"level": 1}, "c"),
     ({"received_from": "2026-05-11", "received_to": "2026-05-11"}, "b"),
     ({"received_from": "2026-05-11"}, "cb"),
     ({"received_to": "2026-05-10"}, "a"),

@@ -13,8 +13,9 @@ from tousu.cases.models import Case, CaseEvent, Clock
 
 
 def hotel_case(h) -> Case:
+    """A 消费中 complaint the front desk took and accepted (a 消费后 one would go to the head)."""
     case = actions.register_case(actor=h.frontdesk, unit=h.units["front_office"], channel="phone",
-                                 stage="after", subject="早餐冷", description="早餐送到房间已凉",
+                                 stage="during", subject="早餐冷", description="早餐送到房间已凉",
                                  complainant_name="何女士")
     return actions.accept_case(actor=h.frontdesk, case_id=case.pk)
 

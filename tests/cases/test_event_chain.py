@@ -82,7 +82,7 @@ def test_case_row_edited_directly_is_named(cases):
 
 def test_owner_handed_over_directly_is_named(cases, hotel):
     case = cases[2]
-    Case.objects.filter(pk=case.pk).update(owner=hotel.fo_head)
+    Case.objects.filter(pk=case.pk).update(owner=hotel.deputy)  # not the head who holds it
     assert f"{case.number}" in verify_fails() and "owner" in verify_fails()
 
 

@@ -1,7 +1,6 @@
 """S1 hotel (text 五 六、一)2、): a 消费后 complaint is reported to the department head at once,
 who organises the investigation: the front-desk clerk who took it cannot handle and reply alone."""
 
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -12,15 +11,15 @@ from tests.times import at
 from tousu.cases import actions
 from tousu.cases.errors import Refused
 from tousu.domain.preset import check_file
-from tousu.org.models import Unit
+from tousu.cases.models import Case
+from tousu.org.models import Membership, Unit
 from tousu.org.services import apply_preset, create_preset_people
 
-PRESET = Path(__file__).resolve().parents[1] / "presets" / "hotel_after_stay_to_head.toml"
 
 
 @pytest.fixture
 def hotel(db):
-    apply_preset(str(PRESET))
+    apply_preset("hotel")
     people = create_preset_people(password="pw")
     return SimpleNamespace(units={u.code: u for u in Unit.objects.all()}, **people)
 
@@ -81,3 +80,15 @@ def test_an_effect_for_an_unknown_stage_or_role_is_refused_naming_the_key(tmp_pa
     problems = "\n".join(check_file(path))
     assert "kinds.complaint.actions.register.effects.0.when.stage" in problems
     assert "kinds.complaint.actions.register.effects.0.escalate.to_role" in problems
+
+
+def test_without_a_department_head_the_registration_is_refused_clearly_and_nothing_is_written(hotel):
+    """The 消费后 complaint must go to a head; with none appointed the clerk is told so (the
+    administrator must appoint one) rather than the complaint silently staying with her."""
+    h = hotel
+    Membership.objects.filter(role__code="dept_head", unit=h.units["front_office"]).delete()
+    with time_machine.travel(at(2026, 5, 12, 9, 0), tick=False):
+        with pytest.raises(Refused, match="No one holds the role 部门负责人"):
+            register(h, stage="after")
+        assert not Case.objects.exists()
+        assert register(h, stage="during").owner == h.frontdesk  # 消费中 stays with her

@@ -147,7 +147,10 @@ def test_after_stay_complaint_finished_within_three_working_days_over_national_d
         case = actions.register_case(actor=h.frontdesk, unit=h.units["front_office"], channel="letter",
                                      stage="after", subject="退房后发现多扣押金",
                                      description="退房时押金未全额退还", complainant_name="王先生")
-        case = actions.accept_case(actor=h.frontdesk, case_id=case.pk)
+        # The front desk records it and reports it at once: the department head organises the
+        # investigation and handles it (text 五 六、一)2、1)(1)).
+        assert where(case) == ("fo_head", 1, "received")
+        case = actions.accept_case(actor=h.fo_head, case_id=case.pk)
         after_stay = Clock.objects.get(case=case, name="after_stay")
         # Accepted Wed 30 Sep; 1-7 Oct are National Day holidays; Thu 8, Fri 9 and the make-up
         # working Saturday 10 Oct (调休) are the three working days: due at the end of 10 Oct.
@@ -155,11 +158,11 @@ def test_after_stay_complaint_finished_within_three_working_days_over_national_d
         assert not after_stay.provisional and not fresh(case).provisional_deadline
 
         clock.move_to(at(2026, 10, 8, 10, 0))
-        actions.propose_resolution(actor=h.frontdesk, case_id=case.pk, resolution="退还押金差额",
+        actions.propose_resolution(actor=h.fo_head, case_id=case.pk, resolution="退还押金差额",
                                    compensation=100)
-        actions.reply_case(actor=h.frontdesk, case_id=case.pk, text="差额已退回")
+        actions.reply_case(actor=h.fo_head, case_id=case.pk, text="差额已退回")
         clock.move_to(at(2026, 10, 9, 10, 0))
-        actions.record_callback(actor=h.frontdesk, case_id=case.pk, result="satisfied")
+        actions.record_callback(actor=h.fo_head, case_id=case.pk, result="satisfied")
         clock.move_to(at(2026, 10, 10, 16, 0))
         case = actions.close_case(actor=h.fo_head, case_id=case.pk)
         assert case.state == "closed"
@@ -173,16 +176,17 @@ def test_after_stay_complaint_finished_within_three_working_days_over_national_d
 
 
 def test_after_stay_clock_running_past_due_is_breached_and_escalated(hotel):
-    """The counterpart of the test above: the same complaint left alone is breached."""
+    """The counterpart of the test above: the same complaint left alone is breached. The head
+    held it (a 消费后 complaint is his from registration), so it climbs to the deputy GM."""
     h = hotel
     with time_machine.travel(at(2026, 9, 30, 15, 0), tick=False):
         case = actions.register_case(actor=h.frontdesk, unit=h.units["front_office"], channel="letter",
                                      stage="after", subject="押金", description="押金未退",
                                      complainant_name="王先生")
-        actions.accept_case(actor=h.frontdesk, case_id=case.pk)
+        actions.accept_case(actor=h.fo_head, case_id=case.pk)
     assert sweep(now=at(2026, 10, 11, 0, 1))["breached"] == 1
-    assert where(case) == ("fo_head", 1, "in_progress")
-    assert fresh(case).lateness.get().person == h.frontdesk
+    assert where(case) == ("deputy", 2, "in_progress")
+    assert fresh(case).lateness.get().person == h.fo_head
 
 
 def test_staff_compensation_beyond_200_needs_the_department_head(hotel):

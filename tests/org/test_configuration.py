@@ -13,8 +13,9 @@ from tousu.org.services import current_policy, work_calendar
 
 
 def _case(hotel):
+    """A 消费中 complaint: the front desk (staff) handles it herself, within her authority."""
     case = actions.register_case(actor=hotel.frontdesk, unit=hotel.units["front_office"], channel="phone",
-                                 subject="空调坏了", description="报修两次无人来", stage="after",
+                                 subject="空调坏了", description="报修两次无人来", stage="during",
                                  complainant_name="张先生")
     return actions.accept_case(actor=hotel.frontdesk, case_id=case.pk)
 

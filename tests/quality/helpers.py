@@ -28,8 +28,11 @@ def complaint(actor, unit, when: dt.datetime, *, category: str = "", place: str 
 
 
 def replied(actor, unit, when: dt.datetime, *, responsible=None, **kwargs) -> Case:
-    """A complaint answered at `when` (accepted and resolved there too), not yet called back."""
+    """A complaint registered by `actor` and answered at `when` (accepted and resolved there
+    too), not yet called back. Whoever holds it after registration handles it: `actor`, or for a
+    hotel 消费后 complaint the department head it went to at once (text 五 六、一)2、)."""
     case = complaint(actor, unit, when, **kwargs)
+    actor = case.owner
     with time_machine.travel(when, tick=False):
         actions.accept_case(actor=actor, case_id=case.pk)
         if "find_not_at_fault" in actions.current_policy().kind(case.kind).actions:  # the bank: a finding
@@ -47,6 +50,6 @@ def closed(actor, head, unit, when: dt.datetime, **kwargs) -> Case:
     """A complaint handled, confirmed by the customer and closed by `head`, all at `when`."""
     case = replied(actor, unit, when, **kwargs)
     with time_machine.travel(when, tick=False):
-        actions.record_callback(actor=actor, case_id=case.pk, result="satisfied")
+        actions.record_callback(actor=case.owner, case_id=case.pk, result="satisfied")
         actions.close_case(actor=head, case_id=case.pk)
     return fresh(case)

@@ -25,7 +25,8 @@ def confirmed(hotel):
     h = hotel
     case = replied(h.frontdesk, h.units["front_office"], at(2026, 5, 12, 9, 0), category="hygiene")
     with time_machine.travel(at(2026, 5, 12, 10, 0), tick=False):
-        case_actions.record_callback(actor=h.frontdesk, case_id=case.pk, result="satisfied")
+        # A 消费后 complaint: the front office's head handles it and calls the guest back.
+        case_actions.record_callback(actor=h.fo_head, case_id=case.pk, result="satisfied")
     return case
 
 

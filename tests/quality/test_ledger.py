@@ -20,25 +20,27 @@ def test_ledger_counts_for_a_month(hotel):
     h = hotel
     fo, hk = h.units["front_office"], h.units["housekeeping"]
 
+    # After-stay (消费后) complaints go to the department head at registration, who handles them
+    # (text 五 六、一)2、): the ledger's people are the heads.
     # A breached clock in May: an after-stay complaint accepted Tuesday 12 May, three working days.
     late = complaint(h.frontdesk, fo, at(2026, 5, 12, 9, 0), category="billing")
     with time_machine.travel(at(2026, 5, 12, 9, 5), tick=False):
-        actions.accept_case(actor=h.frontdesk, case_id=late.pk)
-    assert sweep(now=at(2026, 5, 18, 10, 0))["breached"] == 1  # recorded against front office, frontdesk
+        actions.accept_case(actor=h.fo_head, case_id=late.pk)
+    assert sweep(now=at(2026, 5, 18, 10, 0))["breached"] == 1  # recorded against front office, fo_head
     # A clock breached in June belongs to June.
     june = complaint(h.hk_staff, hk, at(2026, 5, 29, 9, 0), category="hygiene")
     with time_machine.travel(at(2026, 5, 29, 9, 5), tick=False):
-        actions.accept_case(actor=h.hk_staff, case_id=june.pk)
+        actions.accept_case(actor=h.hk_head, case_id=june.pk)
     assert sweep(now=at(2026, 6, 5, 10, 0))["breached"] == 1
 
     # Call-backs, due within 3 days of the reply.
     replied(h.frontdesk, fo, at(2026, 5, 20, 10, 0))  # never called back: missed
     called = replied(h.frontdesk, fo, at(2026, 5, 21, 10, 0))
     with time_machine.travel(at(2026, 5, 22, 10, 0), tick=False):  # in time
-        actions.record_callback(actor=h.frontdesk, case_id=called.pk, result="satisfied")
+        actions.record_callback(actor=h.fo_head, case_id=called.pk, result="satisfied")
     slow = replied(h.hk_staff, hk, at(2026, 5, 5, 10, 0))
     with time_machine.travel(at(2026, 5, 10, 10, 0), tick=False):  # five days: too late
-        actions.record_callback(actor=h.hk_staff, case_id=slow.pk, result="satisfied")
+        actions.record_callback(actor=h.hk_head, case_id=slow.pk, result="satisfied")
     replied(h.hk_staff, hk, at(2026, 5, 30, 23, 0))  # due 2 June
     replied(h.hk_staff, hk, at(2026, 6, 1, 9, 0))  # answered in June: not May's
 
@@ -47,7 +49,7 @@ def test_ledger_counts_for_a_month(hotel):
 
     figures = ledger(h.gm, month=MAY, tz=SH, due_days=3, now=at(2026, 6, 10, 12, 0))
     assert table(figures["units"]) == {"前厅部": (1, 1, 2), "客房部": (0, 2, 2)}
-    assert table(figures["people"]) == {"前台 王芳": (1, 1, 2), "客房服务员 赵敏": (0, 2, 2)}
+    assert table(figures["people"]) == {"前厅部经理 李强": (1, 1, 2), "客房部经理 陈刚": (0, 2, 2)}
     assert figures["units"][0]["total"] >= figures["units"][-1]["total"]
 
     june_figures = ledger(h.gm, month=Month(2026, 6), tz=SH, due_days=3, now=at(2026, 6, 10, 12, 0))

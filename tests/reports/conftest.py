@@ -74,12 +74,13 @@ def october(hotel):
     c.C = _register(h, "hk_staff", "housekeeping", at(2026, 10, 13, 9), channel="phone", stage="after",
                     category="hygiene", subject="床单有污渍", complainant_phone="13900000003",
                     description="床单有污渍，毛巾也发黄")  # H's matter again: a repeat
-    act.accept_case(actor=h.hk_staff, case_id=c.C.pk, now=at(2026, 10, 13, 9, 10))
-    _settle(h, c.C, h.hk_staff, h.hk_head, replied=at(2026, 10, 13, 15), callback=at(2026, 10, 14, 10),
+    # A 消费后 complaint: housekeeping's head has it from registration and handles it.
+    act.accept_case(actor=h.hk_head, case_id=c.C.pk, now=at(2026, 10, 13, 9, 10))
+    _settle(h, c.C, h.hk_head, h.hk_head, replied=at(2026, 10, 13, 15), callback=at(2026, 10, 14, 10),
             closed=at(2026, 10, 14, 11))
     act.reopen_case(actor=h.hk_head, case_id=c.C.pk, reason="客人再次来电", now=at(2026, 10, 20, 10))
-    _settle(h, c.C, h.hk_staff, h.hk_head, replied=at(2026, 10, 20, 15), callback=at(2026, 10, 21, 10),
-            result="not_satisfied")  # escalates to hk_head; C stays open
+    _settle(h, c.C, h.hk_head, h.hk_head, replied=at(2026, 10, 20, 15), callback=at(2026, 10, 21, 10),
+            result="not_satisfied")  # escalates to the deputy GM; C stays open
 
     c.D = _register(h, "fb_head", "food_beverage", at(2026, 10, 15, 14), channel="letter", stage="after",
                     category="food", subject="菜品不新鲜", complainant_phone="13800000002")  # B's phone
@@ -88,8 +89,9 @@ def october(hotel):
 
     c.E = _register(h, "frontdesk", "front_office", at(2026, 10, 20, 9), channel="phone", stage="after",
                     category="service_attitude", subject="前台态度冷淡")
-    act.accept_case(actor=h.frontdesk, case_id=c.E.pk, now=at(2026, 10, 20, 9, 5))
-    _settle(h, c.E, h.frontdesk, h.fo_head, replied=at(2026, 10, 20, 11), callback=at(2026, 10, 21, 9),
+    # A 消费后 complaint: the front office's head has it from registration and handles it.
+    act.accept_case(actor=h.fo_head, case_id=c.E.pk, now=at(2026, 10, 20, 9, 5))
+    _settle(h, c.E, h.fo_head, h.fo_head, replied=at(2026, 10, 20, 11), callback=at(2026, 10, 21, 9),
             closed=at(2026, 10, 21, 10))
 
     c.F = _register(h, "frontdesk", "front_office", at(2026, 10, 31, 23, 30), channel="web", stage="during",

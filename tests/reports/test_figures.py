@@ -25,8 +25,10 @@ def test_october_counts_the_cases_received_in_october_only(october):
     assert counts(f["by_unit"]) == {"housekeeping": 2, "front_office": 2, "food_beverage": 1}
     assert counts(f["by_channel"]) == {"phone": 2, "walk_in": 1, "letter": 1, "web": 1}
     assert counts(f["by_stage"]) == {"after": 3, "during": 2}
-    # B climbed on its breach, C on the customer's "not satisfied", D was registered by a head.
-    assert counts(f["by_level"]) == {"1": 3, "0": 2}
+    # B climbed on its breach; C and E, 消费后, went to their department heads when registered,
+    # and C climbed once more, to the deputy GM, on the customer's "not satisfied"; D was
+    # registered by a head. Only F stays with the front desk.
+    assert counts(f["by_level"]) == {"2": 1, "1": 3, "0": 1}
     assert f["by_category"][0] == {"code": "hygiene", "label": "卫生", "count": 2}
     assert f["by_level"][0]["label"] == "1 · 部门负责人"
 

@@ -87,10 +87,17 @@ def test_a_person_without_staff_status_sees_nothing(client, october, reports):
         reverse("reports:list")).content.decode()
 
 
-def test_the_deputy_gm_above_every_department_sees_their_records(client, october, reports):
+def test_the_deputy_gm_sees_every_record_and_the_monthly_analysis(client, october, reports):
+    """The deputy GM sits in the 总经室 that reviews the monthly analysis (text 五 七、2, 上报总经室
+    审阅): he opens it and its files, as well as every department's weekly record."""
     client.force_login(october.h.deputy)  # a member of the hotel, the departments' parent
     assert client.get(reverse("reports:report", args=[reports["housekeeping"].pk])).status_code == 200
-    assert client.get(reverse("reports:report", args=[reports["monthly"].pk])).status_code == 404
+    page = client.get(reverse("reports:report", args=[reports["monthly"].pk]))
+    assert page.status_code == 200 and "《顾客投诉统计分析报告表》" in page.content.decode()
+    xlsx = client.get(reverse("reports:xlsx", args=[reports["monthly"].pk]))
+    assert load_workbook(io.BytesIO(xlsx.content)).active["A1"].value == "《顾客投诉统计分析报告表》"
+    assert reverse("reports:report", args=[reports["monthly"].pk]) in client.get(
+        reverse("reports:list")).content.decode()
 
 
 def test_downloads_are_the_files(client, october, reports):

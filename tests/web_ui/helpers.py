@@ -2,8 +2,9 @@ from tousu.cases import actions
 
 
 def hotel_case(h, **extra):
-    """A phone complaint registered by the front desk, owned by her."""
-    fields = dict(actor=h.frontdesk, unit=h.units["front_office"], channel="phone", stage="after",
+    """A phone complaint registered by the front desk, owned by her: a 消费中 complaint, handled
+    at once by whoever took it (a 消费后 one goes to the department head, text 五 六、一)2、)."""
+    fields = dict(actor=h.frontdesk, unit=h.units["front_office"], channel="phone", stage="during",
                   subject="退房排队久", description="退房等了半小时", complainant_name="钱先生",
                   complainant_phone="13812345678")
     fields.update(extra)

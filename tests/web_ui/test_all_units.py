@@ -42,13 +42,24 @@ def test_marketing_sees_every_unit_with_its_counts(client, hotel):
     assert f'href="{reverse("web:all_units")}"' in page  # in the header
 
 
+def test_the_deputy_gm_of_the_gm_office_sees_every_unit(client, hotel):
+    """The hotel's deputy GM sits in the 总经室 that reviews the all-units analysis (text 五 七、2):
+    the policy lets him see every unit (all_units), so the page and its link are his."""
+    hotel_case(hotel)
+    response = login(client, hotel.deputy).get(reverse("web:all_units"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert counts(page, "front_office")["open"] == "1" and counts(page, "housekeeping")["open"] == "0"
+    assert f'href="{reverse("web:all_units")}"' in page
+
+
 def test_head_office_service_management_sees_every_outlet(client, bank):
     bank_case(bank)
     page = login(client, bank.hq_service).get(reverse("web:all_units")).content.decode()
     assert counts(page, "outlet_wenyi")["open"] == "1" and counts(page, "outlet_gucui")["open"] == "0"
 
 
-@pytest.mark.parametrize("who", ["frontdesk", "fo_head", "deputy", "stranger"])
+@pytest.mark.parametrize("who", ["frontdesk", "fo_head", "stranger"])
 def test_others_are_refused(client, hotel, who):
     client = login(client, getattr(hotel, who))
     assert client.get(reverse("web:all_units")).status_code == 403

@@ -41,10 +41,12 @@ def cases(hotel):
     b = register(h, subject="账单多收", category="billing", complainant_name="李女士",
                  target_unit=h.units["housekeeping"], at=(2026, 5, 11, 0, 30))
     c = register(h, actor=h.hk_staff, unit="housekeeping", subject="毛巾不干净", at=(2026, 5, 12, 9, 0))
-    actions.accept_case(actor=h.frontdesk, case_id=b.pk, now=dt.datetime(2026, 5, 11, 10, 0, tzinfo=SH))
-    actions.escalate_case(actor=h.frontdesk, case_id=b.pk, reason="需要经理",
+    # 消费后 complaints: each is its department head's from registration (level 1); the front
+    # office's head escalates b to the deputy GM (level 2).
+    actions.accept_case(actor=h.fo_head, case_id=b.pk, now=dt.datetime(2026, 5, 11, 10, 0, tzinfo=SH))
+    actions.escalate_case(actor=h.fo_head, case_id=b.pk, reason="需要分管副总",
                           now=dt.datetime(2026, 5, 11, 11, 0, tzinfo=SH))
-    actions.accept_case(actor=h.hk_staff, case_id=c.pk, now=dt.datetime(2026, 5, 12, 10, 0, tzinfo=SH))
+    actions.accept_case(actor=h.hk_head, case_id=c.pk, now=dt.datetime(2026, 5, 12, 10, 0, tzinfo=SH))
     return a, b, c
 
 

@@ -14,12 +14,13 @@ AFTER_STAY_WARN = AFTER_STAY_DUE - dt.timedelta(minutes=240)
 
 
 def after_stay_case(org, *, now=MONDAY_10, subject="房间有异味"):
-    """A complaint made after the stay, registered and accepted by the front desk at `now`."""
+    """A complaint made after the stay, registered by the front desk at `now`: it goes to the
+    front office's head at once (text 五 六、一)2、), who accepts it."""
     case = actions.register_case(
         actor=org.frontdesk, unit=org.units["front_office"], channel="phone", subject=subject,
         description="入住期间房间有烟味", stage="after", complainant_name="张先生",
         complainant_phone="13800001234", complainant_email="guest@example.com", now=now)
-    return actions.accept_case(actor=org.frontdesk, case_id=case.pk, now=now)
+    return actions.accept_case(actor=org.fo_head, case_id=case.pk, now=now)
 
 
 def clock_of(case, name="after_stay") -> Clock:
@@ -31,10 +32,11 @@ def actions_of(case) -> list[str]:
 
 
 def close_after_reply(org, case, *, now):
-    """Resolve, reply, call back (satisfied), sign off and close: the normal end of a case."""
-    actions.propose_resolution(actor=org.frontdesk, case_id=case.pk, resolution="更换房间并致歉",
+    """Resolve, reply, call back (satisfied), sign off and close: the normal end of a case, by the
+    department head who handles it."""
+    actions.propose_resolution(actor=org.fo_head, case_id=case.pk, resolution="更换房间并致歉",
                                now=now)
-    actions.reply_case(actor=org.frontdesk, case_id=case.pk, text="已为您更换房间，深表歉意。", now=now)
-    actions.record_callback(actor=org.frontdesk, case_id=case.pk, result="satisfied", now=now)
+    actions.reply_case(actor=org.fo_head, case_id=case.pk, text="已为您更换房间，深表歉意。", now=now)
+    actions.record_callback(actor=org.fo_head, case_id=case.pk, result="satisfied", now=now)
     actions.sign_off_case(actor=org.fo_head, case_id=case.pk, now=now)
     return actions.close_case(actor=org.fo_head, case_id=case.pk, now=now)

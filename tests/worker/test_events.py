@@ -43,21 +43,23 @@ def test_every_action_appends_an_event_with_actor_time_and_old_and_new_values(ho
     case = actions.register_case(
         actor=hotel.frontdesk, unit=fo, channel="phone", subject="房间有异味",
         description="入住期间房间有烟味", stage="after", complainant_name="张先生", now=at)
+    # A 消费后 complaint goes to the department head at once (text 五 六、一)2、): the register
+    # event itself names the head as owner, one level up.
     register = assert_event(case, action="register", actor=hotel.frontdesk, at=at,
-                            changed={"owner": (None, hotel.frontdesk.pk), "stage": (None, "after"),
-                                     "number": (None, case.number), "level": (None, 0)})
+                            changed={"owner": (None, hotel.fo_head.pk), "stage": (None, "after"),
+                                     "number": (None, case.number), "level": (None, 1)})
     assert register.seq == 1 and register.prev_hash == "" and register.old == {}
 
     steps = [
-        (lambda at: actions.accept_case(actor=hotel.frontdesk, case_id=case.pk, now=at),
-         "accept", hotel.frontdesk, {"state": ("received", "accepted")}),
+        (lambda at: actions.accept_case(actor=hotel.fo_head, case_id=case.pk, now=at),
+         "accept", hotel.fo_head, {"state": ("received", "accepted")}),
         (lambda at: actions.add_note(actor=hotel.frontdesk, case_id=case.pk, text="客人来电催促", now=at),
          "note", hotel.frontdesk, {}),
         (lambda at: actions.transfer_case(actor=hotel.fo_head, case_id=case.pk, unit=hk,
                                           plan="客房部查明烟味来源并更换房间", now=at),
          "transfer", hotel.fo_head, {"handling_unit": (fo.pk, hk.pk), "target_unit": (None, hk.pk),
-                                     "owner": (hotel.frontdesk.pk, hotel.hk_head.pk),
-                                     "level": (0, 1), "state": ("accepted", "in_progress")}),
+                                     "owner": (hotel.fo_head.pk, hotel.hk_head.pk),
+                                     "level": (None, None), "state": ("accepted", "in_progress")}),
         (lambda at: actions.agree_plan(actor=hotel.hk_head, case_id=case.pk, now=at),
          "agree_plan", hotel.hk_head, {"plan_agreed_by": (None, hotel.hk_head.pk)}),
         (lambda at: actions.assign_case(actor=hotel.hk_head, case_id=case.pk, assignee=hotel.hk_staff,

@@ -25,10 +25,10 @@ SECOND = dt.timedelta(seconds=1)
 
 
 def replied_case(org):
-    """A case answered by the front desk: the reply is queued for the guest's email."""
+    """A 消费后 case answered by the front office's head: the reply is queued for the guest's email."""
     case = after_stay_case(org)
-    actions.propose_resolution(actor=org.frontdesk, case_id=case.pk, resolution="更换房间", now=NOON)
-    return actions.reply_case(actor=org.frontdesk, case_id=case.pk, text="已为您更换房间，深表歉意。",
+    actions.propose_resolution(actor=org.fo_head, case_id=case.pk, resolution="更换房间", now=NOON)
+    return actions.reply_case(actor=org.fo_head, case_id=case.pk, text="已为您更换房间，深表歉意。",
                               now=NOON)
 
 
@@ -108,7 +108,7 @@ def test_transport_that_recovers_delivers_on_the_retry(hotel, monkeypatch):
 def test_notification_is_written_in_the_actions_transaction(hotel, monkeypatch):
     """The reply cannot be saved: the guest must not get an email about it."""
     case = after_stay_case(hotel)
-    actions.propose_resolution(actor=hotel.frontdesk, case_id=case.pk, resolution="更换房间", now=NOON)
+    actions.propose_resolution(actor=hotel.fo_head, case_id=case.pk, resolution="更换房间", now=NOON)
     events = actions_of(case)
     queued = Notification.objects.count()
 
@@ -117,7 +117,7 @@ def test_notification_is_written_in_the_actions_transaction(hotel, monkeypatch):
 
     monkeypatch.setattr(Case, "save", disk_full)
     with pytest.raises(DatabaseError):
-        actions.reply_case(actor=hotel.frontdesk, case_id=case.pk, text="已为您更换房间", now=NOON)
+        actions.reply_case(actor=hotel.fo_head, case_id=case.pk, text="已为您更换房间", now=NOON)
     monkeypatch.undo()
 
     assert Notification.objects.count() == queued

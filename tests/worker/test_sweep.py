@@ -32,7 +32,8 @@ def test_clock_is_warned_once_when_its_warning_time_passes(hotel):
     assert clock.warned_at == AFTER_STAY_WARN and clock.breached_at is None
     mail = Notification.objects.order_by("-pk").first()
     assert Notification.objects.count() == queued_before + 1
-    assert mail.recipient == "frontdesk@example.com" and mail.case_id == case.pk
+    # The warning goes to the case's owner: the front office's head, who took the 消费后 case.
+    assert mail.recipient == "fo_head@example.com" and mail.case_id == case.pk
     assert case.number in mail.subject and mail.state == Notification.PENDING
 
     # Later rounds, before the due time, do nothing more.
@@ -42,7 +43,9 @@ def test_clock_is_warned_once_when_its_warning_time_passes(hotel):
     assert Notification.objects.count() == queued_before + 1
 
 
-def test_breach_is_recorded_against_unit_and_owner_and_escalates_to_the_department_head(hotel):
+def test_breach_is_recorded_against_unit_and_owner_and_escalates_to_the_deputy_gm(hotel):
+    """A 消费后 case is the department head's from registration, so a breach climbs from the head
+    to the deputy GM in charge (text 五 六、一)2、1)(2))."""
     case = after_stay_case(hotel)
     sweep(now=AFTER_STAY_WARN)
     events_before = actions_of(case)
@@ -52,18 +55,18 @@ def test_breach_is_recorded_against_unit_and_owner_and_escalates_to_the_departme
     assert actions_of(case) == events_before + ["clock_breached", "escalate"]
     late = Lateness.objects.get(case=case)
     # The lateness counts against whoever held the case when the deadline passed.
-    assert (late.unit, late.person, late.clock) == (hotel.units["front_office"], hotel.frontdesk,
+    assert (late.unit, late.person, late.clock) == (hotel.units["front_office"], hotel.fo_head,
                                                      clock_of(case))
     assert late.occurred_at == AFTER_STAY_DUE
     case.refresh_from_db()
-    assert (case.level, case.owner, case.state) == (1, hotel.fo_head, "in_progress")
+    assert (case.level, case.owner, case.state) == (2, hotel.deputy, "in_progress")
     escalate = CaseEvent.objects.get(case=case, action="escalate")
     assert escalate.actor is None and escalate.at == AFTER_STAY_DUE
-    assert escalate.old["owner"] == hotel.frontdesk.pk and escalate.new["owner"] == hotel.fo_head.pk
-    assert (escalate.old["level"], escalate.new["level"]) == (0, 1)
+    assert escalate.old["owner"] == hotel.fo_head.pk and escalate.new["owner"] == hotel.deputy.pk
+    assert (escalate.old["level"], escalate.new["level"]) == (1, 2)
     assert clock_of(case).label in escalate.note
-    # The department head hears that the case is now theirs.
-    assert Notification.objects.filter(recipient="fo_head@example.com", case=case).count() == 1
+    # The deputy GM hears that the case is now theirs.
+    assert Notification.objects.filter(recipient="deputy@example.com", case=case).count() == 1
 
     # Sweeping again, now or much later, changes nothing.
     for later in (AFTER_STAY_DUE, AFTER_STAY_DUE + dt.timedelta(days=10)):
@@ -72,7 +75,7 @@ def test_breach_is_recorded_against_unit_and_owner_and_escalates_to_the_departme
     assert actions_of(case).count("escalate") == 1
     assert Lateness.objects.filter(case=case).count() == 1
     case.refresh_from_db()
-    assert (case.level, case.owner) == (1, hotel.fo_head)
+    assert (case.level, case.owner) == (2, hotel.deputy)
 
 
 def test_worker_that_was_down_warns_then_breaches_in_one_round(hotel):
@@ -98,7 +101,7 @@ def test_clock_of_a_closed_case_is_never_warned_or_breached(hotel):
 def test_breach_at_the_top_of_the_ladder_is_recorded_but_not_escalated(hotel):
     case = after_stay_case(hotel)
     later = MONDAY_10 + dt.timedelta(hours=1)
-    for owner in (hotel.frontdesk, hotel.fo_head, hotel.deputy):
+    for owner in (hotel.fo_head, hotel.deputy):  # the head holds a 消费后 case from the start
         case = actions.escalate_case(actor=owner, case_id=case.pk, reason="客人要求更高层处理", now=later)
     assert (case.level, case.owner) == (3, hotel.gm)
     events = actions_of(case)
@@ -155,39 +158,40 @@ def test_breach_of_a_confirmed_case_does_not_send_it_back_to_in_progress(hotel):
     """The customer is satisfied and the case waits for the head's signature when the three
     days run out: the lateness is recorded, but the reply is not undone by an escalation
     (the policy does not let anyone escalate a confirmed case)."""
-    case = after_stay_case(hotel)
+    case = after_stay_case(hotel)  # the front office's head handles it
     noon = MONDAY_10 + dt.timedelta(hours=2)
-    actions.propose_resolution(actor=hotel.frontdesk, case_id=case.pk, resolution="更换房间", now=noon)
-    actions.reply_case(actor=hotel.frontdesk, case_id=case.pk, text="已更换房间", now=noon)
-    case = actions.record_callback(actor=hotel.frontdesk, case_id=case.pk, result="satisfied", now=noon)
+    actions.propose_resolution(actor=hotel.fo_head, case_id=case.pk, resolution="更换房间", now=noon)
+    actions.reply_case(actor=hotel.fo_head, case_id=case.pk, text="已更换房间", now=noon)
+    case = actions.record_callback(actor=hotel.fo_head, case_id=case.pk, result="satisfied", now=noon)
     assert case.state == "confirmed"
 
     assert sweep(now=AFTER_STAY_DUE) == {"warned": 1, "breached": 1}
 
     case.refresh_from_db()
-    assert (case.state, case.owner, case.level) == ("confirmed", hotel.frontdesk, 0)
+    assert (case.state, case.owner, case.level) == ("confirmed", hotel.fo_head, 1)
     assert "escalate" not in actions_of(case)
-    assert Lateness.objects.filter(case=case, person=hotel.frontdesk).count() == 1
+    assert Lateness.objects.filter(case=case, person=hotel.fo_head).count() == 1
     # The head can still sign off and close it.
     actions.sign_off_case(actor=hotel.fo_head, case_id=case.pk, now=AFTER_STAY_DUE)
     assert actions.close_case(actor=hotel.fo_head, case_id=case.pk, now=AFTER_STAY_DUE).state == "closed"
 
 
 def test_breach_nobody_can_take_over_is_recorded_and_does_not_stop_the_sweep(hotel):
-    """The front office has no department head (and the hotel none either): the breach is still
-    recorded, says why it was not escalated, and the other due clocks are handled too."""
+    """The hotel has no deputy GM in charge above the front office's head, who holds the 消费后
+    cases: the breach is still recorded, says why it was not escalated, and the other due clocks
+    are handled too."""
     first = after_stay_case(hotel, subject="早餐冷了")
     second = after_stay_case(hotel, subject="热水不热")
-    Membership.objects.filter(role__code="dept_head", unit=hotel.units["front_office"]).delete()
+    Membership.objects.filter(role__code="deputy_gm").delete()
 
     assert sweep(now=AFTER_STAY_DUE) == {"warned": 2, "breached": 2}
 
     for case in (first, second):
         breached = CaseEvent.objects.get(case=case, action="clock_breached")
-        assert "部门负责人" in breached.note
+        assert "分管副总" in breached.note
         assert Lateness.objects.filter(case=case).count() == 1
         case.refresh_from_db()
-        assert (case.owner, case.level) == (hotel.frontdesk, 0)
+        assert (case.owner, case.level) == (hotel.fo_head, 1)
     assert sweep(now=AFTER_STAY_DUE + dt.timedelta(days=1)) == NOTHING
 
 

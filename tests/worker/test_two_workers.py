@@ -33,7 +33,7 @@ def assert_acted_once_per_clock(org, cases):
     per_clock = Counter(Lateness.objects.filter(case__in=cases).values_list("clock_id", flat=True))
     assert per_clock == Counter({pk: 1 for pk in clock_ids})
     assert set(Case.objects.filter(pk__in=[c.pk for c in cases]).values_list("level", "owner")) == {
-        (1, org.fo_head.pk)}
+        (2, org.deputy.pk)}  # 消费后: the head held it, the breach climbs to the deputy GM
     assert not Clock.objects.filter(pk__in=clock_ids, warned_at=None).exists()
     assert not Clock.objects.filter(pk__in=clock_ids, breached_at=None).exists()
     call_command("verify_events")  # the chains are whole: no two events took one seq
@@ -110,9 +110,9 @@ def test_closing_a_case_while_the_worker_reaches_it_neither_deadlocks_nor_acts_t
     _postgresql_only()
     case = after_stay_case(hotel)
     noon = MONDAY_10.replace(hour=12)
-    actions.propose_resolution(actor=hotel.frontdesk, case_id=case.pk, resolution="更换房间", now=noon)
-    actions.reply_case(actor=hotel.frontdesk, case_id=case.pk, text="已更换房间", now=noon)
-    actions.record_callback(actor=hotel.frontdesk, case_id=case.pk, result="satisfied", now=noon)
+    actions.propose_resolution(actor=hotel.fo_head, case_id=case.pk, resolution="更换房间", now=noon)
+    actions.reply_case(actor=hotel.fo_head, case_id=case.pk, text="已更换房间", now=noon)
+    actions.record_callback(actor=hotel.fo_head, case_id=case.pk, result="satisfied", now=noon)
     actions.sign_off_case(actor=hotel.fo_head, case_id=case.pk, now=noon)
     case_locked, worker_returned = threading.Event(), threading.Event()
 

@@ -24,12 +24,14 @@ def test_one_round_warns_breaches_escalates_and_delivers(hotel):
     run_worker_at(AFTER_STAY_DUE + dt.timedelta(minutes=5))
 
     assert actions_of(case)[-3:] == ["clock_warned", "clock_breached", "escalate"]
-    assert Lateness.objects.filter(case=case, person=hotel.frontdesk).count() == 1
+    # A 消费后 case is the front office head's from registration: the breach counts against the
+    # head and climbs to the deputy GM in charge.
+    assert Lateness.objects.filter(case=case, person=hotel.fo_head).count() == 1
     case.refresh_from_db()
-    assert (case.owner, case.level) == (hotel.fo_head, 1)
-    # Both messages of the round left in the same round: the warning to the front desk, and
-    # "now yours" to the department head.
-    assert sorted(m.to[0] for m in mail.outbox) == ["fo_head@example.com", "frontdesk@example.com"]
+    assert (case.owner, case.level) == (hotel.deputy, 2)
+    # Both messages of the round left in the same round: the warning to the department head,
+    # and "now yours" to the deputy GM.
+    assert sorted(m.to[0] for m in mail.outbox) == ["deputy@example.com", "fo_head@example.com"]
     assert all(case.number in m.subject for m in mail.outbox)
     assert not Notification.objects.exclude(state=Notification.SENT).exists()
 
@@ -55,5 +57,5 @@ def test_round_outside_any_transaction_as_in_production(hotel):
 
     for case in cases:
         assert actions_of(case)[-1] == "clock_warned"
-    assert [m.to for m in mail.outbox] == [["frontdesk@example.com"]] * 3
-    assert set(Case.objects.values_list("level", flat=True)) == {0}
+    assert [m.to for m in mail.outbox] == [["fo_head@example.com"]] * 3  # the owner of 消费后 cases
+    assert set(Case.objects.values_list("level", flat=True)) == {1}

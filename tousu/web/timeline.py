@@ -14,6 +14,8 @@ from tousu.org.models import Unit
 # (field of the case, how its value reads): the facts a clerk looks for in the history.
 SHOWN = ("resolution", "compensation", "reply", "owner", "handling_unit", "level", "callback_result")
 MOVES = frozenset({"owner", "handling_unit", "level"})  # shown when they change, not when first set
+# ... except the owner (and level) a case gets on registration when that is not the person who
+# registered it: the policy sent it on at once (the hotel's 消费后 complaint to the head).
 
 
 def _labels() -> dict[str, str]:
@@ -33,11 +35,13 @@ def details(events, kind) -> list[list[tuple[str, str]]]:
     units = dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "name")) if unit_ids else {}
     labels = _labels()
     rows = []
-    for new, old in zip(news, olds, strict=True):
+    for event, new, old in zip(events, news, olds, strict=True):
+        sent_on = not old and new.get("owner") not in (None, event.actor_id)
         row = []
         for field in SHOWN:
             value = new.get(field)
-            if value in (None, "") or (field in MOVES and field not in old):
+            if value in (None, "") or (field in MOVES and field not in old
+                                       and not (sent_on and field in ("owner", "level"))):
                 continue
             if field == "compensation":
                 text = yuan(value)
