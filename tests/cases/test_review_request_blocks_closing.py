@@ -83,3 +83,23 @@ def test_the_staff_page_says_why_and_closes_nothing(telecom, called_back):
             "close-note": "", "expected_version": requested.version})
     assert response.status_code == 400 and WAITING in response.content.decode()
     assert Case.objects.get(pk=requested.pk).state == "confirmed"
+
+
+def test_the_hotel_refuses_to_close_while_a_guest_s_request_waits(hotel):
+    """The hotel's own `close` rules (standard covered, call-back) carry the same guard."""
+    h = hotel
+    with time_machine.travel(at(2026, 7, 6, 9, 0), tick=False):
+        case = actions.register_case(
+            actor=h.frontdesk, unit=h.units["front_office"], channel="phone", stage="during", category="hygiene",
+            subject="房间有异味", description="入住后发现房间有烟味", complainant_name="钱女士",
+            complainant_phone="13500005555", requested_by=at(2026, 7, 6, 12, 0))
+        actions.accept_case(actor=h.frontdesk, case_id=case.pk)
+        actions.propose_resolution(actor=h.frontdesk, case_id=case.pk, resolution="更换房间")
+        actions.reply_case(actor=h.frontdesk, case_id=case.pk, text="已为您更换房间")
+    with time_machine.travel(at(2026, 7, 6, 11, 0), tick=False):
+        actions.perform("request_review", actor=PartyActor(complainant_party(case)), case_id=case.pk,
+                        inputs={"reason": "新房间也有烟味"})
+        actions.record_callback(actor=h.frontdesk, case_id=case.pk, result="satisfied")
+        with pytest.raises(Refused, match="重新处理的申请尚未答复"):
+            actions.perform("close", actor=h.fo_head, case_id=case.pk, inputs={"standard_covered": True})
+    assert Case.objects.get(pk=case.pk).closed_at is None
