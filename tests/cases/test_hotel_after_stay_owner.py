@@ -82,13 +82,22 @@ def test_an_effect_for_an_unknown_stage_or_role_is_refused_naming_the_key(tmp_pa
     assert "kinds.complaint.actions.register.effects.0.escalate.to_role" in problems
 
 
-def test_without_a_department_head_the_registration_is_refused_clearly_and_nothing_is_written(hotel):
-    """The 消费后 complaint must go to a head; with none appointed the clerk is told so (the
-    administrator must appoint one) rather than the complaint silently staying with her."""
+def test_without_a_department_head_the_next_level_up_takes_the_complaint(hotel):
+    """The 消费后 complaint must go to a head; a department whose head has left sends it on to the
+    deputy GM (the next level of the ladder someone holds), so the guest's complaint is still
+    registered and has an owner who may organise the investigation."""
     h = hotel
     Membership.objects.filter(role__code="dept_head", unit=h.units["front_office"]).delete()
+    with time_machine.travel(at(2026, 5, 12, 9, 0), tick=False):
+        case = register(h, stage="after")
+        assert (case.owner, case.level) == (h.deputy, 2)
+        assert register(h, stage="during").owner == h.frontdesk  # 消费中 stays with her
+
+
+def test_with_nobody_above_the_registration_is_refused_clearly_and_nothing_is_written(hotel):
+    h = hotel
+    Membership.objects.filter(role__code__in=["dept_head", "deputy_gm", "gm"]).delete()
     with time_machine.travel(at(2026, 5, 12, 9, 0), tick=False):
         with pytest.raises(Refused, match="No one holds the role 部门负责人"):
             register(h, stage="after")
         assert not Case.objects.exists()
-        assert register(h, stage="during").owner == h.frontdesk  # 消费中 stays with her

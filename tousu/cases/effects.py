@@ -67,14 +67,25 @@ def escalation_holder(step):
 
 def _escalate(step, params: dict, values: dict) -> None:
     """Climb one level; the holder of the next role becomes the owner. With `to_role`: climb to
-    that role's level of the ladder, unless the case is already held there or higher."""
+    that role's level of the ladder, unless the case is already held there or higher; where
+    nobody holds that role for the case's unit, the next level up that somebody holds takes it
+    (a department without a head: the deputy GM), so the complaint is still registered. Refused
+    only when nobody above holds any."""
     if params.get("to_role"):
-        target = next((s for s in step.policy.ladder_of(step.case.kind) if s.role == params["to_role"]), None)
+        ladder = step.policy.ladder_of(step.case.kind)
+        target = next((s for s in ladder if s.role == params["to_role"]), None)
         if target is None or step.pending.get("level", step.case.level) >= target.level:
             return
-        holder = ladder_holder(step.policy, target.level, step.case.handling_unit, step.case.kind)
-        step.set(level=target.level, owner=holder)
-        return
+        refused = None
+        for level in sorted(s.level for s in ladder if s.level >= target.level):
+            try:
+                holder = ladder_holder(step.policy, level, step.case.handling_unit, step.case.kind)
+            except Refused as error:
+                refused = refused or error
+                continue
+            step.set(level=level, owner=holder)
+            return
+        raise refused
     following, holder = escalation_holder(step)
     step.set(level=following.level, owner=holder)
 
