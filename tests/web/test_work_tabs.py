@@ -48,3 +48,34 @@ def test_my_open_cases_are_read_from_the_open_cases_index(hotel):
             cursor.execute("EXPLAIN " + sql, params)
         plan = " ".join(str(row) for row in cursor.fetchall())
     assert "case_open_owner" in plan, plan
+
+
+def test_due_soon_is_read_from_the_clocks_that_fall_due(hotel):
+    """The "Due soon" badge and tab are read from the running clocks that fall due (an IN over
+    their due-time index), so a reader with a long history of cases does not have each case probed
+    for a clock; on SQLite that takes the statistics `tousu migrate` writes (cases/planner_stats.py;
+    the plan itself is measured at 100k in docs/performance.md, session 5)."""
+    from django.db import connection
+
+    from tousu.cases import planner_stats
+
+    case = hotel_case(hotel)
+    actions.accept_case(actor=hotel.frontdesk, case_id=case.pk)
+    clock = Clock.objects.get(case=case, state=Clock.RUNNING)
+    assert planner_stats.refresh(connection) == (connection.vendor == "sqlite")
+    qs = selectors.work_lists(hotel.frontdesk, current_policy(), clock.due_at - timedelta(hours=12))["due_soon"]
+    assert list(qs.values_list("pk", flat=True)) == [case.pk]
+    if connection.vendor == "sqlite":  # the statistics that let SQLite start from the clocks
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT idx FROM sqlite_stat1 WHERE tbl = 'cases_clock'")
+            assert "clock_running_due" in {row[0] for row in cursor.fetchall()}
+
+def test_planner_statistics_are_written_only_for_a_database_with_cases(db):
+    from django.db import connection
+
+    from tousu.cases import planner_stats
+
+    if connection.vendor != "sqlite":
+        assert planner_stats.refresh(connection) is False
+        return
+    assert planner_stats.refresh(connection) is False  # no cases: no statistics that would mislead

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.backends.signals import connection_created
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -18,3 +19,6 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         connection_created.connect(_sqlite_functions, dispatch_uid="tousu_sqlite_functions")
+        from .planner_stats import after_migrate
+
+        post_migrate.connect(after_migrate, sender=self, dispatch_uid="tousu_planner_stats")

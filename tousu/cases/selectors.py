@@ -349,6 +349,13 @@ class HasTerms(Func):
         return sql, (*params, self.terms)
 
 
+class SharesTerms(HasTerms):
+    """`string_to_array(search_terms, ' ') && ARRAY[terms]`: holds any of the terms, the row's
+    array built once (an OR of @> built it once per term), answered by the same GIN index."""
+
+    template = "string_to_array(%(expressions)s, ' ') && %(terms)s"
+
+
 class Folded(Func):
     """A column folded as `search.fold` folds the query: full-width forms made half-width, then
     upper-cased. PostgreSQL: UPPER(translate(...)); SQLite: the function tousu_fold."""
@@ -484,7 +491,10 @@ def _found_by_key(term: str, *, personal: bool, db: str) -> list[int]:
     ids: list[int] = []
     code = term.strip()
     if 4 <= len(code) <= 32:
-        ids += Case.objects.using(db).filter(tracking_code__iexact=code).values_list("pk", flat=True)[:1]
+        # Equality on the stored (upper-case) form and as typed, not iexact: the unique index
+        # answers it, where SQLite's LIKE read every case (130 ms at 100k, docs/performance.md).
+        ids += (Case.objects.using(db).filter(tracking_code__in=sorted({code, code.upper(), code.lower()}))
+                .values_list("pk", flat=True)[:1])
     digits = re.sub(r"[\s+-]", "", code)
     if personal and _PHONE_LIKE.match(code) and len(digits) >= 4:
         match = "endswith" if len(digits) == 4 else "contains"
@@ -594,14 +604,18 @@ def similar_open_cases(case: Case, *, user, limit: int = 5) -> list[tuple[Case, 
         candidates = base
         if connections[base.db].vendor == "postgresql":
             # any of the subject's first terms, through the GIN index: candidates, not answers
-            anyone = Q()
-            for term in subject_terms:
-                anyone |= Q(HasTerms([term]))
-            candidates = base.filter(anyone)
-        # SQLite (the embedded default, small organisations): the newest open cases of the window
-        for other in candidates[:SIMILAR_CANDIDATES]:
-            theirs = _main_terms(other)
+            candidates = base.filter(SharesTerms(subject_terms))
+        # SQLite (the embedded default, small organisations): the newest open cases of the window.
+        # Only the ids and terms of the candidates are read and compared; the rows of the similar
+        # ones are fetched afterwards (at 1M cases 200 whole rows with their units and people cost
+        # more than the comparison: docs/performance.md, session 5).
+        similar = []
+        for pk, terms in candidates.values_list("pk", "search_terms")[:SIMILAR_CANDIDATES]:
+            theirs = {t for t in (terms or "").split() if not t.startswith(search.NAME_MARK)}
             if theirs and len(mine & theirs) / len(mine | theirs) >= SIMILAR_TEXT:
-                note([other], _("a similar text"))
+                similar.append(pk)
+        if similar:
+            rows = base.filter(pk__in=similar).in_bulk()
+            note([rows[pk] for pk in similar if pk in rows], _("a similar text"))
     ranked = sorted(found.values(), key=lambda c: (-len(reasons[c.pk]), -c.received_at.timestamp()))
     return [(c, reasons[c.pk]) for c in ranked[:limit]]

@@ -77,17 +77,20 @@ def train(policy: Policy, kind: str, *, actor=None, limit: int | None = None, fo
     if not learnable:
         raise RoutingError(_("The past cases have one category and one unit only: nothing to choose between."))
     docs = [learning.prepare(text) for text in texts]
-    router = learning.fit(docs, learnable)
+    config = learning.PRODUCT
+    blocks = config.features().counts(docs) if config.hash_bits else None  # counted once for all
+    router = learning.fit(docs, learnable, config, counts=blocks)
     quality = {}
     for name, labels in learnable.items():
-        sample = [(d, y) for d, y in zip(docs, labels) if y][:QUALITY_SAMPLE]
+        rows = [i for i, y in enumerate(labels) if y][:QUALITY_SAMPLE]
         counts = {}
-        for _d, y in sample:
-            counts[y] = counts.get(y, 0) + 1
-        sample = [(d, y) for d, y in sample if counts[y] >= folds]  # a class too rare to fold is left out
-        if len({y for _d, y in sample}) >= 2:
-            quality[name] = learning.cross_validate([d for d, _y in sample], [y for _d, y in sample],
-                                                    folds=folds).as_dict()
+        for i in rows:
+            counts[labels[i]] = counts.get(labels[i], 0) + 1
+        rows = [i for i in rows if counts[labels[i]] >= folds]  # a class too rare to fold is left out
+        if len({labels[i] for i in rows}) >= 2:
+            quality[name] = learning.cross_validate(
+                [docs[i] for i in rows], [labels[i] for i in rows], folds=folds, config=config,
+                counts=learning.rows_of(blocks, rows) if blocks is not None else None).as_dict()
     data = pickle.dumps(router, protocol=pickle.HIGHEST_PROTOCOL)
     with transaction.atomic():
         version = (selectors.models_of(kind).values_list("version", flat=True).first() or 0) + 1

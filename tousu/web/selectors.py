@@ -76,10 +76,13 @@ def work_lists(user, policy: Policy, now: datetime) -> dict[str, QuerySet]:
         "mine": open_.filter(owner=user),
         "units": open_.filter(_units_q([m.unit for m in memberships(user)])),
         # A running clock not yet due that falls due within DUE_SOON or has reached its warning
-        # time: one EXISTS, so the database reads just those clocks (a day's worth), not every
-        # clock still running (docs/performance.md).
-        "due_soon": open_.filter(_running_clock(Q(due_at__lte=now + DUE_SOON) | Q(warn_at__lte=now),
-                                                due_at__gt=now)),
+        # time: the cases are looked up from those clocks (IN over the running clocks' due-time
+        # index), so the database reads just the clocks still to fall due, not every visible
+        # case with a probe each: as an EXISTS per case SQLite walked all the reader's cases
+        # whenever fewer than the badge's cap were due (docs/performance.md, session 5).
+        "due_soon": open_.filter(pk__in=Clock.objects.filter(
+            Q(due_at__lte=now + DUE_SOON) | Q(warn_at__lte=now), state=Clock.RUNNING, due_at__gt=now,
+        ).values("case_id")),
         # As a scalar subquery, which PostgreSQL keeps as a probe per case: walking the newest
         # open cases it stops at the badge's cap, where EXISTS became a hash join over every
         # overdue clock, a backlog that grows with history (docs/performance.md).

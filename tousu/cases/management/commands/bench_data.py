@@ -232,6 +232,10 @@ class Command(BaseCommand):
             # the heap for every entry. VACUUM cannot run inside a transaction (the tests' one).
             with connection.cursor() as cur:
                 cur.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
+        else:
+            from tousu.cases.planner_stats import refresh
+
+            refresh(connection)  # SQLite's planner statistics (cases/planner_stats.py)
         self.stdout.write(self.style.SUCCESS(
             f"{cases} cases, {ids['event'] - 1} events, {ids['clock'] - 1} clocks in "
             f"{time.monotonic() - started:.0f} s"))
