@@ -45,7 +45,7 @@ def test_the_case_page_reads_the_subtree_once_and_the_repeats_once(client, hotel
     assert _subtree_reads(sql) == 1, sql
     # the similar cases' own reads: their candidates' ids and terms, then the similar rows by id
     repeat_reads = [s for s in sql if ('"cases_case"."received_at" <' in s or "cases_samematter" in s)
-                    and not s.endswith(f"LIMIT {SIMILAR_CANDIDATES}") and '"cases_case"."id" IN (' not in s]
+                    and not s.endswith(f"LIMIT {SIMILAR_CANDIDATES}") and not re.search(r'"cases_case"\."id" IN \(\d', s)]
     assert len(repeat_reads) == 1, repeat_reads
     assert not repeat_reads[0].startswith("SELECT COUNT(*)")
     assert '"cases_case"."description"' not in repeat_reads[0]  # not whole rows
