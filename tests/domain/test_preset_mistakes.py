@@ -19,9 +19,11 @@ def write(tmp_path, body: str, name: str = "broken.toml", extends: str = "hotel"
 
 
 def clock(**keys) -> str:
-    """One clock, replacing hotel's list (lists are replaced, not joined)."""
+    """One clock, replacing hotel's list (lists are replaced, not joined), beside the re-review
+    clock the hotel's `close` names (so that only the clock under test is wrong)."""
     spec = {"name": '"c"', "amount": "2", "start_on": '["accept"]', **keys}
-    return "[[kinds.complaint.clocks]]\n" + "".join(f"{k} = {x}\n" for k, x in spec.items())
+    return ("[[kinds.complaint.clocks]]\n" + "".join(f"{k} = {x}\n" for k, x in spec.items())
+            + '[[kinds.complaint.clocks]]\nname = "review_request"\namount = 1\nstart_on = ["request_review"]\n')
 
 
 def test_the_hotel_preset_and_a_file_extending_it_unchanged_are_good(tmp_path):

@@ -75,7 +75,7 @@ def test_a_sanction_is_counted_under_its_own_kind_not_as_a_breached_deadline(cli
 
     h = hotel
     hk = h.units["housekeeping"]
-    late = complaint(h.hk_staff, hk, at(2026, 5, 12, 9, 0), category="hygiene")
+    late = complaint(h.hk_staff, hk, at(2026, 5, 12, 9, 0), category="hygiene", stage="during")  # hers to handle
     with time_machine.travel(at(2026, 5, 12, 9, 5), tick=False):
         actions.accept_case(actor=h.hk_staff, case_id=late.pk)
     assert sweep(now=at(2026, 5, 18, 10, 0))["breached"] == 1  # against housekeeping, hk_staff

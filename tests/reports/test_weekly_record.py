@@ -32,11 +32,12 @@ def week(hotel):
         category="hygiene", subject="床单有污渍", description="入住发现床单有污渍", complainant_name="张三丰",
         complainant_phone="13900000003", occurred_at=at(2026, 10, 12, 22), place="1208 房",
         people_involved="客房服务员 赵敏")
-    act.accept_case(actor=h.hk_staff, case_id=first.pk, now=at(2026, 10, 13, 9, 10))
-    act.propose_resolution(actor=h.hk_staff, case_id=first.pk, resolution="致歉并更换床单，赠送早餐", compensation=150,
+    # A 消费后 complaint: the department head has it from registration and handles it.
+    act.accept_case(actor=h.hk_head, case_id=first.pk, now=at(2026, 10, 13, 9, 10))
+    act.propose_resolution(actor=h.hk_head, case_id=first.pk, resolution="致歉并更换床单，赠送早餐", compensation=150,
                            now=at(2026, 10, 13, 10))
-    act.reply_case(actor=h.hk_staff, case_id=first.pk, text="已更换", now=at(2026, 10, 13, 10, 30))
-    act.record_callback(actor=h.hk_staff, case_id=first.pk, result="satisfied", now=at(2026, 10, 14, 10))
+    act.reply_case(actor=h.hk_head, case_id=first.pk, text="已更换", now=at(2026, 10, 13, 10, 30))
+    act.record_callback(actor=h.hk_head, case_id=first.pk, result="satisfied", now=at(2026, 10, 14, 10))
     second = act.register_case(
         actor=h.hk_staff, unit=h.units["housekeeping"], now=at(2026, 10, 15, 14), channel="walk_in", stage="during",
         category="hygiene", subject="毛巾不干净", description="经过", complainant_name="李四",
@@ -70,7 +71,7 @@ def test_the_record_has_the_forms_columns_numbers_and_a_total_row(hotel, week):
     assert header == HEADER
     assert one == [1, first.number, "2026-10-13 09:00", "2026-10-12 22:00", "1208 房", "张三丰 13900000003",
                    "客房服务员 赵敏", "客房部", "消费后投诉", "卫生", "床单有污渍：入住发现床单有污渍",
-                   "致歉并更换床单，赠送早餐", 150, "2026-10-13 10:30", "已确认 · 满意", "客房服务员 赵敏"]
+                   "致歉并更换床单，赠送早餐", 150, "2026-10-13 10:30", "已确认 · 满意", "客房部经理 陈刚"]
     assert two[1] == second.number and two[8] == "消费中投诉" and two[12] == 50.5
     # 合计: the complaints counted and the money paid, numbers a spreadsheet adds up.
     assert total[0] == "Total (合计)" and total[1] == 2 and total[12] == 200.5
