@@ -65,7 +65,7 @@ def _rarest(db: str, terms: list[str], k: int) -> list[str]:
     return sorted((t for t in terms if counts.get(t, 0) > 1), key=lambda t: counts[t])[:k]
 
 
-def with_any_term(qs, terms: list[str]):
+def _with_any_term(qs, terms: list[str]):
     if connections[qs.db].vendor == "postgresql":
         # The cases holding any of the terms, from the GIN index (the same expression, with the
         # overlap operator). OFFSET 0 keeps the planner from folding it into the window's scan in
@@ -98,7 +98,7 @@ def _pg_frequencies(db: str) -> dict[str, float]:
     return _pg_stats["freq"]
 
 
-def looked_up_terms(case, db: str) -> list[str]:
+def _looked_up_terms(case, db: str) -> list[str]:
     """The terms the candidates are found by: the rarest of the subject's and the description's
     first terms (a common pair such as 不好 would make the database read most of the window):
     on SQLite by the term table's counts, on PostgreSQL by the GIN index's statistics."""
@@ -125,9 +125,9 @@ def found_for(case: Case, window_days: int, *, model=Case) -> dict[int, tuple[Ca
             .exclude(pk=case.pk).exclude(received_at=case.received_at).order_by("-received_at"))
     found: dict[int, tuple[Case, str]] = {}
     mine = text_terms(case.subject, case.description)
-    looked_up = looked_up_terms(case, base.db) if mine else []
+    looked_up = _looked_up_terms(case, base.db) if mine else []
     if looked_up:
-        for other in with_any_term(base, looked_up).only("pk", "received_at", "number", "search_terms")[:CANDIDATES]:
+        for other in _with_any_term(base, looked_up).only("pk", "received_at", "number", "search_terms")[:CANDIDATES]:
             if alike(mine, stored_terms(other)):
                 found[other.pk] = (other, TEXT)
     if case.place.strip():

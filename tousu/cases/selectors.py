@@ -617,13 +617,8 @@ def similar_open_cases(case: Case, *, user, limit: int = 5) -> list[tuple[Case, 
     if mine and subject_terms:
         candidates = base
         if connections[base.db].vendor == "postgresql":
-            # any of the subject's rarest terms (as the same-matter lookup chooses them: up to six
-            # of at most 1% of the cases, by the GIN index's statistics), through the GIN index:
-            # candidates, not answers. The subject's first terms were often common pairs (买了),
-            # which made PostgreSQL walk the window's open cases and test each one's terms.
-            from . import matters
-
-            candidates = matters.with_any_term(base, matters.looked_up_terms(case, base.db))
+            # any of the subject's first terms, through the GIN index: candidates, not answers
+            candidates = base.filter(SharesTerms(subject_terms))
         # SQLite (the embedded default, small organisations): the newest open cases of the window.
         # Only the ids and terms of the candidates are read and compared; the rows of the similar
         # ones are fetched afterwards (at 1M cases 200 whole rows with their units and people cost
