@@ -67,3 +67,29 @@ def test_the_work_list_finds_by_last_four_digits(client, hotel, two):
     client.force_login(hotel.frontdesk)
     page = client.get(reverse("web:my_work"), {"tab": "all", "q": "4321"}).content.decode()
     assert wanted.number in page and other.number not in page
+
+
+def register_with_party(cg, name, kind="organisation"):
+    return actions.register_case(
+        actor=cg.cg_handler, unit=cg.units["procurement_division"], channel="letter", category="result",
+        subject="中标结果投诉", description="对评标结果不服。", complainant_name="青岛某特种电器有限公司",
+        complainant_phone="0532-88936015", parties=[{"role": "purchaser", "name": name, "kind": kind}])
+
+
+@pytest.mark.parametrize("term", ["Acme华东", "acme华东分公司", "华东分", "ME华"])
+def test_a_partys_name_by_its_beginning_or_any_part_of_it_in_any_letter_case(cg, term):
+    case = register_with_party(cg, "ACME华东分公司")
+    register_with_party(cg, "某市华东机电公司")
+    assert found(cg.cg_handler, term, personal=False) == [case.pk]
+
+
+def test_a_renamed_party_is_found_by_its_new_name_only(cg):
+    """The name's index (SQLite's party term table) follows a change of the name, as an erasure
+    of personal data (cases/retention.py) writes it."""
+    from tousu.cases.models import CaseParty
+
+    case = register_with_party(cg, "王建国", kind="person")
+    assert found(cg.cg_handler, "王建国") == [case.pk]
+    CaseParty.objects.filter(case=case, name="王建国").update(name="李卫东")
+    assert found(cg.cg_handler, "王建国") == []
+    assert found(cg.cg_handler, "李卫东") == [case.pk]

@@ -32,6 +32,9 @@ NAME_MARK = "n:"
 # SQLite's index of the terms: (term, case_id) rows kept by triggers on cases_case (migration
 # cases/0010); PostgreSQL reads a GIN index on the column instead.
 TERM_TABLE = "cases_search_term"
+# SQLite's index of the parties' names: (term, party_id) rows, a term being two neighbouring
+# characters of the name with its ASCII letters upper-cased (migration cases/0012, `name_pairs`).
+PARTY_TERM_TABLE = "cases_party_term"
 # Enough to narrow a pasted sentence to a handful of rows; every term is checked exactly anyway.
 MAX_QUERY_TERMS = 12
 
@@ -129,3 +132,12 @@ def fold_sql(value: str | None) -> str | None:
 
 def name_terms(terms: list[str]) -> list[str]:
     return [NAME_MARK + piece for piece in terms]
+
+
+def name_pairs(word: str) -> list[str]:
+    """The terms of a party's name every name holding `word` (case-insensitively, as SQLite's
+    LIKE compares: ASCII letters only) holds in the party term table: its pairs of neighbouring
+    characters, ASCII letters upper-cased as SQLite's upper() does it (at most MAX_QUERY_TERMS)."""
+    upper_ascii = "".join(c.upper() if c.isascii() else c for c in word)
+    pairs = dict.fromkeys(upper_ascii[i:i + 2] for i in range(len(upper_ascii) - 1))
+    return list(pairs)[:MAX_QUERY_TERMS]
