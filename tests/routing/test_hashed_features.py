@@ -71,3 +71,22 @@ def test_a_text_repeated_in_the_history_is_cut_into_words_once(monkeypatch):
     assert docs == [real(t) for t in texts]
     counts = learning.PRODUCT.features().counts(docs)
     assert (counts[0][0] != counts[0][2]).nnz == 0 and counts[0].shape[0] == 4
+
+
+def test_a_history_that_repeats_its_texts_teaches_what_the_repeated_rows_teach():
+    docs, labels = _docs_labels()
+    # the same complaint filed three times (a form letter): learnt once, weighted three times
+    rows, weight = learning.collapse(docs + docs[:5] * 2, labels + labels[:5] * 2)
+    assert rows == learning.collapse(docs, labels)[0] and sum(weight) == len(docs) + 10
+    assert all(w >= 3.0 for w in weight[:5])
+    repeated = learning.fit(docs + docs[:5] * 2, {"category_1": labels + labels[:5] * 2})
+    import numpy as np
+
+    from sklearn.svm import LinearSVC
+
+    config = learning.PRODUCT
+    X = config.features().fit_transform(docs + docs[:5] * 2)
+    plain = LinearSVC(C=config.C, tol=config.tol, max_iter=config.max_iter).fit(X, labels + labels[:5] * 2)
+    for text in ("装修噪音，半夜有人唱歌", "多收房费，发票开错", docs[0]):
+        assert repeated.suggest(text)["category_1"][0][0] == plain.predict(repeated.features.transform([learning.prepare(text)]))[0]
+    assert np.allclose(repeated.scorers["category_1"].model.coef_, plain.coef_, atol=0.05)

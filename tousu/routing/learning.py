@@ -243,6 +243,32 @@ def _slim(features):
     return features
 
 
+def collapse(docs: list[str], labels: list[str]) -> tuple[list[int], list[float]]:
+    """The rows to learn from, a (text, label) pair once, weighted by how often it occurs: the
+    SVM's objective is the same (a row's loss counted that many times), the passes shorter when a
+    history repeats a text (a form letter, a copied subject)."""
+    first: dict[tuple[str, str], int] = {}
+    rows: list[int] = []
+    weight: list[float] = []
+    for i, key in enumerate(zip(docs, labels)):
+        if key in first:
+            weight[first[key]] += 1.0
+        else:
+            first[key] = len(rows)
+            rows.append(i)
+            weight.append(1.0)
+    return rows, weight
+
+
+def _learn(config: Config, X, docs: list[str], labels: list[str]):
+    rows, weight = collapse(docs, labels)
+    model = config.model()
+    y = [labels[i] for i in rows]
+    if len(rows) == len(labels):
+        return model.fit(X, y)
+    return model.fit(X[rows], y, sample_weight=np.asarray(weight))
+
+
 def narrowing(config: Config) -> tuple | None:
     """(bits, into) for a narrow target's columns, or None when the config keeps every column."""
     return (config.hash_bits, config.narrow_bits) if config.hash_bits and config.narrow_bits else None
@@ -267,7 +293,8 @@ def fit(docs: list[str], targets: dict[str, list[str]], config: Config = PRODUCT
             continue
         folding = narrowing(config) if target in narrow else None
         rows = X[keep]
-        model = config.model().fit(fold(rows, *folding) if folding else rows, [labels[i] for i in keep])
+        model = _learn(config, fold(rows, *folding) if folding else rows, [docs[i] for i in keep],
+                       [labels[i] for i in keep])
         scorers[target] = Scorer(model, folding).compact()
     return Router(config, features, scorers)
 
@@ -310,7 +337,7 @@ def cross_validate(docs: list[str], labels: list[str], *, folds: int = 5, config
             B = features.transform([docs[i] for i in test])
         if folding:
             A, B = fold(A, *folding), fold(B, *folding)
-        scorer = Scorer(config.model().fit(A, y[train]))
+        scorer = Scorer(_learn(config, A, [docs[i] for i in train], list(y[train])))
         shares = scorer.shares(B)
         classes = np.array(scorer.classes)
         order = np.argsort(-shares, axis=1)[:, :3]
