@@ -90,3 +90,20 @@ def test_a_history_that_repeats_its_texts_teaches_what_the_repeated_rows_teach()
     for text in ("装修噪音，半夜有人唱歌", "多收房费，发票开错", docs[0]):
         assert repeated.suggest(text)["category_1"][0][0] == plain.predict(repeated.features.transform([learning.prepare(text)]))[0]
     assert np.allclose(repeated.scorers["category_1"].model.coef_, plain.coef_, atol=0.05)
+
+
+def test_the_classes_learnt_on_two_threads_are_those_one_svm_learns(monkeypatch):
+    """A target with many classes (the units) is fitted one class per thread: the scores must be
+    those of LinearSVC's own one-vs-rest."""
+    import numpy as np
+
+    docs, labels = _docs_labels()
+    monkeypatch.setattr(learning, "THREADS", 2)
+    monkeypatch.setattr(learning, "PARALLEL_CLASSES", 100)
+    alone = learning.fit(docs, {"unit": labels}).scorers["unit"]
+    monkeypatch.setattr(learning, "PARALLEL_CLASSES", 2)
+    threaded = learning.fit(docs, {"unit": labels}).scorers["unit"]
+    assert threaded.classes == alone.classes and len(alone.classes) >= 3
+    assert np.allclose(threaded.model.coef_, alone.model.coef_, atol=0.02)
+    X = learning.PRODUCT.features().fit_transform(docs)
+    assert (threaded.shares(X).argmax(axis=1) == alone.shares(X).argmax(axis=1)).all()

@@ -8,6 +8,7 @@ character pairs and jieba words with logistic regression), so the benchmark and
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -260,13 +261,45 @@ def collapse(docs: list[str], labels: list[str]) -> tuple[list[int], list[float]
     return rows, weight
 
 
+# One-vs-rest SVMs of a target with at least this many classes are fitted on THREADS threads
+# (liblinear runs without the GIL): a unit target has a class per unit.
+PARALLEL_CLASSES = 8
+THREADS = min(2, os.cpu_count() or 1)
+
+
 def _learn(config: Config, X, docs: list[str], labels: list[str]):
     rows, weight = collapse(docs, labels)
+    y = np.array([labels[i] for i in rows])
+    sample_weight = None
+    if len(rows) < len(labels):
+        X, sample_weight = X[rows], np.asarray(weight)
+    classes = sorted(set(y))
+    if config.classifier != "svc" or len(classes) < PARALLEL_CLASSES or THREADS < 2:
+        return config.model().fit(X, y, sample_weight=sample_weight)
+    return _one_vs_rest(config, X, y, classes, sample_weight)
+
+
+def _one_vs_rest(config: Config, X, y: np.ndarray, classes: list[str], sample_weight):
+    """What LinearSVC's one-vs-rest learns (a binary SVM per class, the class against the rest),
+    the classes shared out over THREADS threads, gathered into one LinearSVC."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    X = X.astype(np.float64)  # liblinear's type: converted once, not once per class
+
+    def one(label):
+        binary = config.model().fit(X, (y == label).astype(np.int8), sample_weight=sample_weight)
+        return binary.coef_[0], binary.intercept_[0], binary.n_iter_
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        parts = list(pool.map(one, classes))
     model = config.model()
-    y = [labels[i] for i in rows]
-    if len(rows) == len(labels):
-        return model.fit(X, y)
-    return model.fit(X[rows], y, sample_weight=np.asarray(weight))
+    # column-major as liblinear's own: a row times coef_.T then reads no copy of the matrix
+    model.coef_ = np.asfortranarray(np.vstack([coef for coef, _i, _n in parts]))
+    model.intercept_ = np.array([intercept for _c, intercept, _n in parts])
+    model.classes_ = np.array(classes)
+    model.n_features_in_ = X.shape[1]
+    model.n_iter_ = max(n for _c, _i, n in parts)
+    return model
 
 
 def narrowing(config: Config) -> tuple | None:
