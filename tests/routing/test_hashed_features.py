@@ -107,3 +107,5 @@ def test_the_classes_learnt_on_two_threads_are_those_one_svm_learns(monkeypatch)
     assert np.allclose(threaded.model.coef_, alone.model.coef_, atol=0.02)
     X = learning.PRODUCT.features().fit_transform(docs)
     assert (threaded.shares(X).argmax(axis=1) == alone.shares(X).argmax(axis=1)).all()
+    # laid out as liblinear's own: otherwise each suggestion copies the whole matrix (50 ms at 97 units)
+    assert threaded.model.coef_.flags.f_contiguous

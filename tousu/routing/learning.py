@@ -95,7 +95,7 @@ class Config:
         from sklearn.svm import LinearSVC
 
         if self.classifier == "svc":
-            return LinearSVC(C=self.C, max_iter=self.max_iter, tol=self.tol)
+            return LinearSVC(C=self.C, max_iter=self.max_iter, tol=self.tol, random_state=0)
         return LogisticRegression(max_iter=300)
 
 
