@@ -58,5 +58,5 @@ def evaluate(texts: list[str], labels: list[str], *, folds: int = 5,
     if rare:
         raise RoutingError(_("Each label needs at least %(folds)s rows for %(folds)s folds; too few: "
                              "%(labels)s.") % {"folds": folds, "labels": ", ".join(rare[:10])})
-    docs = [learning.prepare(text) for text in texts]
+    docs = learning.prepare_all(texts)
     return learning.cross_validate(docs, labels, folds=folds, config=config)

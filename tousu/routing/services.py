@@ -76,10 +76,10 @@ def train(policy: Policy, kind: str, *, actor=None, limit: int | None = None, fo
     learnable = {name: labels for name, labels in targets.items() if len({x for x in labels if x}) >= 2}
     if not learnable:
         raise RoutingError(_("The past cases have one category and one unit only: nothing to choose between."))
-    docs = [learning.prepare(text) for text in texts]
+    docs = learning.prepare_all(texts)
     config = learning.PRODUCT
     blocks = config.features().counts(docs) if config.hash_bits else None  # counted once for all
-    router = learning.fit(docs, learnable, config, counts=blocks)
+    router = learning.fit(docs, learnable, config, counts=blocks, narrow=(UNIT,))
     quality = {}
     for name, labels in learnable.items():
         rows = [i for i, y in enumerate(labels) if y][:QUALITY_SAMPLE]
@@ -90,7 +90,8 @@ def train(policy: Policy, kind: str, *, actor=None, limit: int | None = None, fo
         if len({labels[i] for i in rows}) >= 2:
             quality[name] = learning.cross_validate(
                 [docs[i] for i in rows], [labels[i] for i in rows], folds=folds, config=config,
-                counts=learning.rows_of(blocks, rows) if blocks is not None else None).as_dict()
+                counts=learning.rows_of(blocks, rows) if blocks is not None else None,
+                narrow=name == UNIT).as_dict()
     data = pickle.dumps(router, protocol=pickle.HIGHEST_PROTOCOL)
     with transaction.atomic():
         version = (selectors.models_of(kind).values_list("version", flat=True).first() or 0) + 1
