@@ -9,6 +9,7 @@ from tests.browser import shot
 from tousu.cases.models import Case, CaseEvent
 
 from .helpers import hotel_case, login
+from tests.web_ui.test_browser_flows import log_in
 
 
 def test_bulk_assign_moves_every_ticked_case(client, hotel):
@@ -45,11 +46,7 @@ def test_nothing_ticked_is_said(client, hotel):
 @pytest.mark.django_db(transaction=True)
 def test_bulk_assign_in_a_browser(live_server, page, hotel):
     a, b = hotel_case(hotel), hotel_case(hotel)
-    page.goto(live_server.url + "/")
-    page.fill("#id_username", "frontdesk")
-    page.fill("#id_password", "pw")
-    page.click("form[action$='/accounts/login/'] button[type=submit]")
-    page.wait_for_url("**/staff/**")
+    log_in(page, live_server, "frontdesk")
     page.check(f"#tick-{a.pk}")
     page.check(f"#tick-{b.pk}")
     page.click("#bulk-assign summary")

@@ -13,6 +13,7 @@ from tests.routing.hotline_history import trained
 from tests.routing.test_routing_command import past_cases, run  # noqa: F401 - the fixture
 from tousu.cases.models import Case
 from tousu.routing.models import Suggestion
+from tests.web_ui.test_browser_flows import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -40,11 +41,7 @@ def test_the_operator_sends_a_request_to_a_suggested_unit_with_one_click(page, l
     settings.DATA_DIR = tmp_path
     trained(hotline)
     page.set_default_timeout(15_000)
-    page.goto(live_server.url + "/")
-    page.fill("#id_username", "operator1")
-    page.fill("#id_password", "pw")
-    page.click("form[action$='/accounts/login/'] button[type=submit]")
-    page.wait_for_url("**/staff/")
+    log_in(page, live_server, "operator1")
     page.goto(live_server.url + "/staff/intake/phone/")
     page.fill("#id_subject", "小区物业不修电梯")
     page.fill("#id_description", "市民来电反映，物业不修电梯，电梯经常停运，希望尽快处理。")

@@ -15,6 +15,7 @@ from tousu.cases.engine import perform
 from tousu.cases.models import Clock
 
 from .helpers import hotel_case, login
+from tests.web_ui.test_browser_flows import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -55,11 +56,7 @@ def test_each_figure_links_to_the_list_behind_it(client, hotel, cases):
 
 def test_the_overview_in_a_browser(live_server, page, hotel, cases):
     page.set_viewport_size({"width": 1366, "height": 900})
-    page.goto(live_server.url + "/")
-    page.fill("#id_username", "marketing")
-    page.fill("#id_password", "pw")
-    page.click("form[action$='/accounts/login/'] button[type=submit]")
-    page.wait_for_url("**/staff/overview/")
+    log_in(page, live_server, "marketing")
     page.wait_for_selector("#chart-trend canvas")
     assert page.locator("#trend-table tbody tr").count() == 6
     assert page.locator("#this-month [data-rate=response]").count() == 1

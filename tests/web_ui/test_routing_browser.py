@@ -8,6 +8,7 @@ from tests.browser import shot
 from tests.routing.test_routing_command import past_cases, run  # noqa: F401 - the fixture
 from tousu.cases.models import Case
 from tousu.routing.models import Suggestion
+from tests.web_ui.test_browser_flows import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -16,11 +17,7 @@ def test_the_clerk_accepts_a_suggested_category_with_a_click(page, live_server, 
                                                             settings, tmp_path):
     settings.DATA_DIR = tmp_path
     run("routing", "train", "--kind", "complaint", "--activate")
-    page.goto(live_server.url + "/")
-    page.fill("#id_username", "frontdesk")
-    page.fill("#id_password", "pw")
-    page.click("form[action$='/accounts/login/'] button[type=submit]")
-    page.wait_for_url("**/staff/")
+    log_in(page, live_server, "frontdesk")
     page.goto(live_server.url + "/staff/intake/letter/")
     page.select_option("#id_stage", "after")
     page.fill("#id_subject", "楼上半夜跺脚")

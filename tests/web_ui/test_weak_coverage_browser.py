@@ -11,6 +11,7 @@ from tests.browser import shot
 from tousu.cases import actions
 from tousu.quality import actions as quality
 from tousu.quality.models import CorrectiveAction
+from tests.web_ui.test_browser_flows import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,11 +38,7 @@ def test_the_network_team_links_a_site_plan_and_sees_its_effect(live_server, pag
     for days in (12, 6):
         weak(t, days, "工业园区 A 座", now=now)
 
-    page.goto(live_server.url + "/")
-    page.fill("#id_username", "center_head")
-    page.fill("#id_password", "pw")
-    page.click("form[action$='/accounts/login/'] button[type=submit]")
-    page.wait_for_url("**/staff/**")
+    log_in(page, live_server, "center_head")
     page.goto(live_server.url + "/quality/")
     page.get_by_role("link", name="弱覆盖投诉汇总").click()
     page.wait_for_selector("#clusters")
