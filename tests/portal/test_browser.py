@@ -2,11 +2,9 @@
 test-artifacts/screenshots/portal-*.png."""
 
 import re
-from pathlib import Path
 
 import pytest
 
-import tousu
 
 from tests.browser import shot
 from tousu.cases.models import Case
@@ -14,16 +12,6 @@ from tousu.cases.models import Case
 from .helpers import PNG, to_replied
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _shared_stylesheet(settings):
-    """tousu/static (the shared tousu.css) belongs to no installed app, so the staticfiles
-    finders do not see it unless settings.STATICFILES_DIRS names it. Until it does (reported),
-    the browser tests add it so the screenshots show the real look."""
-    shared = Path(tousu.__file__).resolve().parent / "static"
-    if shared not in [Path(p).resolve() for p in getattr(settings, "STATICFILES_DIRS", [])]:
-        settings.STATICFILES_DIRS = [*getattr(settings, "STATICFILES_DIRS", []), shared]
 
 
 @pytest.fixture

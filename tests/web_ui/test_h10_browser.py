@@ -17,17 +17,6 @@ from .test_browser_flows import case_url, fill, log_in, submit, take
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(autouse=True)
-def _shared_stylesheet(settings):
-    from pathlib import Path
-
-    import tousu
-
-    shared = Path(tousu.__file__).resolve().parent / "static"
-    if shared not in [Path(p).resolve() for p in getattr(settings, "STATICFILES_DIRS", [])]:
-        settings.STATICFILES_DIRS = [*getattr(settings, "STATICFILES_DIRS", []), shared]
-
-
 def test_the_hotel_portal_asks_the_guest_by_when(live_server, page, hotel):
     page.set_viewport_size({"width": 375, "height": 740})
     page.goto(f"{live_server.url}/portal/submit/")

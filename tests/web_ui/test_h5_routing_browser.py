@@ -3,11 +3,9 @@ click (the "send to" field is filled in, the request is dispatched once register
 citizen's portal shows suggested categories on a phone-sized screen, one tap each. Screenshots
 test-artifacts/screenshots/h5-*.png."""
 
-from pathlib import Path
 
 import pytest
 
-import tousu
 from tests.browser import shot
 from tests.routing.hotline_history import trained
 from tests.routing.test_routing_command import past_cases, run  # noqa: F401 - the fixture
@@ -16,14 +14,6 @@ from tousu.routing.models import Suggestion
 from tests.web_ui.test_browser_flows import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _shared_stylesheet(settings):
-    """As tests/portal/test_browser.py: the shared tousu.css for the screenshots."""
-    shared = Path(tousu.__file__).resolve().parent / "static"
-    if shared not in [Path(p).resolve() for p in getattr(settings, "STATICFILES_DIRS", [])]:
-        settings.STATICFILES_DIRS = [*getattr(settings, "STATICFILES_DIRS", []), shared]
 
 
 @pytest.fixture
