@@ -6,7 +6,7 @@ from tests.browser import shot
 from tousu.cases import actions
 
 from .helpers import to_replied
-from .test_browser import _shared_stylesheet, phone  # noqa: F401
+from .test_browser import phone  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
